@@ -1,0 +1,51 @@
+// Document and Batch: the one record type flowing through every pipeline (datatrove-style).
+// `meta` is a small insertion-ordered map; its order is the key order of the JSONL `meta`
+// object RedPajama published, so it must never be re-sorted.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace rpdata {
+
+using MetaValue = std::variant<bool, int64_t, double, std::string>;
+
+class Meta {
+ public:
+  using Entry = std::pair<std::string, MetaValue>;
+
+  // Sets `key`, keeping its position if present, appending otherwise.
+  void set(std::string_view key, MetaValue value);
+  const MetaValue* find(std::string_view key) const;
+  bool erase(std::string_view key);
+  void clear() { entries_.clear(); }
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Entry>& entries() { return entries_; }
+
+ private:
+  std::vector<Entry> entries_;
+};
+
+struct Document {
+  std::string id;      // stable: "<input name>/<record index>", independent of task count
+  std::string text;
+  std::string source;  // "c4", "commoncrawl", ...
+  Meta meta;
+};
+
+// Counted reasons for dropped documents, e.g. {"invalid_json": 3}. Ordered for stable output.
+using DropCounts = std::map<std::string, int64_t>;
+
+struct Batch {
+  std::vector<Document> docs;
+  DropCounts drops;  // filled by readers and filters for documents removed from `docs`
+};
+
+}  // namespace rpdata

@@ -1,0 +1,72 @@
+// The shared downloader (libcurl) every source uses: retries with exponential backoff and
+// full jitter on connection errors, 5xx, 429 and S3 SlowDown (honouring Retry-After), HTTP
+// Range resume of partial files, size/checksum verification, per-host concurrency and
+// request-rate limits, atomic rename, file:// support, and progress reporting.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rpdata::io {
+
+struct FetchOptions {
+  int max_attempts = 10;             // total tries per URL, first one included
+  double backoff_initial_s = 1.0;    // first retry waits up to this (full jitter), doubling
+  double backoff_max_s = 60.0;       // cap on one wait
+  long connect_timeout_s = 30;
+  long low_speed_bytes_per_s = 1024; // a transfer slower than this ...
+  long low_speed_time_s = 60;        // ... for this long is aborted and retried
+  int per_host_connections = 4;      // concurrent transfers per host, across threads
+  double per_host_requests_per_s = 0;  // 0 = unlimited
+  std::vector<std::string> headers;  // extra request headers, "Name: value"
+  std::string user_agent = "rpdata/0.1 (+https://github.com/rpdata)";
+  // Progress: a bar on a TTY (stderr), otherwise an info log line every `log_interval_s`.
+  bool progress = true;
+  double log_interval_s = 30.0;
+  uint64_t seed = 0;                 // jitter seed; 0 = from the clock
+};
+
+// What the source publishes about a file; empty fields are not checked.
+struct Expect {
+  std::optional<uint64_t> size;
+  std::string sha256;  // lowercase hex
+  std::string md5;     // lowercase hex
+};
+
+struct FetchResult {
+  uint64_t bytes = 0;           // final file size
+  int attempts = 0;             // requests made (0 if the file was already complete)
+  bool resumed = false;         // some bytes came from an earlier partial download
+  bool already_complete = false;
+};
+
+class Fetcher {
+ public:
+  explicit Fetcher(FetchOptions options = {});
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Downloads `url` (http, https or file) to `dest`. Bytes go to `dest` + ".part", which is
+  // kept across failures so a later call resumes it with a Range request; the file is
+  // verified (Content-Length / Content-Range total, `expect`), fsynced and renamed to `dest`
+  // only when complete. An existing `dest` is complete by construction and is returned as is
+  // (after checking `expect`, re-downloading on mismatch). Throws DownloadError naming the
+  // URL, the attempts made and the last failure. Thread-safe.
+  FetchResult fetch(const std::string& url, const std::filesystem::path& dest,
+                    const Expect& expect = {});
+
+  // GETs a small body into memory (listings, checksum files) with the same retry policy.
+  std::string get(const std::string& url);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace rpdata::io

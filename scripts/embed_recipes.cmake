@@ -1,0 +1,15 @@
+# Writes a C++ file holding every recipe in RECIPES (paths relative to ROOT) as a string,
+# so the binary carries its recipes. Run by CMake at build time.
+set(body "// Generated from configs/ by scripts/embed_recipes.cmake. Do not edit.\n")
+string(APPEND body "#include <string_view>\n#include <utility>\n#include <vector>\n")
+string(APPEND body "namespace rpdata::exec {\n")
+string(APPEND body "const std::vector<std::pair<std::string_view, std::string_view>>& builtin_recipes() {\n")
+string(APPEND body "  static const std::vector<std::pair<std::string_view, std::string_view>> kRecipes = {\n")
+foreach(rel ${RECIPES})
+  file(READ ${ROOT}/${rel} content)
+  string(REGEX REPLACE "^configs/" "" name "${rel}")
+  string(REGEX REPLACE "\\.toml$" "" name "${name}")
+  string(APPEND body "    {\"${name}\", R\"rpdata_recipe(${content})rpdata_recipe\"},\n")
+endforeach()
+string(APPEND body "  };\n  return kRecipes;\n}\n}  // namespace rpdata::exec\n")
+file(WRITE ${OUT} "${body}")

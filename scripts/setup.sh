@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages rpdata builds and tests with. Idempotent: installs only
+# what is missing, so it is cheap to call before every build.
+set -euo pipefail
+PKGS=(build-essential cmake pkg-config git python3 ca-certificates
+      libcli11-dev libsimdjson-dev libzstd-dev zstd libcurl4-openssl-dev libfasttext-dev
+      libspdlog-dev libfmt-dev libgtest-dev libarchive-dev libexpat1-dev libxxhash-dev
+      libsentencepiece-dev libtomlplusplus-dev libssl-dev zlib1g-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PKGS[@]} packages present"
+  exit 0
+fi
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

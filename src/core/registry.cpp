@@ -1,0 +1,30 @@
+#include "rpdata/core/registry.h"
+
+#include "rpdata/core/error.h"
+
+namespace rpdata {
+
+void StepRegistry::add(StepType type) {
+  if (find(type.name)) throw ConfigError("step type '" + type.name + "' registered twice");
+  types_.push_back(std::move(type));
+}
+
+const StepType* StepRegistry::find(const std::string& name) const {
+  for (const auto& t : types_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& params) const {
+  const StepType* type = find(name);
+  if (!type) {
+    std::string known;
+    for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
+    throw ConfigError("unknown step type '" + name + "' (known: " + known + ")");
+  }
+  auto step = type->make(params);
+  params.reject_unused();
+  return step;
+}
+
+}  // namespace rpdata
