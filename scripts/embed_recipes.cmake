@@ -5,6 +5,7 @@ string(APPEND body "#include <string_view>\n#include <utility>\n#include <vector
 string(APPEND body "namespace rpdata::exec {\n")
 string(APPEND body "const std::vector<std::pair<std::string_view, std::string_view>>& builtin_recipes() {\n")
 string(APPEND body "  static const std::vector<std::pair<std::string_view, std::string_view>> kRecipes = {\n")
+string(REPLACE "," ";" RECIPES "${RECIPES}")
 foreach(rel ${RECIPES})
   file(READ ${ROOT}/${rel} content)
   string(REGEX REPLACE "^configs/" "" name "${rel}")

@@ -6,11 +6,14 @@ std::string compose(const std::string& message, const std::string& path,
                     std::optional<uint64_t> offset) {
   std::string out;
   if (!path.empty()) {
-    out += path;
-    if (offset) out += " at byte " + std::to_string(*offset);
-    out += ": ";
+    out.append(path);
+    if (offset) {
+      out.append(" at byte ");
+      out.append(std::to_string(*offset));
+    }
+    out.append(": ");
   }
-  out += message;
+  out.append(message);
   return out;
 }
 }  // namespace

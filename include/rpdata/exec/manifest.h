@@ -1,0 +1,68 @@
+// Manifests: one row per shard (path, docs, bytes, compressed bytes, sha256, frames, tokens
+// per tokenizer), kept in each input's completion marker and merged per source into
+// manifest.jsonl (rows in input order) and manifest.json (totals). Merged files depend only
+// on the outputs, never on task count, threads or timing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rpdata/core/stats.h"
+#include "rpdata/exec/layout.h"
+#include "rpdata/io/shard_writer.h"
+
+namespace rpdata::exec {
+
+struct UnitRecord {
+  std::string unit;                   // input name
+  size_t index = 0;                   // position in the plan
+  std::vector<io::ShardInfo> shards;  // names relative to the source dir
+  Stats stats;
+};
+
+struct PlanUnit {
+  std::string name;
+  std::string url;  // empty for local inputs
+  std::string path; // local input path, empty when downloaded
+};
+
+struct Plan {
+  std::string recipe;
+  std::string source;
+  std::vector<PlanUnit> units;
+};
+
+struct SourceTotals {
+  std::string source;
+  int64_t units = 0, units_done = 0;
+  int64_t docs = 0;
+  uint64_t bytes = 0, compressed_bytes = 0;
+  int64_t shards = 0;
+  std::map<std::string, int64_t> tokens;
+  DropCounts drops;
+  bool complete() const { return units > 0 && units == units_done; }
+};
+
+std::string plan_to_json(const Plan& plan);
+Plan read_plan(const std::filesystem::path& path);
+
+std::string unit_record_to_json(const UnitRecord& r, double seconds);
+UnitRecord read_unit_record(const std::filesystem::path& path);
+std::string stats_to_json(const Stats& s);
+
+// Checks a unit's shards exist with the recorded sizes (and sha256 if `sha256`).
+// Returns an empty string when fine, otherwise what is wrong.
+std::string verify_unit(const RunLayout& layout, const UnitRecord& r, bool sha256);
+
+// Reads every unit marker of the plan; writes manifest.jsonl/.json when all are present.
+// Returns the totals (partial if some units are missing).
+SourceTotals merge_manifest(const RunLayout& layout, bool write);
+
+// The sources present under a run directory (folders with _work/plan.json), sorted.
+std::vector<std::string> run_sources(const std::filesystem::path& out);
+
+}  // namespace rpdata::exec

@@ -1,0 +1,38 @@
+// Recipes: one TOML file per source (configs/), reproducing a RedPajama-Data-1T slice.
+// A recipe names the source, how to list and fetch its raw inputs ([download]), how to read
+// them ([read]), the ordered steps ([[steps]], types from the registry) and the output
+// format ([output]). Unknown tables or keys are ConfigErrors naming them.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rpdata/core/params.h"
+
+namespace rpdata::exec {
+
+struct StepConfig {
+  std::string type;
+  Params params;
+};
+
+struct Recipe {
+  std::string name;    // "c4", "sample/c4", or the file path it came from
+  std::string source;  // the source module: "c4"
+  std::string description;
+  Params download{"download"};
+  Params read{"read"};
+  std::vector<StepConfig> steps;
+  Params output{"output"};
+};
+
+Recipe parse_recipe(const std::string& toml_text, const std::string& origin);
+// `name_or_path`: a built-in recipe name ("c4", "sample/c4") or a path to a .toml file.
+Recipe load_recipe(const std::string& name_or_path);
+std::vector<std::string> builtin_recipe_names();
+// The TOML text of a built-in recipe (for `rpdata recipe show`), empty if unknown.
+std::string builtin_recipe_text(const std::string& name);
+
+}  // namespace rpdata::exec

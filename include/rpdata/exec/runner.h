@@ -1,0 +1,56 @@
+// Runs one source of a recipe as one task (rank of world size): lists the inputs, takes its
+// share, and for each input not yet complete downloads it (shared Fetcher), streams it
+// through reader -> steps -> sharded writer, and writes the input's completion marker last.
+// Completed inputs are verified and skipped, so a killed task redoes only unfinished inputs,
+// and output bytes do not depend on the task count or the thread count.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rpdata/core/registry.h"
+#include "rpdata/core/stats.h"
+#include "rpdata/exec/recipe.h"
+#include "rpdata/exec/task_plan.h"
+#include "rpdata/io/http_fetch.h"
+
+namespace rpdata::exec {
+
+struct RunOptions {
+  std::filesystem::path out;
+  std::string mirror;                         // replaces [download] base_url (URL or local dir)
+  std::vector<std::filesystem::path> inputs;  // local raw inputs instead of downloading
+  int64_t limit = -1;                         // only the first N inputs of the recipe
+  TaskSpec task;
+  int threads = 1;
+  bool download = true;                       // fetch missing raw inputs
+  bool process = true;                        // false: download only
+  bool delete_raw = false;                    // remove a raw input once its unit is complete
+  bool verify_sha256 = false;                 // re-hash completed shards before skipping them
+  io::FetchOptions fetch;
+};
+
+struct RunSummary {
+  size_t units_total = 0;       // inputs in the plan
+  size_t units_assigned = 0;    // owned by this task
+  size_t units_skipped = 0;     // already complete and verified
+  size_t units_processed = 0;
+  std::vector<std::string> failures;  // "<input>: <error>"
+  Stats stats;                  // of the units processed now
+  double seconds = 0;
+  bool manifest_written = false;
+};
+
+// The one explicit list of step types (exec/step_list.cpp).
+const StepRegistry& step_registry();
+
+// Validates the recipe fully (steps, keys) before any work; throws ConfigError.
+void validate_recipe(const Recipe& recipe);
+
+// Runs the task. Throws ConfigError for usage problems; per-input failures are collected in
+// the summary (and the task's .failed marker) while the other inputs continue.
+RunSummary run_source(const Recipe& recipe, const RunOptions& options);
+
+}  // namespace rpdata::exec

@@ -1,0 +1,37 @@
+// JSON serialisation of Documents into the RedPajama record layouts. The "python" style is
+// byte-identical to Python's json.dumps defaults (ensure_ascii=True, ", " and ": "
+// separators, float repr), which is how RedPajama wrote C4, GitHub, ArXiv, Wikipedia and
+// StackExchange, so our shards can be diffed against the published files.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "rpdata/core/document.h"
+
+namespace rpdata::io {
+
+enum class JsonStyle {
+  kPython,      // json.dumps(x): \uXXXX escapes for non-ASCII, ", " and ": "
+  kPythonUtf8,  // json.dumps(x, ensure_ascii=False): raw UTF-8, ", " and ": " (cc_net files)
+  kCompact,     // raw UTF-8, no spaces
+};
+
+enum class RecordLayout {
+  kTextMeta,  // {"text": ..., "meta": {...}}            (C4, GitHub, ArXiv, Wiki, SE)
+  kMetaText,  // {"meta": {...}, "text": ...}            (Books, book.jsonl)
+  kFlat,      // {"text": ..., <meta keys at top level>} (CommonCrawl classifier output)
+};
+
+JsonStyle parse_json_style(std::string_view name);        // "python" | "python_utf8" | "compact"
+RecordLayout parse_record_layout(std::string_view name);  // "text_meta" | "meta_text" | "flat"
+
+// Appends `s` (valid UTF-8) as a JSON string literal in `style`.
+void append_json_string(std::string& out, std::string_view s, JsonStyle style);
+// Appends a double as Python's repr() does ("1e-05", "0.25", "1e+16", "2.0", "NaN").
+void append_python_float(std::string& out, double v);
+void append_meta_value(std::string& out, const MetaValue& v, JsonStyle style);
+// Appends one record and a trailing '\n'.
+void append_record(std::string& out, const Document& doc, JsonStyle style, RecordLayout layout);
+
+}  // namespace rpdata::io

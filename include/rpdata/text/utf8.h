@@ -1,0 +1,15 @@
+// UTF-8 helpers with Python's string semantics (lengths in code points), used wherever
+// RedPajama's Python code measured len(str).
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace rpdata::text {
+
+// True if `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool is_valid_utf8(std::string_view s);
+// Number of code points in valid UTF-8 (Python len()).
+size_t codepoint_count(std::string_view s);
+
+}  // namespace rpdata::text

@@ -1,0 +1,35 @@
+// `rpdata steps`: the registry of step types; `rpdata recipe`: built-in recipes.
+#include <cstdio>
+
+#include "common.h"
+#include "rpdata/exec/recipe.h"
+
+namespace rpdata::cli {
+namespace {
+std::string g_recipe;
+}
+
+void register_steps(CLI::App& app) {
+  auto* cmd = app.add_subcommand("steps", "List the step types recipes can use");
+  cmd->callback([] {
+    for (const auto& t : exec::step_registry().types())
+      std::printf("%-18s %s\n", t.name.c_str(), t.description.c_str());
+  });
+  auto* rec = app.add_subcommand("recipe", "List built-in recipes, or print one (rpdata recipe c4)");
+  rec->add_option("name", g_recipe, "Recipe to print");
+  rec->callback([] {
+    if (g_recipe.empty()) {
+      for (const auto& n : exec::builtin_recipe_names()) std::printf("%s\n", n.c_str());
+      return;
+    }
+    std::string text = exec::builtin_recipe_text(g_recipe);
+    if (text.empty()) {
+      std::fprintf(stderr, "rpdata: no built-in recipe '%s' (see: rpdata recipe)\n", g_recipe.c_str());
+      g_exit_code = 2;
+      return;
+    }
+    std::fputs(text.c_str(), stdout);
+  });
+}
+
+}  // namespace rpdata::cli

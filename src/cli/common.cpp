@@ -1,0 +1,122 @@
+#include "common.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "rpdata/core/error.h"
+#include "rpdata/exec/manifest.h"
+
+namespace rpdata::cli {
+
+int g_exit_code = 0;
+
+void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete) {
+  cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
+      ->required();
+  cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required();
+  cmd.add_option("--recipe", a.recipe,
+                 "Recipe: a built-in name (c4, sample/c4) or a .toml path; default: the SOURCE recipe");
+  cmd.add_option("--mirror", a.mirror,
+                 "Fetch raw inputs from this base URL or local directory instead of the recipe's host");
+  cmd.add_option("--limit", a.limit, "Only the first N inputs of the recipe (a partial run)")
+      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--rank", a.rank, "This task's rank, 0-based (default SLURM_ARRAY_TASK_ID or 0)")
+      ->check(CLI::NonNegativeNumber);
+  cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
+      ->check(CLI::PositiveNumber);
+  cmd.add_option("--threads,-j", a.threads, "Inputs processed in parallel within this task")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd.add_flag("--verify-sha256", a.verify_sha256,
+               "Re-hash completed shards before skipping them (default: size check)");
+  cmd.add_flag("--no-progress", a.no_progress, "No progress bar, even on a terminal");
+  if (with_inputs)
+    cmd.add_option("--input,-i", a.inputs, "Local raw input files to use instead of downloading")
+        ->check(CLI::ExistingFile);
+  if (with_delete)
+    cmd.add_flag("--delete-raw", a.delete_raw, "Delete each downloaded raw input once its output is complete");
+}
+
+exec::Recipe load_run_recipe(const RunArgs& a) {
+  exec::Recipe r = exec::load_recipe(a.recipe.empty() ? a.source : a.recipe);
+  if (r.source != a.source)
+    throw ConfigError("recipe '" + r.name + "' builds source '" + r.source + "', not '" + a.source + "'");
+  return r;
+}
+
+exec::RunOptions make_run_options(const RunArgs& a) {
+  exec::RunOptions o;
+  o.out = a.out;
+  o.mirror = a.mirror;
+  for (const auto& p : a.inputs) o.inputs.emplace_back(p);
+  o.limit = a.limit;
+  o.task = exec::resolve_task(a.rank, a.world_size);
+  o.threads = a.threads;
+  o.delete_raw = a.delete_raw;
+  o.verify_sha256 = a.verify_sha256;
+  o.fetch.progress = !a.no_progress;
+  return o;
+}
+
+int execute_run(const RunArgs& a, bool download, bool process) {
+  exec::Recipe recipe = load_run_recipe(a);
+  exec::RunOptions o = make_run_options(a);
+  o.download = download;
+  o.process = process;
+  spdlog::info("{} {}: recipe {}, task {} of {}, {} thread(s), out {}", process ? "run" : "download", a.source,
+               recipe.name, o.task.rank, o.task.world_size, o.threads, a.out);
+  exec::RunSummary s = exec::run_source(recipe, o);
+  spdlog::info("{}: {} input(s) in plan, {} assigned to this task: {} processed, {} already complete, {} failed "
+               "({:.1f}s)",
+               a.source, s.units_total, s.units_assigned, s.units_processed, s.units_skipped, s.failures.size(),
+               s.seconds);
+  for (const auto& f : s.failures) spdlog::error("failed: {}", f);
+  if (s.manifest_written) spdlog::info("{}: all inputs complete; manifest written to {}/{}/manifest.json", a.source,
+                                       a.out, a.source);
+  return s.failures.empty() ? 0 : 1;
+}
+
+namespace {
+std::string human_bytes(double b) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int u = 0;
+  while (b >= 1000 && u < 4) {
+    b /= 1000;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), u ? "%.1f %s" : "%.0f %s", b, units[u]);
+  return buf;
+}
+}  // namespace
+
+void print_run_table(const std::string& out) {
+  auto sources = exec::run_sources(out);
+  std::printf("%-15s %12s %12s %12s %8s %10s  %s\n", "source", "docs", "bytes", "compressed", "shards",
+              "inputs", "tokens");
+  int64_t docs = 0;
+  uint64_t bytes = 0, comp = 0;
+  int64_t shards = 0;
+  for (const auto& source : sources) {
+    exec::SourceTotals t = exec::merge_manifest({out, source}, false);
+    std::string tokens;
+    for (const auto& [k, v] : t.tokens) tokens += (tokens.empty() ? "" : " ") + k + "=" + std::to_string(v);
+    if (tokens.empty()) tokens = "- (token counting not enabled)";
+    std::string inputs = std::to_string(t.units_done) + "/" + std::to_string(t.units);
+    std::printf("%-15s %12lld %12s %12s %8lld %10s  %s\n", source.c_str(), static_cast<long long>(t.docs),
+                human_bytes(static_cast<double>(t.bytes)).c_str(),
+                human_bytes(static_cast<double>(t.compressed_bytes)).c_str(), static_cast<long long>(t.shards),
+                inputs.c_str(), tokens.c_str());
+    docs += t.docs;
+    bytes += t.bytes;
+    comp += t.compressed_bytes;
+    shards += t.shards;
+  }
+  std::printf("%-15s %12lld %12s %12s %8lld\n", "total", static_cast<long long>(docs),
+              human_bytes(static_cast<double>(bytes)).c_str(), human_bytes(static_cast<double>(comp)).c_str(),
+              static_cast<long long>(shards));
+}
+
+}  // namespace rpdata::cli

@@ -1,0 +1,54 @@
+// Flags shared by several subcommands, each defined exactly once here (ripgrep-style), and
+// the helpers that turn them into validated option objects before any work starts.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rpdata/exec/runner.h"
+
+namespace rpdata::cli {
+
+struct RunArgs {
+  std::string source;
+  std::string recipe;
+  std::string out;
+  std::string mirror;
+  std::vector<std::string> inputs;
+  int64_t limit = -1;
+  std::optional<int> rank;
+  std::optional<int> world_size;
+  int threads = 1;
+  bool delete_raw = false;
+  bool verify_sha256 = false;
+  bool no_progress = false;
+};
+
+// Adds SOURCE, --recipe, --out, --mirror, --limit, --rank, --world-size, --threads,
+// --verify-sha256 and --no-progress; `with_inputs` adds --input, `with_delete` --delete-raw.
+void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete);
+// Builds RunOptions + Recipe from parsed flags (ConfigError on bad values).
+exec::RunOptions make_run_options(const RunArgs& args);
+exec::Recipe load_run_recipe(const RunArgs& args);
+// Runs and reports; returns the exit code (0 ok, 1 some input failed).
+int execute_run(const RunArgs& args, bool download, bool process);
+
+// Prints the per-source table (docs, bytes, shards, tokens) of a run directory.
+void print_run_table(const std::string& out);
+
+void register_download(CLI::App& app);
+void register_process(CLI::App& app);
+void register_run(CLI::App& app);
+void register_sample(CLI::App& app);
+void register_status(CLI::App& app);
+void register_steps(CLI::App& app);
+void register_manifest(CLI::App& app);
+void register_fetch(CLI::App& app);
+
+// Set by a subcommand's callback; main returns it.
+extern int g_exit_code;
+
+}  // namespace rpdata::cli

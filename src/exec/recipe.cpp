@@ -1,0 +1,119 @@
+#include "rpdata/exec/recipe.h"
+
+#include <toml++/toml.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "rpdata/core/error.h"
+
+namespace rpdata::exec {
+
+const std::vector<std::pair<std::string_view, std::string_view>>& builtin_recipes();
+
+namespace {
+
+Params to_params(const toml::table& table, const std::string& section, const std::string& origin) {
+  Params params(section);
+  for (const auto& [key, node] : table) {
+    std::string k(key.str());
+    if (auto v = node.value_exact<bool>()) params.set(k, *v);
+    else if (auto i = node.value_exact<int64_t>()) params.set(k, *i);
+    else if (auto d = node.value_exact<double>()) params.set(k, *d);
+    else if (auto s = node.value_exact<std::string>()) params.set(k, *s);
+    else if (const toml::array* arr = node.as_array()) {
+      std::vector<std::string> list;
+      for (const auto& item : *arr) {
+        auto s = item.value_exact<std::string>();
+        if (!s) throw ConfigError("key '" + k + "' in [" + section + "] must be a list of strings", origin);
+        list.push_back(*s);
+      }
+      params.set(k, std::move(list));
+    } else {
+      throw ConfigError("key '" + k + "' in [" + section + "] has an unsupported type", origin);
+    }
+  }
+  return params;
+}
+
+}  // namespace
+
+Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, origin);
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    throw ConfigError(std::string(e.description()) + " (line " + std::to_string(src.begin.line) + ")",
+                      origin);
+  }
+  Recipe r;
+  r.name = origin;
+  for (const auto& [key, node] : root) {
+    std::string k(key.str());
+    if (k == "source") {
+      auto s = node.value_exact<std::string>();
+      if (!s) throw ConfigError("'source' must be a string", origin);
+      r.source = *s;
+    } else if (k == "description") {
+      r.description = node.value_or<std::string>("");
+    } else if (k == "download" || k == "read" || k == "output") {
+      const toml::table* t = node.as_table();
+      if (!t) throw ConfigError("[" + k + "] must be a table", origin);
+      Params p = to_params(*t, k, origin);
+      (k == "download" ? r.download : k == "read" ? r.read : r.output) = std::move(p);
+    } else if (k == "steps") {
+      const toml::array* arr = node.as_array();
+      if (!arr) throw ConfigError("'steps' must be an array of tables ([[steps]])", origin);
+      int i = 0;
+      for (const auto& item : *arr) {
+        const toml::table* t = item.as_table();
+        if (!t) throw ConfigError("every [[steps]] entry must be a table", origin);
+        auto type = (*t)["type"].value_exact<std::string>();
+        if (!type) throw ConfigError("[[steps]] entry " + std::to_string(i) + " has no 'type'", origin);
+        toml::table rest = *t;
+        rest.erase("type");
+        r.steps.push_back({*type, to_params(rest, "steps." + *type, origin)});
+        ++i;
+      }
+    } else {
+      throw ConfigError("unknown top-level key '" + k +
+                            "' (expected source, description, [download], [read], [[steps]], [output])",
+                        origin);
+    }
+  }
+  if (r.source.empty()) throw ConfigError("recipe has no 'source'", origin);
+  return r;
+}
+
+std::vector<std::string> builtin_recipe_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, text] : builtin_recipes()) out.emplace_back(name);
+  return out;
+}
+
+std::string builtin_recipe_text(const std::string& name) {
+  for (const auto& [n, text] : builtin_recipes())
+    if (n == name) return std::string(text);
+  return {};
+}
+
+Recipe load_recipe(const std::string& name_or_path) {
+  std::string text = builtin_recipe_text(name_or_path);
+  if (!text.empty()) {
+    Recipe r = parse_recipe(text, "configs/" + name_or_path + ".toml");
+    r.name = name_or_path;
+    return r;
+  }
+  std::ifstream in(name_or_path);
+  if (!in) {
+    std::string known;
+    for (const auto& n : builtin_recipe_names()) known += (known.empty() ? "" : ", ") + n;
+    throw ConfigError("no built-in recipe or file named '" + name_or_path + "' (built-in: " + known + ")");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_recipe(ss.str(), name_or_path);
+}
+
+}  // namespace rpdata::exec

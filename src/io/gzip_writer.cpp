@@ -1,0 +1,50 @@
+#include "rpdata/io/gzip_writer.h"
+
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "rpdata/core/error.h"
+#include "rpdata/io/fs.h"
+
+namespace rpdata::io {
+
+struct GzipWriter::Impl {
+  std::filesystem::path path, tmp;
+  gzFile gz = nullptr;
+};
+
+GzipWriter::GzipWriter(std::filesystem::path path, int level) : impl_(std::make_unique<Impl>()) {
+  impl_->path = std::move(path);
+  if (!impl_->path.parent_path().empty()) std::filesystem::create_directories(impl_->path.parent_path());
+  impl_->tmp = temp_sibling(impl_->path);
+  std::string mode = "wb" + std::to_string(level);
+  impl_->gz = gzopen(impl_->tmp.c_str(), mode.c_str());
+  if (!impl_->gz) throw IoError(std::string("cannot create: ") + std::strerror(errno), impl_->tmp.string());
+}
+
+GzipWriter::~GzipWriter() {
+  if (impl_->gz) {
+    gzclose(impl_->gz);
+    std::error_code ec;
+    std::filesystem::remove(impl_->tmp, ec);
+  }
+}
+
+void GzipWriter::write(std::string_view data) {
+  if (data.empty()) return;
+  if (gzwrite(impl_->gz, data.data(), static_cast<unsigned>(data.size())) != static_cast<int>(data.size()))
+    throw IoError("gzip write failed", impl_->tmp.string());
+}
+
+void GzipWriter::close() {
+  if (!impl_->gz) return;
+  int rc = gzclose(impl_->gz);
+  impl_->gz = nullptr;
+  if (rc != Z_OK) throw IoError("gzip close failed", impl_->tmp.string());
+  fsync_path(impl_->tmp);
+  rename_durable(impl_->tmp, impl_->path);
+}
+
+}  // namespace rpdata::io

@@ -1,0 +1,39 @@
+// Shared test helpers: temp dirs, the realdata location (skip loudly when absent), files.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+namespace rpdata::test {
+
+// A fresh directory under the system temp dir, removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// ../shared/realdata relative to the source tree, or $RPDATA_REALDATA. Empty if absent.
+std::filesystem::path realdata_dir();
+
+// GTEST_SKIP()s with a message naming the missing directory when realdata is absent.
+#define RPDATA_REQUIRE_REALDATA(var)                                                         \
+  auto var = ::rpdata::test::realdata_dir();                                                 \
+  if (var.empty())                                                                           \
+  GTEST_SKIP() << "SKIPPED: ../shared/realdata not found (set RPDATA_REALDATA to point at it)"
+
+std::filesystem::path source_dir();
+std::string read_all(const std::filesystem::path& p);
+void write_all(const std::filesystem::path& p, const std::string& data);
+// Decompresses a .zst file (all frames).
+std::string read_zst(const std::filesystem::path& p);
+void write_gz(const std::filesystem::path& p, const std::string& data);
+
+}  // namespace rpdata::test
