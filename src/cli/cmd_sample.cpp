@@ -14,12 +14,13 @@ namespace rpdata::cli {
 namespace {
 std::string g_out;
 int g_threads = 1;
+sources::c4::SampleOptions g_c4;
 bool g_no_progress = false;
 
 int run_sample() {
   namespace fs = std::filesystem;
   fs::path mirror = fs::path(g_out) / "_mirror" / "c4";
-  auto names = sources::c4::write_sample(mirror, {});
+  auto names = sources::c4::write_sample(mirror, g_c4);
   std::string sums;
   for (const auto& n : names) sums += io::file_sha256_hex(mirror / n) + "  " + n + "\n";
   io::write_file_atomic(mirror / "SHA256SUMS", sums);
@@ -28,6 +29,7 @@ int run_sample() {
   RunArgs a;
   a.source = "c4";
   a.recipe = "sample/c4";
+  a.limit = g_c4.files;
   a.out = g_out;
   a.mirror = mirror.string();
   a.threads = g_threads;
@@ -43,6 +45,12 @@ void register_sample(CLI::App& app) {
   cmd->add_option("--out,-o", g_out, "Run directory")->required();
   cmd->add_option("--threads,-j", g_threads, "Inputs processed in parallel")->check(CLI::PositiveNumber);
   cmd->add_flag("--no-progress", g_no_progress, "No progress bar");
+  cmd->add_option("--c4-files", g_c4.files, "C4 sample: number of raw files (at most 4 in the recipe)")
+      ->check(CLI::Range(1, 4))
+      ->capture_default_str();
+  cmd->add_option("--c4-docs", g_c4.docs_per_file, "C4 sample: documents per raw file")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
       "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS), serves it from a local mirror and\n"

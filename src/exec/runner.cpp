@@ -43,6 +43,7 @@ struct Settings {
   double requests_per_s = 0;
   // [read]
   std::string format;
+  bool truncate_on_error = false;  // [read] on_error = "truncate": keep docs before corruption
   io::JsonlReaderOptions reader;
   // [output]
   io::JsonStyle style = io::JsonStyle::kPython;
@@ -67,6 +68,10 @@ Settings resolve_settings(const Recipe& r) {
     throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
   s.format = r.read.get_string("format", "jsonl");
   if (s.format != "jsonl") throw ConfigError("[read] format '" + s.format + "' is not supported (jsonl)", r.name);
+  std::string on_error = r.read.get_string("on_error", "fail");
+  if (on_error != "fail" && on_error != "truncate")
+    throw ConfigError("[read] on_error must be fail or truncate", r.name);
+  s.truncate_on_error = on_error == "truncate";
   s.reader.text_field = r.read.get_string("text_field", "text");
   s.reader.max_line_bytes = static_cast<uint64_t>(r.read.get_int("max_line_bytes", 64ll << 20));
   s.reader.batch_docs = static_cast<size_t>(r.read.get_int("batch_docs", 1024));
@@ -253,7 +258,18 @@ void run_unit(Shared& sh, size_t index) {
   Batch batch;
   std::string line;
   int64_t docs_in = 0, docs_out = 0;
-  while (reader.next(batch)) {
+  while (true) {
+    try {
+      if (!reader.next(batch)) break;
+    } catch (const InputError& e) {
+      if (!sh.settings.truncate_on_error) throw;
+      // Keep what was read before the damage; record it so the manifest shows the loss.
+      spdlog::warn("{}: {}; keeping the {} documents before it (on_error = truncate)", unit.name, e.what(),
+                   docs_out);
+      rec.stats.add("truncated_inputs", 1);
+      rec.stats.add("truncated_at_byte", static_cast<int64_t>(e.offset().value_or(0)));
+      break;
+    }
     for (const auto& [k, v] : batch.drops) docs_in += v;
     docs_in += static_cast<int64_t>(batch.docs.size());
     rec.stats.add_drops(batch.drops);

@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <utility>
 #include <vector>
 
 #include "rpdata/core/error.h"
@@ -30,8 +32,22 @@ class GzipStream final : public InputStream {
     if (file_) std::fclose(file_);
   }
 
+  // Bytes decoded before damage are returned first; the error is thrown on the next call.
   size_t read(char* buf, size_t n) override {
+    if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
     if (done_ || n == 0) return 0;
+    try {
+      return read_some(buf, n);
+    } catch (const InputError&) {
+      size_t got = n - z_.avail_out;
+      if (got == 0) throw;
+      pending_ = std::current_exception();
+      out_total_ += got;
+      return got;
+    }
+  }
+
+  size_t read_some(char* buf, size_t n) {
     z_.next_out = reinterpret_cast<Bytef*>(buf);
     z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0) {
@@ -99,6 +115,7 @@ class GzipStream final : public InputStream {
   uint64_t out_total_ = 0;
   bool in_member_ = false;
   bool done_ = false;
+  std::exception_ptr pending_;
 };
 
 // Everything else via libarchive's raw format with every filter (bz2, xz, zstd, lz4, none).

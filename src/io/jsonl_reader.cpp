@@ -2,12 +2,16 @@
 
 #include <simdjson.h>
 
+#include <exception>
+#include <utility>
+
 namespace rpdata::io {
 
 struct JsonlReader::Impl {
   JsonlReaderOptions opt;
   LineReader lines;
   simdjson::dom::parser parser;
+  std::exception_ptr pending;  // a read error held back until the batch before it is consumed
   Impl(const std::filesystem::path& path, JsonlReaderOptions o)
       : opt(std::move(o)), lines(InputStream::open(path), opt.max_line_bytes) {}
 
@@ -67,8 +71,17 @@ uint64_t JsonlReader::raw_bytes_read() const { return impl_->lines.stream().offs
 bool JsonlReader::next(Batch& batch) {
   batch.docs.clear();
   batch.drops.clear();
+  if (impl_->pending) std::rethrow_exception(std::exchange(impl_->pending, nullptr));
   Line line;
-  while (batch.docs.size() < impl_->opt.batch_docs && impl_->lines.next(line)) {
+  while (batch.docs.size() < impl_->opt.batch_docs) {
+    try {
+      if (!impl_->lines.next(line)) break;
+    } catch (const std::exception&) {
+      // Hand out the documents decoded before the damage first; throw on the next call.
+      if (batch.docs.empty() && batch.drops.empty()) throw;
+      impl_->pending = std::current_exception();
+      return true;
+    }
     if (line.too_long) {
       ++batch.drops["read:line_too_long"];
       continue;

@@ -35,6 +35,12 @@ bool LineReader::next(Line& line) {
         std::memchr(buf_.data() + scanned, '\n', end_ - scanned));
     if (nl) {
       size_t len = static_cast<size_t>(nl - (buf_.data() + begin_));
+      if (len > max_line_bytes_) {  // fit in the buffer, but over the limit all the same
+        line = Line{std::string_view(), ++number_, offset_, len, true, 0};
+        begin_ += len + 1;
+        offset_ += len + 1;
+        return true;
+      }
       line = Line{std::string_view(buf_.data() + begin_, len), ++number_, offset_, len, false,
                   buf_.size() - (begin_ + len)};
       begin_ += len + 1;

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "rpdata/core/error.h"
+#include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
+
+namespace rpdata::exec {
+namespace {
+
+std::string error_of(const std::string& toml) {
+  try {
+    validate_recipe(parse_recipe(toml, "test.toml"));
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(Recipe, BuiltinsParseAndValidate) {
+  auto names = builtin_recipe_names();
+  ASSERT_GE(names.size(), 2u);
+  for (const auto& n : names) {
+    Recipe r = load_recipe(n);
+    EXPECT_EQ(r.source, "c4") << n;
+    EXPECT_NO_THROW(validate_recipe(r)) << n;
+  }
+  Recipe c4 = load_recipe("c4");
+  EXPECT_EQ(c4.download.get_int("count", 0), 1024);
+  ASSERT_EQ(c4.steps.size(), 1u);
+  EXPECT_EQ(c4.steps[0].type, "c4_format");
+}
+
+TEST(Recipe, UnknownKeysAreNamed) {
+  EXPECT_NE(error_of("source = \"c4\"\nsorce = 1\n").find("'sorce'"), std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[output]\nzstd_levl = 3\n").find("'zstd_levl' in [output]"),
+            std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[download]\nbase_ur = \"x\"\n").find("'base_ur' in [download]"),
+            std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[[steps]]\ntype = \"c4_format\"\nlanguag = \"en\"\n")
+                .find("'languag' in [steps.c4_format]"),
+            std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[[steps]]\ntype = \"nope\"\n").find("unknown step type 'nope'"),
+            std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[output]\njson_style = \"yaml\"\n").find("json style"), std::string::npos);
+  EXPECT_NE(error_of("source = \"c4\"\n[output\n").find("test.toml"), std::string::npos);
+  EXPECT_NE(error_of("[output]\n").find("no 'source'"), std::string::npos);
+}
+
+TEST(Recipe, UnknownRecipeNameListsBuiltins) {
+  try {
+    load_recipe("c5");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("sample/c4"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace rpdata::exec
