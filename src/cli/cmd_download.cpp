@@ -18,7 +18,7 @@ void register_fetch(CLI::App& app) {
   cmd->add_option("url", g_url, "http(s):// or file:// URL")->required();
   cmd->add_option("dest", g_dest, "Destination file (written atomically)")->required();
   cmd->add_option("--sha256", g_sha256, "Expected sha256 (lowercase hex)");
-  cmd->add_option("--max-attempts", g_attempts, "Tries before giving up")->check(CLI::PositiveNumber);
+  cmd->add_option("--max-attempts", g_attempts, "Tries before giving up")->check(at_least(1));
   cmd->add_flag("--no-progress", g_no_progress, "No progress bar");
   cmd->callback([] {
     io::FetchOptions o;

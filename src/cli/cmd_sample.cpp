@@ -43,13 +43,13 @@ int run_sample() {
 void register_sample(CLI::App& app) {
   auto* cmd = app.add_subcommand("sample", "Run the main job on the bundled offline sample and print its table");
   cmd->add_option("--out,-o", g_out, "Run directory")->required();
-  cmd->add_option("--threads,-j", g_threads, "Inputs processed in parallel")->check(CLI::PositiveNumber);
+  cmd->add_option("--threads,-j", g_threads, "Inputs processed in parallel")->check(at_least(1));
   cmd->add_flag("--no-progress", g_no_progress, "No progress bar");
   cmd->add_option("--c4-files", g_c4.files, "C4 sample: number of raw files (at most 4 in the recipe)")
       ->check(CLI::Range(1, 4))
       ->capture_default_str();
   cmd->add_option("--c4-docs", g_c4.docs_per_file, "C4 sample: documents per raw file")
-      ->check(CLI::PositiveNumber)
+      ->check(at_least(1))
       ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"

@@ -12,6 +12,20 @@ namespace rpdata::cli {
 
 int g_exit_code = 0;
 
+CLI::Validator at_least(long min) {
+  return CLI::Validator(
+      [min](std::string& v) -> std::string {
+        try {
+          size_t used = 0;
+          long x = std::stol(v, &used);
+          if (used == v.size() && x >= min) return {};
+        } catch (const std::exception&) {
+        }
+        return "must be an integer >= " + std::to_string(min) + ", got '" + v + "'";
+      },
+      ">=" + std::to_string(min));
+}
+
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete) {
   cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
       ->required();
@@ -21,13 +35,13 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   cmd.add_option("--mirror", a.mirror,
                  "Fetch raw inputs from this base URL or local directory instead of the recipe's host");
   cmd.add_option("--limit", a.limit, "Only the first N inputs of the recipe (a partial run)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   cmd.add_option("--rank", a.rank, "This task's rank, 0-based (default SLURM_ARRAY_TASK_ID or 0)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least(1));
   cmd.add_option("--threads,-j", a.threads, "Inputs processed in parallel within this task")
-      ->check(CLI::PositiveNumber)
+      ->check(at_least(1))
       ->capture_default_str();
   cmd.add_flag("--verify-sha256", a.verify_sha256,
                "Re-hash completed shards before skipping them (default: size check)");

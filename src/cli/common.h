@@ -27,6 +27,9 @@ struct RunArgs {
   bool no_progress = false;
 };
 
+// A validator for integer flags with a readable message.
+CLI::Validator at_least(long min);
+
 // Adds SOURCE, --recipe, --out, --mirror, --limit, --rank, --world-size, --threads,
 // --verify-sha256 and --no-progress; `with_inputs` adds --input, `with_delete` --delete-raw.
 void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete);

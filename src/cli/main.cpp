@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   CLI::App app{kDescription, "rpdata"};
   app.footer(kFooter);
   app.require_subcommand(1);
+  app.fallthrough();  // -v/-q work after the subcommand too
   app.set_version_flag("--version", "rpdata 0.1.0");
   bool verbose = false, quiet = false;
   app.add_flag("-v,--verbose", verbose, "Debug logging");

@@ -313,14 +313,19 @@ std::string hostname() {
 }  // namespace
 
 void validate_recipe(const Recipe& recipe) {
-  resolve_settings(recipe);
-  build_steps(recipe);
+  try {
+    resolve_settings(recipe);
+    build_steps(recipe);
+  } catch (const ConfigError& e) {
+    if (!e.path().empty()) throw;
+    throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
+  }
 }
 
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   auto t0 = Clock::now();
+  validate_recipe(recipe);  // step types and every key, before any work
   Settings settings = resolve_settings(recipe);
-  build_steps(recipe);  // validates step types and keys before any work
   RunLayout layout{options.out, recipe.source};
   Plan plan = build_plan(recipe, settings, options);
   fs::create_directories(layout.units_dir());

@@ -1,0 +1,12 @@
+# Shared helpers for the end-to-end scripts (sourced, not a test itself).
+set -euo pipefail
+RPDATA="$1"
+SRC="$2"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-e2e.XXXXXX")"
+trap '[ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# Published files of a source (shards, indexes, merged manifest) with their sha256.
+outputs() { (cd "$1" && find . -path ./_work -prune -o -type f -print | sort | xargs sha256sum); }
+same_outputs() {
+  diff <(outputs "$1") <(outputs "$2") > "$WORK/diff.txt" || { cat "$WORK/diff.txt" >&2; fail "$3"; }
+}
