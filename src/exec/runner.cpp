@@ -211,6 +211,8 @@ struct Shared {
   std::map<std::string, io::Expect> sums;
   std::mutex mu;
   RunSummary summary;
+  Clock::time_point started = Clock::now();
+  uint64_t input_bytes_done = 0;
 };
 
 fs::path obtain_input(Shared& sh, const PlanUnit& unit) {
@@ -302,6 +304,14 @@ void run_unit(Shared& sh, size_t index) {
   std::lock_guard lock(sh.mu);
   ++sh.summary.units_processed;
   sh.summary.stats.merge(rec.stats);
+  // Task progress with an ETA from this run's rate (inputs are similar in size).
+  size_t done = sh.summary.units_processed + sh.summary.units_skipped + sh.summary.failures.size();
+  sh.input_bytes_done += reader.bytes_read();
+  double elapsed = since(sh.started);
+  size_t left = sh.summary.units_assigned - done;
+  double eta = sh.summary.units_processed ? elapsed / static_cast<double>(sh.summary.units_processed) * left : 0;
+  spdlog::info("progress: {}/{} inputs of this task, {:.1f} MB/s of raw input, ETA {:.0f}s", done,
+               sh.summary.units_assigned, elapsed > 0 ? sh.input_bytes_done / 1e6 / elapsed : 0.0, eta);
 }
 
 std::string hostname() {
