@@ -1,12 +1,868 @@
-// Placeholder until the libcurl implementation lands (same session).
 #include "rpdata/io/http_fetch.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <string_view>
+#include <thread>
+
 #include "rpdata/core/error.h"
+#include "rpdata/io/fs.h"
+#include "rpdata/io/hash.h"
+
 namespace rpdata::io {
-struct Fetcher::Impl {};
-Fetcher::Fetcher(FetchOptions) : impl_(std::make_unique<Impl>()) {}
-Fetcher::~Fetcher() = default;
-FetchResult Fetcher::fetch(const std::string& url, const std::filesystem::path&, const Expect&) {
-  throw DownloadError("downloader not built yet", url);
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxChecksumRestarts = 2;          // whole re-downloads after a bad checksum
+constexpr size_t kMaxErrorBody = 16 * 1024;      // bytes of a non-2xx body kept for messages
+constexpr long kCurlBufferSize = 256 * 1024;     // bytes per write callback, at most
+constexpr double kBarRedrawS = 0.2;              // progress bar: at most 5 redraws per second
+constexpr std::string_view kPartSuffix = ".part";
+#ifndef CURL_WRITEFUNC_ERROR  // curl < 7.87
+#define CURL_WRITEFUNC_ERROR 0xFFFFFFFF
+#endif
+
+void curl_global_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw DownloadError("curl_global_init failed");
+  });
 }
-std::string Fetcher::get(const std::string& url) { throw DownloadError("downloader not built yet", url); }
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::optional<uint64_t> parse_u64(std::string_view s) {
+  s = trim(s);
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  uint64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return v;
+}
+
+// URLs are logged and put in errors: presigned query parameters and user:password would leak
+// credentials, so their values are replaced.
+std::string redact_url(const std::string& url) {
+  std::string out = url;
+  size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    size_t start = scheme + 3;
+    size_t end = out.find_first_of("/?#", start);
+    std::string_view authority(out.data() + start,
+                               (end == std::string::npos ? out.size() : end) - start);
+    size_t at = authority.rfind('@');
+    if (at != std::string_view::npos) out.replace(start, at, "***");
+  }
+  size_t q = out.find('?');
+  if (q == std::string::npos) return out;
+  size_t frag = out.find('#', q);
+  std::string query = out.substr(q + 1, frag == std::string::npos ? std::string::npos : frag - q - 1);
+  static constexpr std::array<std::string_view, 8> kSecretWords = {
+      "signature", "sig", "token", "credential", "secret", "password", "key", "auth"};
+  std::string redacted;
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    std::string param = query.substr(pos, amp == std::string::npos ? std::string::npos : amp - pos);
+    size_t eq = param.find('=');
+    std::string name = lower(param.substr(0, eq));
+    bool secret = std::any_of(kSecretWords.begin(), kSecretWords.end(),
+                              [&](std::string_view w) { return name.find(w) != std::string::npos; });
+    if (secret && eq != std::string::npos) param = param.substr(0, eq + 1) + "REDACTED";
+    if (!redacted.empty() || pos > 0) redacted += '&';
+    redacted += param;
+    if (amp == std::string::npos) break;
+    pos = amp + 1;
+  }
+  return out.substr(0, q + 1) + redacted + (frag == std::string::npos ? "" : out.substr(frag));
+}
+
+// "scheme://host:port", the unit of the per-host limits; file URLs share one key.
+std::string host_key(const std::string& url) {
+  CURLU* u = curl_url();
+  if (!u) return {};
+  std::string key;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* scheme = nullptr;
+    char* host = nullptr;
+    char* port = nullptr;
+    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(u, CURLUPART_HOST, &host, 0);
+    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    key = std::string(scheme ? scheme : "") + "://" + (host ? host : "") +
+          (port ? std::string(":") + port : "");
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(u);
+  return key;
+}
+
+bool is_file_url(const std::string& url) {
+  return url.size() >= 7 && lower(url.substr(0, 7)) == "file://";
+}
+
+// Size of the local file a file:// URL names (curl's own length report is unreliable when
+// resuming at the end of the file); nullopt if it cannot be stat'ed.
+std::optional<uint64_t> local_file_size(const std::string& url) {
+  CURLU* u = curl_url();
+  if (!u) return std::nullopt;
+  std::optional<uint64_t> size;
+  char* path = nullptr;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK && path) {
+    struct stat st {};
+    if (::stat(path, &st) == 0 && S_ISREG(st.st_mode)) size = static_cast<uint64_t>(st.st_size);
+  }
+  curl_free(path);
+  curl_url_cleanup(u);
+  return size;
+}
+
+// Where a transfer's body goes: the .part file (fetch) or memory (get).
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual uint64_t size() const = 0;
+  virtual void truncate() = 0;
+  virtual void append(const char* data, size_t n) = 0;
+};
+
+class MemorySink : public Sink {
+ public:
+  uint64_t size() const override { return body_.size(); }
+  void truncate() override { body_.clear(); }
+  void append(const char* data, size_t n) override { body_.append(data, n); }
+  std::string take() { return std::move(body_); }
+
+ private:
+  std::string body_;
+};
+
+// The locked .part file, opened O_APPEND so a truncate to 0 restarts it in place.
+class FileSink : public Sink {
+ public:
+  FileSink(int fd, fs::path path) : fd_(fd), path_(std::move(path)) {
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0)
+      throw IoError(std::string("fstat failed: ") + std::strerror(errno), path_.string());
+    size_ = static_cast<uint64_t>(st.st_size);
+  }
+  uint64_t size() const override { return size_; }
+  void truncate() override {
+    if (::ftruncate(fd_, 0) != 0)
+      throw IoError(std::string("truncate failed: ") + std::strerror(errno), path_.string());
+    size_ = 0;
+  }
+  void append(const char* data, size_t n) override {
+    while (n > 0) {
+      ssize_t w = ::write(fd_, data, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw IoError(std::string("write failed: ") + std::strerror(errno), path_.string(), size_);
+      }
+      data += w;
+      n -= static_cast<size_t>(w);
+      size_ += static_cast<uint64_t>(w);
+    }
+  }
+
+ private:
+  int fd_;
+  fs::path path_;
+  uint64_t size_ = 0;
+};
+
+std::string human_bytes(uint64_t n) {
+  char buf[32];
+  if (n < 1000000) std::snprintf(buf, sizeof buf, "%.1f kB", static_cast<double>(n) / 1e3);
+  else if (n < 1000000000) std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(n) / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.2f GB", static_cast<double>(n) / 1e9);
+  return buf;
+}
+
+std::mutex& stderr_mutex() {
+  static std::mutex mu;
+  return mu;
+}
+
+// A one-line bar on a terminal, else an info line every `log_interval_s`.
+class Progress {
+ public:
+  Progress(std::string label, bool bar, double log_interval_s)
+      : label_(std::move(label)), bar_(bar), log_interval_s_(log_interval_s),
+        start_(Clock::now()), last_(start_) {}
+
+  // `have`: bytes in the file now; `total`: announced size if known; `delta`: new bytes.
+  void update(uint64_t have, std::optional<uint64_t> total, uint64_t delta) {
+    transferred_ += delta;
+    auto now = Clock::now();
+    double since = std::chrono::duration<double>(now - last_).count();
+    if (bar_ ? since < kBarRedrawS : (log_interval_s_ <= 0 || since < log_interval_s_)) return;
+    last_ = now;
+    std::string rate = human_bytes(static_cast<uint64_t>(
+                           static_cast<double>(transferred_) / std::max(1e-9, elapsed_s()))) +
+                       "/s";
+    std::string pct = total && *total > 0
+                          ? fmt::format("{:5.1f}%", 100.0 * static_cast<double>(have) / *total)
+                          : std::string("    ?%");
+    std::string total_s = total ? human_bytes(*total) : std::string("?");
+    if (bar_) {
+      std::lock_guard lock(stderr_mutex());
+      std::fprintf(stderr, "\r\033[K%s %s / %s %s %s", label_.c_str(), human_bytes(have).c_str(),
+                   total_s.c_str(), pct.c_str(), rate.c_str());
+      std::fflush(stderr);
+      drawn_ = true;
+    } else {
+      spdlog::info("downloading {}: {} / {} ({}), {}", label_, human_bytes(have), total_s,
+                   trim(pct), rate);
+    }
+  }
+
+  void finish() {
+    if (!drawn_) return;
+    std::lock_guard lock(stderr_mutex());
+    std::fputs("\r\033[K", stderr);
+    std::fflush(stderr);
+    drawn_ = false;
+  }
+
+  double elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+ private:
+  std::string label_;
+  bool bar_;
+  double log_interval_s_;
+  Clock::time_point start_;
+  Clock::time_point last_;
+  uint64_t transferred_ = 0;
+  bool drawn_ = false;
+};
+
+struct ContentRange {
+  uint64_t start = 0;
+  std::optional<uint64_t> total;  // "*" = unknown
+};
+
+// "bytes a-b/total" or "bytes */total" (the latter with start = UINT64_MAX).
+std::optional<ContentRange> parse_content_range(std::string_view v) {
+  v = trim(v);
+  if (lower(v.substr(0, 6)) != "bytes ") return std::nullopt;
+  v.remove_prefix(6);
+  size_t slash = v.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  ContentRange cr;
+  std::string_view range = trim(v.substr(0, slash));
+  std::string_view total = trim(v.substr(slash + 1));
+  if (total != "*") {
+    cr.total = parse_u64(total);
+    if (!cr.total) return std::nullopt;
+  }
+  if (range == "*") {
+    cr.start = UINT64_MAX;
+    return cr;
+  }
+  size_t dash = range.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto start = parse_u64(range.substr(0, dash));
+  if (!start) return std::nullopt;
+  cr.start = *start;
+  return cr;
+}
+
+// Seconds to wait from a Retry-After value (delta-seconds or an HTTP date); -1 if absent.
+double parse_retry_after(std::string_view v) {
+  v = trim(v);
+  if (v.empty()) return -1;
+  if (auto s = parse_u64(v)) return static_cast<double>(*s);
+  std::string copy(v);
+  time_t when = curl_getdate(copy.c_str(), nullptr);
+  if (when < 0) return -1;
+  return std::max(0.0, std::difftime(when, std::time(nullptr)));
+}
+
+// One request's state, shared with the curl callbacks.
+struct Transfer {
+  Sink* sink = nullptr;
+  Progress* progress = nullptr;
+  const std::string* shown_url = nullptr;  // redacted, for log lines
+  bool file_scheme = false;
+  std::optional<uint64_t> local_size;  // file:// only: the source file's size
+  uint64_t offset = 0;  // bytes already in the sink when the request was made
+
+  // Headers of the latest response (reset on each status line, so redirects don't mix).
+  long status = 0;
+  std::optional<uint64_t> content_length;
+  std::string content_range;
+  std::string retry_after;
+
+  bool decided = false;  // body routing chosen (first body byte, or after the transfer)
+  bool to_sink = false;  // 2xx body → sink; otherwise kept in error_body
+  std::optional<uint64_t> total;
+  uint64_t received = 0;  // body bytes written to the sink by this request
+  std::string error_body;
+
+  bool range_mismatch = false;
+  std::string mismatch_reason;
+  std::exception_ptr local_error;  // IoError from the sink, rethrown after perform
+};
+
+void decide(Transfer& t) {
+  t.decided = true;
+  if (t.file_scheme) {
+    t.total = t.local_size;
+    t.to_sink = true;
+    return;
+  }
+  if (t.status == 206) {
+    auto cr = parse_content_range(t.content_range);
+    if (!cr || cr->start != t.offset) {
+      t.range_mismatch = true;
+      t.mismatch_reason = "206 with Content-Range '" + t.content_range + "' for a request from byte " +
+                          std::to_string(t.offset);
+      return;
+    }
+    t.total = cr->total;
+    t.to_sink = true;
+    return;
+  }
+  if (t.status >= 200 && t.status < 300) {
+    if (t.offset > 0) {  // the server ignored Range: the body is the whole file
+      spdlog::warn("fetch {}: server ignored Range (HTTP {}), taking the whole body from byte 0",
+                   *t.shown_url, t.status);
+      t.sink->truncate();
+      t.offset = 0;
+    }
+    t.total = t.content_length;
+    t.to_sink = true;
+  }
+}
+
+void parse_header_line(Transfer& t, std::string_view line) {
+  line = trim(line);
+  if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
+    t.status = 0;
+    size_t sp = line.find(' ');
+    if (sp != std::string_view::npos) {
+      auto code = parse_u64(line.substr(sp + 1, 3));
+      if (code) t.status = static_cast<long>(*code);
+    }
+    t.content_length.reset();
+    t.content_range.clear();
+    t.retry_after.clear();
+    return;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return;
+  std::string name = lower(trim(line.substr(0, colon)));
+  std::string_view value = trim(line.substr(colon + 1));
+  if (name == "content-length") t.content_length = parse_u64(value);
+  else if (name == "content-range") t.content_range = value;
+  else if (name == "retry-after") t.retry_after = value;
+}
+
+size_t on_header(char* data, size_t size, size_t nitems, void* user) {
+  auto& t = *static_cast<Transfer*>(user);
+  size_t len = size * nitems;
+  try {
+    parse_header_line(t, std::string_view(data, len));
+  } catch (...) {  // exceptions must not cross libcurl's C frames
+    t.local_error = std::current_exception();
+    return CURL_WRITEFUNC_ERROR;
+  }
+  return len;
+}
+
+size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
+  auto& t = *static_cast<Transfer*>(user);
+  size_t len = size * nmemb;
+  try {
+    if (!t.decided) decide(t);
+    if (t.range_mismatch) return CURL_WRITEFUNC_ERROR;
+    if (!t.to_sink) {
+      size_t keep = std::min(len, kMaxErrorBody - std::min(kMaxErrorBody, t.error_body.size()));
+      t.error_body.append(data, keep);
+      return len;
+    }
+    t.sink->append(data, len);
+    t.received += len;
+    if (t.progress) t.progress->update(t.sink->size(), t.total, len);
+  } catch (...) {
+    t.local_error = std::current_exception();
+    return CURL_WRITEFUNC_ERROR;
+  }
+  return len;
+}
+
+// Transient transport failures worth another request; anything else (bad URL, missing
+// file://, TLS verification, too many redirects) fails at once.
+bool retryable_curl_code(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_OPERATION_TIMEDOUT:  // includes the low-speed (stall) abort
+    case CURLE_GOT_NOTHING:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_HTTP3:
+    case CURLE_QUIC_CONNECT_ERROR:
+    case CURLE_WEIRD_SERVER_REPLY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool retryable_status(long status) { return status == 408 || status == 429 || status >= 500; }
+
+// "HTTP 503 SlowDown" from an S3-style <Error><Code>..</Code> body, else "HTTP 503".
+std::string describe_status(long status, const std::string& body) {
+  std::string out = "HTTP " + std::to_string(status);
+  size_t a = body.find("<Code>");
+  size_t b = body.find("</Code>");
+  if (a != std::string::npos && b != std::string::npos && b > a + 6 && b - a < 80)
+    out += " " + body.substr(a + 6, b - a - 6);
+  return out;
+}
+
+struct Outcome {
+  enum Kind { kComplete, kRetry, kRestart, kFatal } kind = kFatal;
+  std::string reason;
+  double retry_after_s = -1;
+  bool resumed = false;  // the completed file kept bytes from before this request
+};
+
+// Size, sha256 and md5 of a finished file against `expect`; "" when it matches.
+std::string check_expect(const fs::path& path, uint64_t size, const Expect& expect) {
+  if (expect.size && *expect.size != size)
+    return fmt::format("size {} != expected {}", size, *expect.size);
+  if (expect.sha256.empty() && expect.md5.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open for verification", path.string());
+  Hasher sha(Hasher::Algo::kSha256);
+  Hasher md5(Hasher::Algo::kMd5);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::string_view chunk(buf.data(), static_cast<size_t>(in.gcount()));
+    if (!expect.sha256.empty()) sha.update(chunk);
+    if (!expect.md5.empty()) md5.update(chunk);
+  }
+  if (in.bad()) throw IoError("read error while verifying", path.string());
+  if (!expect.sha256.empty()) {
+    std::string got = sha.hex_digest();
+    if (got != lower(expect.sha256)) return "sha256 " + got + " != expected " + lower(expect.sha256);
+  }
+  if (!expect.md5.empty()) {
+    std::string got = md5.hex_digest();
+    if (got != lower(expect.md5)) return "md5 " + got + " != expected " + lower(expect.md5);
+  }
+  return {};
+}
+
+// Exclusive flock on the .part file: one writer per destination across threads and processes.
+class PartLock {
+ public:
+  PartLock() = default;
+  PartLock(const PartLock&) = delete;
+  PartLock& operator=(const PartLock&) = delete;
+  ~PartLock() { release(); }
+
+  // Opens and locks `part`; false if the file was renamed or removed while we waited for the
+  // lock (another writer finished), in which case the caller starts over.
+  bool acquire(const fs::path& part) {
+    fd_ = ::open(part.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(std::string("cannot open: ") + std::strerror(errno), part.string());
+    while (::flock(fd_, LOCK_EX) != 0) {
+      if (errno != EINTR) {
+        int err = errno;
+        release();
+        throw IoError(std::string("cannot lock: ") + std::strerror(err), part.string());
+      }
+    }
+    struct stat held {}, now {};
+    if (::fstat(fd_, &held) != 0 || ::stat(part.c_str(), &now) != 0 || held.st_ino != now.st_ino ||
+        held.st_dev != now.st_dev) {
+      release();
+      return false;
+    }
+    return true;
+  }
+  int fd() const { return fd_; }
+  void release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct HostState {
+  std::mutex mu;
+  std::condition_variable cv;
+  int active = 0;
+  Clock::time_point next_start{};
+};
+
+}  // namespace
+
+struct Fetcher::Impl {
+  FetchOptions options;
+  curl_slist* headers = nullptr;
+  std::mutex rng_mu;
+  std::mt19937_64 rng;
+  std::mutex hosts_mu;
+  std::map<std::string, std::unique_ptr<HostState>> hosts;
+
+  explicit Impl(FetchOptions o) : options(std::move(o)) {
+    curl_global_once();
+    for (const auto& h : options.headers) {
+      curl_slist* next = curl_slist_append(headers, h.c_str());
+      if (!next) throw DownloadError("cannot build the request header list");
+      headers = next;
+    }
+    uint64_t seed = options.seed
+                        ? options.seed
+                        : static_cast<uint64_t>(Clock::now().time_since_epoch().count());
+    rng.seed(seed);
+  }
+  ~Impl() { curl_slist_free_all(headers); }
+
+  HostState& host_state(const std::string& key) {
+    std::lock_guard lock(hosts_mu);
+    auto& slot = hosts[key];
+    if (!slot) slot = std::make_unique<HostState>();
+    return *slot;
+  }
+
+  // Holds one of the host's connection slots for the lifetime of the object, after waiting
+  // for the host's request-rate interval.
+  class HostSlot {
+   public:
+    HostSlot(Impl& impl, const std::string& key) : state_(impl.host_state(key)) {
+      int limit = std::max(1, impl.options.per_host_connections);
+      Clock::time_point start;
+      {
+        std::unique_lock lock(state_.mu);
+        state_.cv.wait(lock, [&] { return state_.active < limit; });
+        ++state_.active;
+        start = Clock::now();
+        if (impl.options.per_host_requests_per_s > 0) {
+          auto interval = std::chrono::duration_cast<Clock::duration>(
+              std::chrono::duration<double>(1.0 / impl.options.per_host_requests_per_s));
+          start = std::max(start, state_.next_start);
+          state_.next_start = start + interval;
+        }
+      }
+      std::this_thread::sleep_until(start);
+    }
+    ~HostSlot() {
+      {
+        std::lock_guard lock(state_.mu);
+        --state_.active;
+      }
+      state_.cv.notify_one();
+    }
+    HostSlot(const HostSlot&) = delete;
+    HostSlot& operator=(const HostSlot&) = delete;
+
+   private:
+    HostState& state_;
+  };
+
+  // Full jitter: uniform in [0, min(max, initial * 2^step)], but at least Retry-After (capped).
+  double backoff_s(int step, double retry_after_s) {
+    double cap = std::min(options.backoff_max_s,
+                          options.backoff_initial_s * std::pow(2.0, std::min(step, 60)));
+    double wait;
+    {
+      std::lock_guard lock(rng_mu);
+      wait = std::uniform_real_distribution<double>(0.0, std::max(0.0, cap))(rng);
+    }
+    if (retry_after_s >= 0) wait = std::max(wait, std::min(retry_after_s, options.backoff_max_s));
+    return wait;
+  }
+
+  // One request into `sink`, resuming from its current size when `resume` is set.
+  Outcome attempt(const std::string& url, const std::string& shown, const std::string& host,
+                  Sink& sink, bool resume, Progress* progress, std::optional<uint64_t> expect_size) {
+    if (!resume) sink.truncate();
+    Transfer t;
+    t.sink = &sink;
+    t.shown_url = &shown;
+    t.progress = progress;
+    t.file_scheme = is_file_url(url);
+    if (t.file_scheme) t.local_size = local_file_size(url);
+    t.offset = sink.size();
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) throw DownloadError("curl_easy_init failed", shown);
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    std::string range = std::to_string(t.offset) + "-";
+    CURL* c = curl.get();
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options.connect_timeout_s);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options.low_speed_bytes_per_s);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options.low_speed_time_s);
+    curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kCurlBufferSize);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
+    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    if (t.offset > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+
+    CURLcode rc;
+    {
+      HostSlot slot(*this, host);
+      rc = curl_easy_perform(c);
+    }
+    if (t.local_error) std::rethrow_exception(t.local_error);
+    if (!t.file_scheme && t.status == 0) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+    if (rc == CURLE_OK && !t.decided) decide(t);  // empty body: no write callback ran
+
+    Outcome out;
+    if (t.range_mismatch) {
+      out.kind = Outcome::kRestart;
+      out.reason = t.mismatch_reason;
+      return out;
+    }
+    if (rc != CURLE_OK) {
+      out.reason = fmt::format("{} (curl error {})", errbuf[0] ? errbuf : curl_easy_strerror(rc),
+                               static_cast<int>(rc));
+      if (t.decided && t.to_sink && t.total && t.received > 0)
+        out.reason += fmt::format(" at byte {} of {}", sink.size(), *t.total);
+      if (rc == CURLE_BAD_DOWNLOAD_RESUME || rc == CURLE_RANGE_ERROR)
+        out.kind = Outcome::kRestart;  // file:// .part longer than the file
+      else
+        out.kind = retryable_curl_code(rc) ? Outcome::kRetry : Outcome::kFatal;
+      return out;
+    }
+    if (t.to_sink) {
+      uint64_t have = sink.size();
+      std::optional<uint64_t> want = t.total ? t.total : expect_size;
+      if (want && have < *want) {
+        out.kind = Outcome::kRetry;
+        out.reason = fmt::format("body ended at byte {} of {}", have, *want);
+      } else if (t.total && have > *t.total) {
+        out.kind = Outcome::kRestart;
+        out.reason = fmt::format("{} bytes on disk but the server announced {}", have, *t.total);
+      } else {
+        out.kind = Outcome::kComplete;
+        out.resumed = t.offset > 0;
+      }
+      return out;
+    }
+    if (t.status == 416 && t.offset > 0) {
+      auto cr = parse_content_range(t.content_range);
+      if (cr && cr->total && *cr->total == t.offset) {
+        out.kind = Outcome::kComplete;  // the .part already holds the whole file
+        out.resumed = true;
+      } else {
+        out.kind = Outcome::kRestart;
+        out.reason = fmt::format("HTTP 416 for a resume from byte {} (Content-Range '{}')",
+                                 t.offset, t.content_range);
+      }
+      return out;
+    }
+    out.reason = describe_status(t.status, t.error_body);
+    if (retryable_status(t.status)) {
+      out.kind = Outcome::kRetry;
+      if (t.status == 429 || t.status == 503) out.retry_after_s = parse_retry_after(t.retry_after);
+      if (out.retry_after_s >= 0) out.reason += fmt::format(" (Retry-After {} s)", out.retry_after_s);
+    } else {
+      out.kind = Outcome::kFatal;
+    }
+    return out;
+  }
+
+  struct Done {
+    int attempts = 0;
+    bool resumed = false;
+  };
+
+  // The retry loop shared by fetch and get. `verify` returns "" when the finished body is
+  // acceptable, else the mismatch, which restarts from scratch up to kMaxChecksumRestarts times.
+  Done download(const std::string& url, Sink& sink, bool resume, Progress* progress,
+                const Expect& expect, const std::function<std::string()>& verify) {
+    const std::string shown = redact_url(url);
+    const std::string host = host_key(url);
+    const int max_attempts = std::max(1, options.max_attempts);
+    int attempts = 0;
+    int checksum_restarts = 0;
+    int backoff_step = 0;
+    std::string last_failure;
+    while (attempts < max_attempts) {
+      ++attempts;
+      uint64_t before = sink.size();
+      Outcome r = attempt(url, shown, host, sink, resume, progress, expect.size);
+      if (r.kind == Outcome::kComplete) {
+        std::string mismatch = verify ? verify() : std::string();
+        if (mismatch.empty()) return {attempts, r.resumed};
+        sink.truncate();
+        last_failure = "verification failed: " + mismatch;
+        if (++checksum_restarts > kMaxChecksumRestarts)
+          throw DownloadError(fmt::format("{} after {} full downloads ({} attempts); the "
+                                          "published checksum or the server's file is wrong",
+                                          last_failure, checksum_restarts, attempts),
+                              shown);
+        spdlog::warn("fetch {}: {}; downloading again from scratch", shown, last_failure);
+        continue;
+      }
+      if (r.kind == Outcome::kFatal)
+        throw DownloadError(fmt::format("{} (attempt {} of {}; not retryable)", r.reason, attempts,
+                                        max_attempts),
+                            shown);
+      last_failure = r.reason;
+      if (r.kind == Outcome::kRestart) {
+        sink.truncate();
+        spdlog::warn("fetch {}: attempt {}/{}: {}; restarting from byte 0", shown, attempts,
+                     max_attempts, r.reason);
+        continue;
+      }
+      if (sink.size() > before) backoff_step = 0;  // progress was made: don't escalate
+      if (attempts >= max_attempts) break;
+      double wait = backoff_s(backoff_step++, r.retry_after_s);
+      spdlog::warn("fetch {}: attempt {}/{} failed: {}; retrying in {:.2f} s", shown, attempts,
+                   max_attempts, r.reason, wait);
+      std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+    }
+    throw DownloadError(
+        fmt::format("gave up after {} attempts; last failure: {}", attempts, last_failure), shown);
+  }
+};
+
+Fetcher::Fetcher(FetchOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Fetcher::~Fetcher() = default;
+
+FetchResult Fetcher::fetch(const std::string& url, const fs::path& dest, const Expect& expect) {
+  const std::string shown = redact_url(url);
+  if (dest.empty()) throw DownloadError("empty destination path", shown);
+  std::error_code ec;
+  if (!dest.parent_path().empty()) {
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec) throw IoError("cannot create directory: " + ec.message(), dest.parent_path().string());
+  }
+  fs::path part = dest;
+  part += kPartSuffix;
+
+  PartLock lock;
+  for (;;) {
+    if (fs::exists(dest, ec)) {
+      uint64_t size = fs::file_size(dest, ec);
+      if (ec) throw IoError("cannot stat: " + ec.message(), dest.string());
+      std::string mismatch = check_expect(dest, size, expect);
+      if (mismatch.empty()) {
+        spdlog::info("fetch {}: {} already complete ({} bytes)", shown, dest.string(), size);
+        FetchResult r;
+        r.bytes = size;
+        r.already_complete = true;
+        return r;
+      }
+      spdlog::warn("fetch {}: existing {} does not verify ({}); downloading again", shown,
+                   dest.string(), mismatch);
+      fs::remove(dest, ec);
+      if (ec) throw IoError("cannot remove: " + ec.message(), dest.string());
+    }
+    if (!lock.acquire(part)) continue;  // another writer renamed it while we waited
+    if (fs::exists(dest, ec)) {  // ... or finished just before we opened (and created) it
+      if (FileSink(lock.fd(), part).size() == 0) fs::remove(part, ec);
+      lock.release();
+      continue;
+    }
+    break;
+  }
+
+  FileSink sink(lock.fd(), part);
+  bool bar = impl_->options.progress && ::isatty(STDERR_FILENO);
+  Progress progress(dest.filename().string(), bar, impl_->options.log_interval_s);
+  uint64_t start_size = sink.size();
+  if (start_size > 0) spdlog::info("fetch {}: resuming {} from byte {}", shown, part.string(), start_size);
+
+  Impl::Done done;
+  try {
+    done = impl_->download(url, sink, /*resume=*/true, &progress, expect,
+                           [&] { return check_expect(part, sink.size(), expect); });
+  } catch (const DownloadError&) {
+    progress.finish();
+    // A checksum failure leaves an empty .part (truncated); no use keeping it.
+    if (sink.size() == 0) fs::remove(part, ec);
+    throw;
+  } catch (...) {
+    progress.finish();
+    throw;
+  }
+  progress.finish();
+
+  fsync_path(part);
+  rename_durable(part, dest);
+  lock.release();
+
+  FetchResult r;
+  r.bytes = sink.size();
+  r.attempts = done.attempts;
+  r.resumed = done.resumed;
+  spdlog::info("fetched {} -> {}: {} bytes in {:.2f} s, {} attempt{}{}", shown, dest.string(),
+               r.bytes, progress.elapsed_s(), r.attempts, r.attempts == 1 ? "" : "s",
+               r.resumed ? ", resumed" : "");
+  return r;
+}
+
+std::string Fetcher::get(const std::string& url) {
+  MemorySink sink;
+  impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr);
+  return sink.take();
+}
+
 }  // namespace rpdata::io
