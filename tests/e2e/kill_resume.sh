@@ -2,9 +2,9 @@
 # SIGKILL the pipeline at several points (sample generation, download, processing, shard
 # rotation); a rerun must finish and give output byte-identical to an uninterrupted run.
 source "$(dirname "$0")/lib.bash"
-args=(--c4-docs 30000 --no-progress -q)
+args=(--c4-docs 8000 --no-progress -q)
 "$RPDATA" sample --out "$WORK/ref" "${args[@]}" > /dev/null
-for delay in 0.05 0.2 0.4 0.7 1.0; do
+for delay in 0.1 0.4 0.9 1.4 1.9; do
   out="$WORK/k$delay"
   "$RPDATA" sample --out "$out" "${args[@]}" --threads 2 > /dev/null 2>&1 &
   pid=$!
