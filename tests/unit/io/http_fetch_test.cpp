@@ -27,6 +27,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "test_support.h"
 
 namespace rpdata::io {
 namespace {
@@ -65,17 +66,8 @@ fs::path find_python3() {
   return {};
 }
 
-fs::path find_realdata() {
-  if (const char* env = std::getenv("RPDATA_REALDATA"); env && *env) return env;
-  fs::path script = find_server_script();
-  if (!script.empty()) {
-    fs::path sibling = script.parent_path().parent_path().parent_path().parent_path() / "shared" /
-                       "realdata";
-    if (fs::is_directory(sibling)) return sibling;
-  }
-  if (fs::is_directory("/work/shared/realdata")) return "/work/shared/realdata";
-  return {};
-}
+// The same lookup as every other test: $RPDATA_REALDATA or ../shared/realdata.
+fs::path find_realdata() { return test::realdata_dir(); }
 
 std::string deterministic_bytes(size_t n, uint64_t seed) {
   std::mt19937_64 rng(seed);
