@@ -41,9 +41,14 @@ time_cmd() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 baseline() { zcat "$file" | zstd -3 -T1 -q -c > /dev/null; }
 ours() { rm -rf "$work/out"; "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
+# The same two, confined to one core (taskset): the "on one core" comparison.
+baseline_1core() { taskset -c 0 bash -c "zcat '$file' | zstd -3 -T1 -q -c > /dev/null"; }
+ours_1core() { rm -rf "$work/out"; taskset -c 0 "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
 
 declare -A wall cpu
-for name in baseline ours; do
+names=(baseline ours)
+command -v taskset > /dev/null && names+=(baseline_1core ours_1core)
+for name in "${names[@]}"; do
   for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
   wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
   cpu[$name]=$(cut -d' ' -f2 "$work/$name.times" | median)
@@ -51,13 +56,19 @@ done
 
 echo "input: $label, $docs docs, $gz_mb MB json.gz, $raw_mb MB JSONL; median of $runs runs; $(nproc) cores"
 printf "%-34s %10s %10s %12s %12s %12s\n" "command" "wall s" "cpu s" "MB/s wall" "MB/s cpu" "docs/s cpu"
-for name in baseline ours; do
-  title=$([ $name = baseline ] && echo "zcat | zstd -3 -T1 (baseline)" || echo "rpdata run c4 --threads 1")
+declare -A titles=([baseline]="zcat | zstd -3 -T1 (baseline)" [ours]="rpdata run c4 --threads 1"
+  [baseline_1core]="baseline, taskset 1 core" [ours_1core]="rpdata, taskset 1 core")
+for name in "${names[@]}"; do
+  title="${titles[$name]}"
   awk -v t="$title" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v mb="$gz_mb" -v d="$docs" \
     'BEGIN {printf "%-34s %10.3f %10.3f %12.1f %12.1f %12.0f\n", t, w, c, mb/w, mb/c, d/c}'
 done
 awk -v bw="${wall[baseline]}" -v ow="${wall[ours]}" -v bc="${cpu[baseline]}" -v oc="${cpu[ours]}" \
   'BEGIN {printf "rpdata / baseline throughput: %.0f%% per wall second, %.0f%% per CPU second (target >= 80%%)\n", 100*bw/ow, 100*bc/oc}'
+if [ -n "${wall[ours_1core]:-}" ]; then
+  awk -v b="${wall[baseline_1core]}" -v o="${wall[ours_1core]}" \
+    'BEGIN {printf "rpdata / baseline, both on one core: %.0f%% (target >= 80%%)\n", 100*b/o}'
+fi
 
 # Thread scaling: 4 copies of the file as 4 inputs.
 for i in 1 2 3; do cp "$file" "$work/c4-train.0000$i-of-01024.json.gz"; done
