@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 
 #include "rpdata/core/error.h"
@@ -26,10 +27,10 @@ CLI::Validator at_least(long min) {
       ">=" + std::to_string(min));
 }
 
-void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete) {
+void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required) {
   cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
       ->required();
-  cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required();
+  cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
                  "Recipe: a built-in name (c4, sample/c4) or a .toml path; default: the SOURCE recipe");
   cmd.add_option("--mirror", a.mirror,
@@ -46,6 +47,10 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   cmd.add_flag("--verify-sha256", a.verify_sha256,
                "Re-hash completed shards before skipping them (default: size check)");
   cmd.add_flag("--no-progress", a.no_progress, "No progress bar, even on a terminal");
+  cmd.add_option("--tokenizers", a.tokenizers,
+                 "Token counts to record per shard: neox, llama, or none (default: the recipe's)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"neox", "llama", "none"}));
   if (with_inputs)
     cmd.add_option("--input,-i", a.inputs, "Local raw input files to use instead of downloading")
         ->check(CLI::ExistingFile);
@@ -71,6 +76,7 @@ exec::RunOptions make_run_options(const RunArgs& a) {
   o.delete_raw = a.delete_raw;
   o.verify_sha256 = a.verify_sha256;
   o.fetch.progress = !a.no_progress;
+  if (!a.tokenizers.empty()) o.tokenizers = a.tokenizers;
   return o;
 }
 
@@ -90,6 +96,31 @@ int execute_run(const RunArgs& a, bool download, bool process) {
   if (s.manifest_written) spdlog::info("{}: all inputs complete; manifest written to {}/{}/manifest.json", a.source,
                                        a.out, a.source);
   return s.failures.empty() ? 0 : 1;
+}
+
+ProgressLine::ProgressLine(std::string label, bool enabled)
+    : label_(std::move(label)), enabled_(enabled), tty_(::isatty(2) != 0) {}
+
+ProgressLine::~ProgressLine() {
+  if (drawn_) std::fputs("\r\033[K", stderr);
+}
+
+void ProgressLine::update(uint64_t done, uint64_t total) {
+  if (!enabled_) return;
+  using namespace std::chrono;
+  static const auto start = steady_clock::now();
+  double now = duration<double>(steady_clock::now() - start).count();
+  if (now - last_ < (tty_ ? 0.2 : 30.0) && done < total) return;
+  last_ = now;
+  double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0;
+  if (tty_) {
+    int width = 30, fill = static_cast<int>(pct / 100 * width);
+    std::fprintf(stderr, "\r\033[K%s [%s%s] %5.1f%% %.1f/%.1f MB", label_.c_str(), std::string(fill, '#').c_str(),
+                 std::string(width - fill, '.').c_str(), pct, done / 1e6, total / 1e6);
+    drawn_ = true;
+  } else {
+    spdlog::info("{}: {:.1f}% ({:.1f} of {:.1f} MB)", label_, pct, done / 1e6, total / 1e6);
+  }
 }
 
 namespace {

@@ -25,6 +25,7 @@ struct RunArgs {
   bool delete_raw = false;
   bool verify_sha256 = false;
   bool no_progress = false;
+  std::vector<std::string> tokenizers;
 };
 
 // A validator for integer flags with a readable message.
@@ -32,7 +33,7 @@ CLI::Validator at_least(long min);
 
 // Adds SOURCE, --recipe, --out, --mirror, --limit, --rank, --world-size, --threads,
 // --verify-sha256 and --no-progress; `with_inputs` adds --input, `with_delete` --delete-raw.
-void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete);
+void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete, bool out_required = true);
 // Builds RunOptions + Recipe from parsed flags (ConfigError on bad values).
 exec::RunOptions make_run_options(const RunArgs& args);
 exec::Recipe load_run_recipe(const RunArgs& args);
@@ -50,6 +51,22 @@ void register_status(CLI::App& app);
 void register_steps(CLI::App& app);
 void register_manifest(CLI::App& app);
 void register_fetch(CLI::App& app);
+void register_count(CLI::App& app);
+void register_report(CLI::App& app);
+
+// A one-line progress bar on a terminal (stderr), else an info line every 30 s.
+class ProgressLine {
+ public:
+  ProgressLine(std::string label, bool enabled);
+  ~ProgressLine();
+  void update(uint64_t done, uint64_t total);
+
+ private:
+  std::string label_;
+  bool enabled_, tty_;
+  double last_ = -1;
+  bool drawn_ = false;
+};
 
 // Set by a subcommand's callback; main returns it.
 extern int g_exit_code;

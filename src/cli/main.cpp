@@ -26,6 +26,8 @@ constexpr const char* kFooter =
     "  rpdata run c4 --out runs/rp --limit 4  # first 4 C4 files from huggingface.co\n"
     "  rpdata status runs/rp                  # done / running / stale / failed per task\n"
     "  rpdata manifest runs/rp --json         # docs, bytes, shards, tokens per source\n"
+    "  rpdata report runs/rp                  # token counts vs RedPajama's published ones\n"
+    "  rpdata count shard.jsonl.zst -j 2      # docs, bytes, GPT-NeoX tokens of any JSONL\n"
     "  rpdata recipe c4                       # the recipe, with each threshold's provenance\n"
     "Exit codes: 0 ok, 1 a task failed, 2 usage or configuration error.";
 
@@ -54,6 +56,8 @@ int main(int argc, char** argv) {
   register_manifest(app);
   register_steps(app);
   register_fetch(app);
+  register_count(app);
+  register_report(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

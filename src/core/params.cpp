@@ -1,5 +1,7 @@
 #include "rpdata/core/params.h"
 
+#include <cstdio>
+
 #include "rpdata/core/error.h"
 
 namespace rpdata {
@@ -69,6 +71,30 @@ std::vector<std::string> Params::get_strings(const std::string& key,
 }
 
 #undef RPDATA_WRONG_TYPE
+
+std::string Params::canonical() const {
+  std::string out = "[" + section_ + "]";
+  for (const auto& [key, value] : values_) {
+    out += key + "=";
+    switch (value.index()) {
+      case 0: out += std::get<bool>(value) ? "b:true" : "b:false"; break;
+      case 1: out += "i:" + std::to_string(std::get<int64_t>(value)); break;
+      case 2: {
+        char buf[40];
+        std::snprintf(buf, sizeof(buf), "d:%.17g", std::get<double>(value));
+        out += buf;
+        break;
+      }
+      case 3: out += "s:" + std::to_string(std::get<std::string>(value).size()) + ":" + std::get<std::string>(value); break;
+      default:
+        out += "l:";
+        for (const auto& item : std::get<std::vector<std::string>>(value))
+          out += std::to_string(item.size()) + ":" + item + ",";
+    }
+    out += ";";
+  }
+  return out;
+}
 
 void Params::reject_unused() const {
   for (const auto& [key, value] : values_) {

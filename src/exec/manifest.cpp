@@ -99,6 +99,7 @@ std::string plan_to_json(const Plan& plan) {
   std::string out = "{";
   kv(out, "recipe", plan.recipe, false);
   kv(out, "source", plan.source);
+  kv(out, "settings_digest", plan.settings_digest);
   out += ", \"units\": [";
   for (size_t i = 0; i < plan.units.size(); ++i) {
     out += i ? ",\n  {" : "\n  {";
@@ -118,6 +119,7 @@ Plan read_plan(const fs::path& path) {
   Plan plan;
   plan.recipe = get_str(root, "recipe", path);
   plan.source = get_str(root, "source", path);
+  plan.settings_digest = get_str(root, "settings_digest", path);
   simdjson::dom::array units;
   if (root["units"].get_array().get(units)) throw InputError("plan has no units", path.string());
   for (auto u : units)
@@ -129,6 +131,8 @@ std::string unit_record_to_json(const UnitRecord& r, double seconds) {
   std::string out = "{";
   kv(out, "unit", r.unit, false);
   kv_int(out, "index", static_cast<int64_t>(r.index));
+  kv_int(out, "input_size", static_cast<int64_t>(r.input_size));
+  kv(out, "input_sha256", r.input_sha256);
   out += ", \"seconds\": ";
   io::append_python_float(out, seconds);
   out += ", \"shards\": [";
@@ -147,6 +151,8 @@ UnitRecord read_unit_record(const fs::path& path) {
   UnitRecord r;
   r.unit = get_str(root, "unit", path);
   r.index = static_cast<size_t>(get_int(root, "index", path));
+  r.input_size = static_cast<uint64_t>(get_int(root, "input_size", path));
+  r.input_sha256 = get_str(root, "input_sha256", path);
   simdjson::dom::array shards;
   if (root["shards"].get_array().get(shards)) throw InputError("marker has no shards", path.string());
   for (auto s : shards) {

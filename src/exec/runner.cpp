@@ -1,24 +1,28 @@
 #include "rpdata/exec/runner.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
+#include "inputs.h"
 #include "rpdata/core/error.h"
 #include "rpdata/exec/layout.h"
 #include "rpdata/exec/manifest.h"
 #include "rpdata/io/fs.h"
-#include "rpdata/io/json_writer.h"
-#include "rpdata/io/jsonl_reader.h"
+#include "rpdata/io/hash.h"
 #include "rpdata/io/shard_writer.h"
-#include "rpdata/sources/c4/c4.h"
+#include "rpdata/tokenize/models.h"
+#include "settings.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
@@ -26,180 +30,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-// Every recipe key, read once up front so unknown keys fail before any work.
-struct Settings {
-  // [download]
-  std::string base_url;
-  std::string pattern;
-  int64_t count = 0, first = 0;
-  std::string checksums;       // none | sha256sums | hf_lfs_pointer
-  std::string checksums_file;  // for sha256sums, relative to base_url
-  int max_attempts = 10;
-  int per_host_connections = 4;
-  double requests_per_s = 0;
-  // [read]
-  std::string format;
-  bool truncate_on_error = false;  // [read] on_error = "truncate": keep docs before corruption
-  io::JsonlReaderOptions reader;
-  // [output]
-  io::JsonStyle style = io::JsonStyle::kPython;
-  io::RecordLayout layout = io::RecordLayout::kTextMeta;
-  uint64_t max_shard_bytes = 0;
-  int64_t frame_docs = 0;
-  int zstd_level = 3;
-};
-
-Settings resolve_settings(const Recipe& r) {
-  Settings s;
-  s.base_url = r.download.get_string("base_url", "");
-  s.pattern = r.download.get_string("pattern", "");
-  s.count = r.download.get_int("count", 0);
-  s.first = r.download.get_int("first", 0);
-  s.checksums = r.download.get_string("checksums", "none");
-  s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
-  s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
-  s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
-  s.requests_per_s = r.download.get_double("requests_per_s", 0);
-  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
-    throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
-  s.format = r.read.get_string("format", "jsonl");
-  if (s.format != "jsonl") throw ConfigError("[read] format '" + s.format + "' is not supported (jsonl)", r.name);
-  std::string on_error = r.read.get_string("on_error", "fail");
-  if (on_error != "fail" && on_error != "truncate")
-    throw ConfigError("[read] on_error must be fail or truncate", r.name);
-  s.truncate_on_error = on_error == "truncate";
-  s.reader.text_field = r.read.get_string("text_field", "text");
-  s.reader.max_line_bytes = static_cast<uint64_t>(r.read.get_int("max_line_bytes", 64ll << 20));
-  s.reader.batch_docs = static_cast<size_t>(r.read.get_int("batch_docs", 1024));
-  s.reader.source = r.source;
-  s.style = io::parse_json_style(r.output.get_string("json_style", "python"));
-  s.layout = io::parse_record_layout(r.output.get_string("layout", "text_meta"));
-  s.max_shard_bytes = static_cast<uint64_t>(r.output.get_int("max_shard_bytes", 1ll << 30));
-  s.frame_docs = r.output.get_int("frame_docs", 1000);
-  s.zstd_level = static_cast<int>(r.output.get_int("zstd_level", 3));
-  for (const Params* p : {&r.download, &r.read, &r.output}) p->reject_unused();
-  if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
-  return s;
-}
-
-std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r) {
-  std::vector<std::unique_ptr<Step>> steps;
-  for (const auto& sc : r.steps) steps.push_back(step_registry().make(sc.type, sc.params));
-  return steps;
-}
-
-std::string format_pattern(const std::string& pattern, int64_t index) {
-  // Supports "{index}" and "{index:0N}" (zero-padded width N).
-  auto open = pattern.find("{index");
-  if (open == std::string::npos) throw ConfigError("[download] pattern must contain {index} or {index:05}");
-  auto close = pattern.find('}', open);
-  std::string spec = pattern.substr(open + 6, close - open - 6);
-  std::string num = std::to_string(index);
-  if (!spec.empty()) {
-    if (spec.size() < 3 || spec[0] != ':' || spec[1] != '0')
-      throw ConfigError("[download] pattern spec '{index" + spec + "}' must be {index:0N}");
-    size_t width = std::stoul(spec.substr(2));
-    if (num.size() < width) num.insert(0, width - num.size(), '0');
-  }
-  return pattern.substr(0, open) + num + pattern.substr(close + 1);
-}
-
-std::string as_url(const std::string& base) {
-  if (base.find("://") != std::string::npos) return base;
-  return "file://" + fs::absolute(base).lexically_normal().string();
-}
-
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
-  Plan plan;
-  plan.recipe = r.name;
-  plan.source = r.source;
-  if (!o.inputs.empty()) {
-    for (const auto& p : o.inputs) {
-      if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
-      plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
-    }
-  } else {
-    std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
-    if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
-    for (int64_t i = 0; i < s.count; ++i) {
-      std::string name = format_pattern(s.pattern, s.first + i);
-      plan.units.push_back({name, base + "/" + name, ""});
-    }
-  }
-  if (o.limit >= 0 && static_cast<size_t>(o.limit) < plan.units.size()) plan.units.resize(static_cast<size_t>(o.limit));
-  std::map<std::string, int> seen;
-  for (const auto& u : plan.units)
-    if (seen[u.name]++) throw ConfigError("two inputs share the name '" + u.name + "'; names must be unique");
-  return plan;
-}
-
-// Publishes the plan, or checks that an existing run dir was made with the same inputs.
-void publish_plan(const RunLayout& layout, const Plan& plan) {
-  if (fs::exists(layout.plan_file())) {
-    Plan old = read_plan(layout.plan_file());
-    bool same = old.units.size() == plan.units.size();
-    for (size_t i = 0; same && i < plan.units.size(); ++i) same = old.units[i].name == plan.units[i].name;
-    if (!same)
-      throw ConfigError("output directory " + layout.source_dir().string() +
-                        " holds a run with a different input list (" + std::to_string(old.units.size()) +
-                        " inputs); use another --out or remove it");
-    return;
-  }
-  io::write_file_atomic(layout.plan_file(), plan_to_json(plan));
-}
-
-std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
-  std::map<std::string, io::Expect> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto sp = line.find(' ');
-    if (sp != 64) continue;
-    std::string name = line.substr(sp + 1);
-    if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
-    out[name].sha256 = line.substr(0, 64);
-  }
-  return out;
-}
-
-// Expected sha256/size for one input, from what the source publishes.
-io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
-                        const std::map<std::string, io::Expect>& sums) {
-  if (s.checksums == "sha256sums" || (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
-    auto it = sums.find(unit.name);
-    if (it == sums.end()) throw DownloadError("no checksum published for " + unit.name, unit.url);
-    return it->second;
-  }
-  if (s.checksums == "hf_lfs_pointer") {
-    auto pos = unit.url.find("/resolve/");
-    if (pos == std::string::npos) return {};
-    std::string pointer = fetcher.get(unit.url.substr(0, pos) + "/raw/" + unit.url.substr(pos + 9));
-    io::Expect e;
-    std::istringstream in(pointer);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("oid sha256:", 0) == 0) e.sha256 = line.substr(11);
-      if (line.rfind("size ", 0) == 0) e.size = std::stoull(line.substr(5));
-    }
-    return e;
-  }
-  return {};
-}
-
-void remove_stale_outputs(const RunLayout& layout, const std::string& stem) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(layout.source_dir(), ec)) {
-    std::string name = entry.path().filename().string();
-    bool ours = name.rfind(stem + "-", 0) == 0 || name.rfind("." + stem + "-", 0) == 0;
-    if (ours && entry.is_regular_file()) fs::remove(entry.path(), ec);
-  }
-}
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 struct Shared {
   const Recipe& recipe;
@@ -209,65 +40,108 @@ struct Shared {
   const Plan& plan;
   io::Fetcher& fetcher;
   std::map<std::string, io::Expect> sums;
+  std::vector<std::shared_ptr<const tokenize::TokenizerModel>> token_models;
   std::mutex mu;
   RunSummary summary;
   Clock::time_point started = Clock::now();
   uint64_t input_bytes_done = 0;
 };
 
+// An exclusive flock on <units>/<unit>.lock for the time one process works on a unit, so a
+// requeued or duplicated task waits instead of deleting the other's temporary files.
+class UnitLock {
+ public:
+  explicit UnitLock(const fs::path& path) {
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw IoError(std::string("cannot open lock: ") + std::strerror(errno), path.string());
+    while (::flock(fd_, LOCK_EX) != 0)
+      if (errno != EINTR) throw IoError(std::string("cannot lock: ") + std::strerror(errno), path.string());
+  }
+  ~UnitLock() { ::close(fd_); }
+  UnitLock(const UnitLock&) = delete;
+  UnitLock& operator=(const UnitLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+void remove_unit_outputs(const fs::path& dir, const std::string& stem) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.is_regular_file() && is_unit_output(entry.path().filename().string(), stem)) fs::remove(entry.path(), ec);
+}
+
+// The merged manifest describes a complete run; once any unit is redone it is stale.
+void invalidate_merged_manifest(const RunLayout& layout) {
+  std::error_code ec;
+  fs::remove(layout.manifest_summary(), ec);
+  fs::remove(layout.manifest_rows(), ec);
+}
+
+fs::path raw_path(const Shared& sh, const PlanUnit& unit) {
+  return unit.path.empty() ? sh.layout.raw_dir() / unit.name : fs::path(unit.path);
+}
+
+// Why a completed unit must be redone, or "" if it verifies: its shards (size, or sha256
+// with --verify-sha256) and the raw input it was made from, where that is still known.
+std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitRecord& done) {
+  std::string problem = verify_unit(sh.layout, done, sh.options.verify_sha256);
+  if (!problem.empty()) return problem;
+  auto it = sh.sums.find(unit.name);
+  if (it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
+    return "the source now publishes a different " + unit.name;
+  fs::path raw = raw_path(sh, unit);
+  std::error_code ec;
+  auto size = fs::file_size(raw, ec);
+  if (!ec && size != done.input_size) return raw.string() + " changed since its output was made";
+  if (!ec && sh.options.verify_sha256 && io::file_sha256_hex(raw) != done.input_sha256)
+    return raw.string() + " changed since its output was made";
+  return {};
+}
+
 fs::path obtain_input(Shared& sh, const PlanUnit& unit) {
-  if (!unit.path.empty()) return unit.path;
-  fs::path raw = sh.layout.raw_dir() / unit.name;
-  if (fs::exists(raw)) return raw;
-  if (!sh.options.download)
-    throw DownloadError("raw input is not downloaded (run `rpdata download` first)", raw.string());
-  io::Expect expect = expected_for(sh.settings, unit, sh.fetcher, sh.sums);
-  sh.fetcher.fetch(unit.url, raw, expect);
+  fs::path raw = raw_path(sh, unit);
+  if (!unit.path.empty()) return raw;
+  if (!sh.options.download) {
+    if (!fs::exists(raw)) throw DownloadError("raw input is not downloaded (run `rpdata download` first)", raw.string());
+    return raw;
+  }
+  // An existing raw file is re-checked against the published checksum by the fetcher.
+  sh.fetcher.fetch(unit.url, raw, expected_for(sh.settings, unit, sh.fetcher, sh.sums));
   return raw;
 }
 
-// Downloads (if needed) and processes one input; writes its marker last.
-void run_unit(Shared& sh, size_t index) {
-  const PlanUnit& unit = sh.plan.units[index];
-  const RunLayout& layout = sh.layout;
-  fs::path marker = layout.unit_marker(unit.name);
-  if (fs::exists(marker)) {
-    UnitRecord done = read_unit_record(marker);
-    std::string problem = verify_unit(layout, done, sh.options.verify_sha256);
-    if (problem.empty()) {
-      std::lock_guard lock(sh.mu);
-      ++sh.summary.units_skipped;
-      return;
-    }
-    spdlog::warn("{}: completed output does not verify ({}); redoing it", unit.name, problem);
-    fs::remove(marker);
-  }
-  auto t0 = Clock::now();
-  fs::path input = obtain_input(sh, unit);
-  if (!sh.options.process) return;
+struct UnitOutput {
+  UnitRecord rec;
+  uint64_t input_read = 0;
+};
 
-  std::string stem = sources::c4::output_stem(unit.name);
-  remove_stale_outputs(layout, stem);
-  io::JsonlReaderOptions ropt = sh.settings.reader;
+// Reader -> steps -> shards in _work/staging, token counts as records are written.
+UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const fs::path& input, const fs::path& staging) {
+  const Settings& st = sh.settings;
+  UnitOutput out;
+  UnitRecord& rec = out.rec;
+  rec.unit = unit.name;
+  rec.index = index;
+  io::JsonlReaderOptions ropt = st.reader;
   ropt.id_prefix = unit.name;
   io::JsonlReader reader(input, ropt);
   auto steps = build_steps(sh.recipe);
-  io::ShardWriter writer({layout.source_dir(), stem, sh.settings.max_shard_bytes, sh.settings.frame_docs,
-                          sh.settings.zstd_level, true});
-  UnitRecord rec;
-  rec.unit = unit.name;
-  rec.index = index;
+  io::ShardWriter writer({staging, unit_stem(unit.name), st.max_shard_bytes, st.frame_docs, st.zstd_level, true});
+  std::vector<std::pair<std::string, std::unique_ptr<tokenize::Tokenizer>>> tokenizers;
+  for (const auto& m : sh.token_models) tokenizers.emplace_back(m->name(), m->make_tokenizer());
+  std::map<std::string, int64_t> doc_tokens;
   Batch batch;
   std::string line;
   int64_t docs_in = 0, docs_out = 0;
   while (true) {
     try {
       if (!reader.next(batch)) break;
-    } catch (const InputError& e) {
-      if (!sh.settings.truncate_on_error) throw;
-      // Keep what was read before the damage; record it so the manifest shows the loss.
-      spdlog::warn("{}: {}; keeping the {} documents before it (on_error = truncate)", unit.name, e.what(),
-                   docs_out);
+    } catch (const TruncatedInputError& e) {
+      if (!st.truncate_on_error) throw;
+      // The stream was cut short: what came before is intact. (Corrupt data still fails:
+      // gzip's CRC covers a whole member, so bytes before a corruption are unverified.)
+      spdlog::warn("{}: {}; keeping the {} documents before it (on_error = truncate)", unit.name, e.what(), docs_out);
       rec.stats.add("truncated_inputs", 1);
       rec.stats.add("truncated_at_byte", static_cast<int64_t>(e.offset().value_or(0)));
       break;
@@ -282,8 +156,9 @@ void run_unit(Shared& sh, size_t index) {
     }
     for (const Document& doc : batch.docs) {
       line.clear();
-      io::append_record(line, doc, sh.settings.style, sh.settings.layout);
-      writer.add(line);
+      io::append_record(line, doc, st.style, st.layout);
+      for (auto& [name, tok] : tokenizers) doc_tokens[name] = tok->count(doc.text);
+      writer.add(line, tokenizers.empty() ? nullptr : &doc_tokens);
     }
     docs_out += static_cast<int64_t>(batch.docs.size());
   }
@@ -295,18 +170,14 @@ void run_unit(Shared& sh, size_t index) {
   int64_t out_bytes = 0;
   for (const auto& s : rec.shards) out_bytes += static_cast<int64_t>(s.bytes);
   rec.stats.add("output_bytes", out_bytes);
-  double secs = since(t0);
-  io::write_file_atomic(marker, unit_record_to_json(rec, secs));
-  if (sh.options.delete_raw && unit.path.empty()) fs::remove(layout.raw_dir() / unit.name);
-  spdlog::info("{}: {} docs in, {} out, {} shard(s), {:.1f} MB in {:.2f}s ({:.1f} MB/s)", unit.name, docs_in,
-               docs_out, rec.shards.size(), reader.bytes_read() / 1e6, secs,
-               secs > 0 ? reader.bytes_read() / 1e6 / secs : 0.0);
-  std::lock_guard lock(sh.mu);
-  ++sh.summary.units_processed;
-  sh.summary.stats.merge(rec.stats);
-  // Task progress with an ETA from this run's rate (inputs are similar in size).
+  out.input_read = reader.bytes_read();
+  return out;
+}
+
+void log_progress(Shared& sh, uint64_t input_read) {
+  // Called under sh.mu. ETA from this run's rate (inputs are similar in size).
   size_t done = sh.summary.units_processed + sh.summary.units_skipped + sh.summary.failures.size();
-  sh.input_bytes_done += reader.bytes_read();
+  sh.input_bytes_done += input_read;
   double elapsed = since(sh.started);
   size_t left = sh.summary.units_assigned - done;
   double eta = sh.summary.units_processed ? elapsed / static_cast<double>(sh.summary.units_processed) * left : 0;
@@ -314,10 +185,116 @@ void run_unit(Shared& sh, size_t index) {
                sh.summary.units_assigned, elapsed > 0 ? sh.input_bytes_done / 1e6 / elapsed : 0.0, eta);
 }
 
+// Downloads (if needed) and processes one input. Shards are written in _work/staging and
+// moved into place only when all are complete; the unit's marker is written last.
+void run_unit(Shared& sh, size_t index) {
+  const PlanUnit& unit = sh.plan.units[index];
+  const RunLayout& layout = sh.layout;
+  UnitLock lock(layout.units_dir() / (unit.name + ".lock"));
+  fs::path marker = layout.unit_marker(unit.name);
+  if (fs::exists(marker)) {
+    std::string problem = completed_unit_problem(sh, unit, read_unit_record(marker));
+    if (problem.empty()) {
+      std::lock_guard guard(sh.mu);
+      ++sh.summary.units_skipped;
+      return;
+    }
+    spdlog::warn("{}: completed output does not verify ({}); redoing it", unit.name, problem);
+    invalidate_merged_manifest(layout);
+    fs::remove(marker);
+  }
+  auto t0 = Clock::now();
+  fs::path input = obtain_input(sh, unit);
+  if (!sh.options.process) return;
+  invalidate_merged_manifest(layout);
+
+  const std::string stem = unit_stem(unit.name);
+  const fs::path staging = layout.work_dir() / "staging";
+  fs::create_directories(staging);
+  remove_unit_outputs(staging, stem);
+  remove_unit_outputs(layout.source_dir(), stem);
+  std::error_code ec;
+  uint64_t input_size = fs::file_size(input, ec);
+  if (input_size == 0) spdlog::warn("{}: empty input file {}", unit.name, input.string());
+  std::string input_sha = io::file_sha256_hex(input);
+
+  UnitOutput out = transform(sh, unit, index, input, staging);
+  out.rec.input_size = input_size;
+  out.rec.input_sha256 = input_sha;
+  for (const auto& s : out.rec.shards) {
+    io::rename_durable(staging / (s.name + ".idx"), layout.source_dir() / (s.name + ".idx"));
+    io::rename_durable(staging / s.name, layout.source_dir() / s.name);
+  }
+  double secs = since(t0);
+  io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
+  if (sh.options.delete_raw && unit.path.empty()) fs::remove(input);
+  spdlog::info("{}: {} docs in, {} out, {} shard(s), {:.1f} MB in {:.2f}s", unit.name, out.rec.stats.get("docs_in"),
+               out.rec.stats.get("docs_out"), out.rec.shards.size(), out.input_read / 1e6, secs);
+  std::lock_guard guard(sh.mu);
+  ++sh.summary.units_processed;
+  sh.summary.stats.merge(out.rec.stats);
+  log_progress(sh, out.input_read);
+}
+
 std::string hostname() {
   char buf[256] = {0};
   ::gethostname(buf, sizeof(buf) - 1);
   return buf;
+}
+
+// Temporary files of writers that were killed (older than an hour, so never a live one).
+void remove_abandoned_temps(const std::vector<fs::path>& dirs) {
+  auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& dir : dirs) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      std::string name = e.path().filename().string();
+      if (name.size() > 1 && name[0] == '.' && name.find(".tmp.") != std::string::npos &&
+          e.last_write_time(ec) < cutoff)
+        fs::remove(e.path(), ec);
+    }
+  }
+}
+
+std::vector<std::shared_ptr<const tokenize::TokenizerModel>> load_token_models(const Settings& settings,
+                                                                                const RunOptions& options) {
+  std::vector<std::shared_ptr<const tokenize::TokenizerModel>> models;
+  for (const auto& name : options.tokenizers.value_or(settings.tokenizers)) {
+    if (name == "none") continue;
+    if (!settings.require_tokenizers && tokenize::find_model_file(name).empty()) {
+      spdlog::warn("tokenizer '{}' has no model file (rpdata download tokenizer, or RPDATA_MODELS); "
+                   "its token counts are off",
+                   name);
+      continue;
+    }
+    models.push_back(tokenize::load_model(name));
+  }
+  return models;
+}
+
+void run_units(Shared& sh, const std::vector<size_t>& mine) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    while (true) {
+      size_t k = next.fetch_add(1);
+      if (k >= mine.size()) return;
+      size_t index = mine[k];
+      const std::string& name = sh.plan.units[index].name;
+      try {
+        run_unit(sh, index);
+      } catch (const std::exception& e) {
+        auto* err = dynamic_cast<const Error*>(&e);
+        spdlog::error("{}: {}{}", name, e.what(), err ? " [" + err->where() + "]" : "");
+        std::lock_guard lock(sh.mu);
+        sh.summary.failures.push_back(name + ": " + e.what());
+      }
+    }
+  };
+  int nthreads = std::max(1, std::min<int>(sh.options.threads, static_cast<int>(mine.size())));
+  std::vector<std::thread> pool;
+  for (int i = 1; i < nthreads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
 }
 
 }  // namespace
@@ -338,84 +315,70 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
   Plan plan = build_plan(recipe, settings, options);
+  auto token_models = load_token_models(settings, options);
+  std::vector<std::string> counted;
+  for (const auto& m : token_models) counted.push_back(m->name());
+  plan.settings_digest = settings_digest(recipe, counted);
   fs::create_directories(layout.units_dir());
   fs::create_directories(layout.tasks_dir());
   publish_plan(layout, plan);
-
-  io::FetchOptions fopt = options.fetch;
-  fopt.max_attempts = settings.max_attempts;
-  fopt.per_host_connections = settings.per_host_connections;
-  fopt.per_host_requests_per_s = settings.requests_per_s;
-  io::Fetcher fetcher(fopt);
-
-  Shared sh{recipe, settings, options, layout, plan, fetcher, {}, {}, {}};
-  sh.summary.units_total = plan.units.size();
-  std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
-  sh.summary.units_assigned = mine.size();
+  remove_abandoned_temps({layout.units_dir(), layout.tasks_dir(), layout.work_dir(), layout.source_dir()});
 
   const std::string label = options.task.label();
-  fs::path running = layout.tasks_dir() / (label + ".running");
-  fs::remove(layout.tasks_dir() / (label + ".done"));
-  fs::remove(layout.tasks_dir() / (label + ".failed"));
+  const fs::path tasks = layout.tasks_dir();
+  fs::path running = tasks / (label + ".running");
+  fs::remove(tasks / (label + ".done"));
+  fs::remove(tasks / (label + ".failed"));
   io::write_file_atomic(running, "{\"pid\": " + std::to_string(::getpid()) + ", \"host\": \"" + hostname() + "\"}\n");
+  try {
+    io::FetchOptions fopt = options.fetch;
+    fopt.max_attempts = settings.max_attempts;
+    fopt.per_host_connections = settings.per_host_connections;
+    fopt.per_host_requests_per_s = settings.requests_per_s;
+    io::Fetcher fetcher(fopt);
+    Shared sh{recipe, settings, options, layout, plan, fetcher, {}, std::move(token_models), {}, {}};
+    sh.summary.units_total = plan.units.size();
+    std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
+    sh.summary.units_assigned = mine.size();
 
-  bool need_sums = options.inputs.empty() && options.download &&
-                   (settings.checksums == "sha256sums" ||
-                    (settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
-                     plan.units[0].url.find("/resolve/") == std::string::npos));
-  if (need_sums) {
-    std::string base = plan.units.empty() ? "" : plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
-    try {
-      sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
-    } catch (const DownloadError& e) {
-      if (settings.checksums == "sha256sums") throw;
-      spdlog::warn("mirror publishes no {} ({}); downloads are checked by length only", settings.checksums_file,
-                   e.what());
-    }
-  }
-
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    while (true) {
-      size_t k = next.fetch_add(1);
-      if (k >= mine.size()) return;
-      size_t index = mine[k];
+    bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
+                       plan.units[0].url.find("/resolve/") == std::string::npos;
+    if (options.inputs.empty() && (settings.checksums == "sha256sums" || mirror_sums)) {
+      std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
       try {
-        run_unit(sh, index);
-      } catch (const Error& e) {
-        spdlog::error("{}: {} [{}]", plan.units[index].name, e.what(), e.where());
-        std::lock_guard lock(sh.mu);
-        sh.summary.failures.push_back(plan.units[index].name + ": " + e.what());
-      } catch (const std::exception& e) {
-        spdlog::error("{}: {}", plan.units[index].name, e.what());
-        std::lock_guard lock(sh.mu);
-        sh.summary.failures.push_back(plan.units[index].name + ": " + e.what());
+        sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
+      } catch (const DownloadError& e) {
+        if (settings.checksums == "sha256sums") throw;
+        spdlog::warn("mirror publishes no {} ({}); downloads are checked by length only", settings.checksums_file,
+                     e.what());
       }
     }
-  };
-  int nthreads = std::max(1, std::min<int>(options.threads, static_cast<int>(mine.size())));
-  std::vector<std::thread> pool;
-  for (int i = 1; i < nthreads; ++i) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+    run_units(sh, mine);
 
-  RunSummary& summary = sh.summary;
-  summary.seconds = since(t0);
-  std::string stats = "{\"task\": \"" + label + "\", \"units_assigned\": " + std::to_string(summary.units_assigned) +
-                      ", \"units_skipped\": " + std::to_string(summary.units_skipped) +
-                      ", \"units_processed\": " + std::to_string(summary.units_processed) +
-                      ", \"stats\": " + stats_to_json(summary.stats) + "}\n";
-  io::write_file_atomic(layout.tasks_dir() / (label + ".stats.json"), stats);
-  if (!summary.failures.empty()) {
-    std::string text;
-    for (const auto& f : summary.failures) text += f + "\n";
-    io::write_file_atomic(layout.tasks_dir() / (label + ".failed"), text);
-  } else if (options.process) {
-    io::write_file_atomic(layout.tasks_dir() / (label + ".done"), stats);
-    summary.manifest_written = merge_manifest(layout, true).complete();
+    RunSummary summary = std::move(sh.summary);
+    summary.seconds = since(t0);
+    std::string stats = "{\"task\": \"" + label + "\", \"units_assigned\": " + std::to_string(summary.units_assigned) +
+                        ", \"units_skipped\": " + std::to_string(summary.units_skipped) +
+                        ", \"units_processed\": " + std::to_string(summary.units_processed) +
+                        ", \"stats\": " + stats_to_json(summary.stats) + "}\n";
+    io::write_file_atomic(tasks / (label + ".stats.json"), stats);
+    if (!summary.failures.empty()) {
+      std::string text;
+      for (const auto& f : summary.failures) text += f + "\n";
+      io::write_file_atomic(tasks / (label + ".failed"), text);
+    } else if (options.process) {
+      io::write_file_atomic(tasks / (label + ".done"), stats);
+      summary.manifest_written = merge_manifest(layout, true).complete();
+    }
+    fs::remove(running);
+    return summary;
+  } catch (const std::exception& e) {
+    // A task-level failure (no checksums file, disk full, ...) is recorded like any other.
+    std::error_code ec;
+    io::write_file_atomic(tasks / (label + ".failed"), std::string(e.what()) + "\n");
+    fs::remove(running, ec);
+    throw;
   }
-  fs::remove(running);
-  return summary;
 }
 
 }  // namespace rpdata::exec

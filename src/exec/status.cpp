@@ -59,7 +59,12 @@ std::vector<SourceStatus> run_status(const fs::path& out) {
         tasks[label] = running_state(label, entry.path());
       }
     }
-    for (auto& [label, t] : tasks) st.tasks.push_back(t);
+    for (auto& [label, t] : tasks) {
+      // Once every input is complete, failed or killed attempts (e.g. of another world
+      // size) no longer matter: their inputs were finished by a later run.
+      if (st.totals.complete() && (t.state == "failed" || t.state == "stale")) t.state = "superseded";
+      st.tasks.push_back(t);
+    }
     result.push_back(std::move(st));
   }
   return result;

@@ -24,12 +24,16 @@ std::string TaskSpec::label() const {
 }
 
 TaskSpec resolve_task(std::optional<int> rank, std::optional<int> world_size) {
-  if (!rank && !world_size) {
-    if (auto id = env_int("SLURM_ARRAY_TASK_ID")) {
-      int min = env_int("SLURM_ARRAY_TASK_MIN").value_or(0);
+  // Each of rank and world size comes from its flag, else from the job array; a stepped
+  // array (--array=1-7:2) maps its ids to ranks 0, 1, 2, 3.
+  if (auto id = env_int("SLURM_ARRAY_TASK_ID"); id && (!rank || !world_size)) {
+    int min = env_int("SLURM_ARRAY_TASK_MIN").value_or(0);
+    int step = env_int("SLURM_ARRAY_TASK_STEP").value_or(1);
+    if (step < 1) throw ConfigError("SLURM_ARRAY_TASK_STEP must be at least 1");
+    if (!rank) rank = (*id - min) / step;
+    if (!world_size) {
       auto count = env_int("SLURM_ARRAY_TASK_COUNT");
       if (!count) throw ConfigError("SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not");
-      rank = *id - min;
       world_size = *count;
     }
   }

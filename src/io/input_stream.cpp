@@ -52,7 +52,7 @@ class GzipStream final : public InputStream {
     z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0) {
       if (z_.avail_in == 0 && !refill()) {
-        if (in_member_) throw InputError("truncated gzip stream (ends inside a member)", path_, consumed());
+        if (in_member_) throw TruncatedInputError("truncated gzip stream (ends inside a member)", path_, consumed());
         done_ = true;
         break;
       }
@@ -173,6 +173,10 @@ std::unique_ptr<InputStream> InputStream::open(const std::filesystem::path& path
   std::fclose(f);
   if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b)
     return std::make_unique<GzipStream>(path.string());
+  // A non-empty ".gz" without gzip's magic is damaged, not plain text (an empty file reads
+  // as empty, as Python's gzip module does).
+  if (got > 0 && path.extension() == ".gz")
+    throw InputError("not gzip data (no 1f 8b magic) although named .gz", path.string(), 0);
   return std::make_unique<ArchiveStream>(path.string());
 }
 

@@ -82,14 +82,19 @@ void append_json_string(std::string& out, std::string_view s, JsonStyle style) {
       ++p;
       continue;
     }
-    // Non-ASCII in ensure_ascii mode: decode one code point (input is valid UTF-8).
+    // Non-ASCII in ensure_ascii mode: decode one code point. Readers only pass valid
+    // UTF-8; anything else (a file name, say) becomes U+FFFD rather than being over-read.
     uint32_t cp;
     int n;
-    if (c < 0xe0) { cp = c & 0x1f; n = 1; }
-    else if (c < 0xf0) { cp = c & 0x0f; n = 2; }
-    else { cp = c & 0x07; n = 3; }
-    if (end - p <= n) n = static_cast<int>(end - p - 1);
-    for (int i = 1; i <= n; ++i) cp = (cp << 6) | (p[i] & 0x3f);
+    if (c >= 0xc2 && c < 0xe0) { cp = c & 0x1f; n = 1; }
+    else if (c >= 0xe0 && c < 0xf0) { cp = c & 0x0f; n = 2; }
+    else if (c >= 0xf0 && c < 0xf5) { cp = c & 0x07; n = 3; }
+    else { cp = 0xfffd; n = 0; }
+    if (end - p <= n) { cp = 0xfffd; n = 0; }
+    for (int i = 1; i <= n; ++i) {
+      if ((p[i] & 0xc0) != 0x80) { cp = 0xfffd; n = 0; break; }
+      cp = (cp << 6) | (p[i] & 0x3f);
+    }
     p += n + 1;
     if (cp >= 0x10000) {
       cp -= 0x10000;

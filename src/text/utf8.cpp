@@ -4,8 +4,11 @@
 
 namespace rpdata::text {
 
-bool is_valid_utf8(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+bool is_valid_utf8(std::string_view s) { return utf8_error_offset(s) == std::string_view::npos; }
+
+size_t utf8_error_offset(std::string_view s) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(s.data());
+  const auto* p = begin;
   const auto* end = p + s.size();
   while (p < end) {
     unsigned char c = *p;
@@ -15,16 +18,16 @@ bool is_valid_utf8(std::string_view s) {
     if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; min = 0x80; }
     else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; min = 0x800; }
     else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; min = 0x10000; }
-    else return false;
-    if (end - p <= n) return false;
+    else return static_cast<size_t>(p - begin);
+    if (end - p <= n) return static_cast<size_t>(p - begin);
     for (int i = 1; i <= n; ++i) {
-      if ((p[i] & 0xc0) != 0x80) return false;
+      if ((p[i] & 0xc0) != 0x80) return static_cast<size_t>(p - begin);
       cp = (cp << 6) | (p[i] & 0x3f);
     }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return static_cast<size_t>(p - begin);
     p += n + 1;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 size_t codepoint_count(std::string_view s) {

@@ -26,7 +26,7 @@ PY
 inputs=()
 for f in good utf8 huge truncated corrupt empty emptygz; do inputs+=(--input "$in/$f.json.gz"); done
 set +e
-"$RPDATA" run c4 --out "$WORK/out" "${inputs[@]}" --no-progress > "$WORK/stdout" 2> "$WORK/stderr"
+"$RPDATA" run c4 --out "$WORK/out" "${inputs[@]}" --tokenizers none --no-progress > "$WORK/stdout" 2> "$WORK/stderr"
 rc=$?
 set -e
 cat "$WORK/stderr"
@@ -42,7 +42,7 @@ grep -q '"docs_out": 2' "$units/huge.json.gz.json" || fail "huge file lost good 
 [ "$(zstdcat "$WORK/out/c4/good-00000.jsonl.zst" | wc -l)" = 200 ] || fail "good output incomplete"
 { "$RPDATA" status "$WORK/out" || true; } | grep -q failed || fail "status does not show the failure"
 before=$(outputs "$WORK/out/c4")
-set +e; "$RPDATA" run c4 --out "$WORK/out" "${inputs[@]}" --no-progress > /dev/null 2> "$WORK/stderr2"; rc=$?; set -e
+set +e; "$RPDATA" run c4 --out "$WORK/out" "${inputs[@]}" --tokenizers none --no-progress > /dev/null 2> "$WORK/stderr2"; rc=$?; set -e
 [ "$rc" = 1 ] || fail "rerun exit code $rc"
 grep -q '5 already complete' "$WORK/stderr2" || { cat "$WORK/stderr2"; fail "rerun did not keep completed inputs"; }
 [ "$before" = "$(outputs "$WORK/out/c4")" ] || fail "completed outputs changed on rerun"

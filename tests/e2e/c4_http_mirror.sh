@@ -11,10 +11,12 @@ mirror="$WORK/mirror"; mkdir -p "$mirror"
 # The excerpt is re-serialised (SOURCES.md); rebuild C4's own line format from it: keys
 # text, timestamp, url and the ISO timestamp the json.gz files carry. Two files of 500.
 python3 - "$REAL/c4/c4-train.00000-of-01024.first1000.reserialized.jsonl" "$mirror" <<'PY'
-import gzip, json, sys
+import gzip, io, json, sys
 recs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 for f in range(2):
-    with gzip.open(f"{sys.argv[2]}/c4-train.{f:05d}-of-01024.json.gz", "wt", encoding="utf-8") as out:
+    path = f"{sys.argv[2]}/c4-train.{f:05d}-of-01024.json.gz"
+    # mtime=0: the same bytes every run, so the sha256 is stable.
+    with io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8") as out:
         for d in recs[f * 500:(f + 1) * 500]:
             ts = d["timestamp"].replace(" ", "T") + "Z"
             out.write(json.dumps({"text": d["text"], "timestamp": ts, "url": d["url"]},
@@ -29,9 +31,9 @@ port=$(head -1 "$WORK/server.out")
 [ -n "$port" ] || fail "fault server did not start"
 base="http://127.0.0.1:$port"
 
-"$RPDATA" run c4 --out "$WORK/drop" --mirror "$base/drop/1" --limit 2 --threads 2 --no-progress \
+"$RPDATA" run c4 --out "$WORK/drop" --mirror "$base/drop/1" --limit 2 --threads 2 --tokenizers none --no-progress \
   2> "$WORK/drop.log" || { cat "$WORK/drop.log"; fail "run through dropping mirror failed"; }
-"$RPDATA" run c4 --out "$WORK/slowdown" --mirror "$base/status/503/2" --limit 2 --no-progress \
+"$RPDATA" run c4 --out "$WORK/slowdown" --mirror "$base/status/503/2" --limit 2 --tokenizers none --no-progress \
   2> "$WORK/slowdown.log" || { cat "$WORK/slowdown.log"; fail "run through SlowDown mirror failed"; }
 grep -qi 'retry\|attempt' "$WORK/slowdown.log" || { cat "$WORK/slowdown.log"; fail "no retry was logged"; }
 same_outputs "$WORK/drop/c4" "$WORK/slowdown/c4" "outputs differ between mirrors"
@@ -39,8 +41,9 @@ cmp "$mirror/c4-train.00001-of-01024.json.gz" "$WORK/drop/c4/_work/raw/c4-train.
   || fail "downloaded file differs from the mirror's"
 # A mirror whose file does not match its SHA256SUMS fails loudly and leaves no raw file.
 mkdir -p "$WORK/badmirror"; cp "$mirror"/*.json.gz "$WORK/badmirror/"
-(cd "$mirror" && sed 's/^./0/' SHA256SUMS > "$WORK/badmirror/SHA256SUMS")
-set +e; "$RPDATA" run c4 --out "$WORK/bad" --mirror "$WORK/badmirror" --limit 1 --no-progress 2> "$WORK/bad.log"; rc=$?; set -e
+(cd "$mirror" && sed -E 's/^[0-9a-f]{64}/ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff/' SHA256SUMS \
+  > "$WORK/badmirror/SHA256SUMS")
+set +e; "$RPDATA" run c4 --out "$WORK/bad" --mirror "$WORK/badmirror" --limit 1 --tokenizers none --no-progress 2> "$WORK/bad.log"; rc=$?; set -e
 [ "$rc" = 1 ] || { cat "$WORK/bad.log"; fail "checksum mismatch exit code $rc"; }
 grep -q 'sha256' "$WORK/bad.log" || { cat "$WORK/bad.log"; fail "mismatch not reported"; }
 [ ! -e "$WORK/bad/c4/_work/raw/c4-train.00000-of-01024.json.gz" ] || fail "a raw file that failed its checksum was kept"

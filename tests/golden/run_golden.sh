@@ -15,6 +15,8 @@ trap 'rm -rf "$WORK"' EXIT
 src="$(cd "$CASE/../../.." && pwd)"
 REALDATA="${RPDATA_REALDATA:-$src/../shared/realdata}"
 export REALDATA
+# Token counts come from the real models when present; never from a user's cache.
+export RPDATA_MODELS="$REALDATA/models"
 if grep -q REALDATA "$CASE/cmd" && [ ! -d "$REALDATA" ]; then
   echo "SKIPPED: $REALDATA not found (set RPDATA_REALDATA)"; exit 77
 fi

@@ -44,6 +44,13 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// Input that ends too early (a gzip stream cut inside a member): the bytes before the cut
+// are intact, unlike corrupt data.
+class TruncatedInputError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // Local filesystem problems (cannot write, rename, disk full).
 class IoError : public Error {
  public:

@@ -32,6 +32,9 @@ class Params {
   std::vector<std::string> get_strings(const std::string& key,
                                        const std::vector<std::string>& fallback) const;
 
+  // "key=value;" for every key in key order, values typed: a stable digest input.
+  std::string canonical() const;
+
   // Throws ConfigError("unknown key 'x' in [section]") for any key never read.
   void reject_unused() const;
 

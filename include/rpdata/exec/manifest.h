@@ -20,6 +20,8 @@ namespace rpdata::exec {
 struct UnitRecord {
   std::string unit;                   // input name
   size_t index = 0;                   // position in the plan
+  uint64_t input_size = 0;            // the raw input file this output was made from
+  std::string input_sha256;
   std::vector<io::ShardInfo> shards;  // names relative to the source dir
   Stats stats;
 };
@@ -33,6 +35,9 @@ struct PlanUnit {
 struct Plan {
   std::string recipe;
   std::string source;
+  // sha256 of everything that shapes the output bytes ([read], [[steps]], [output], the
+  // tokenizers counted): a run directory never mixes outputs of different settings.
+  std::string settings_digest;
   std::vector<PlanUnit> units;
 };
 

@@ -13,7 +13,7 @@ namespace rpdata::exec {
 
 struct TaskState {
   std::string label;   // rank-00000-of-00003
-  std::string state;   // done | running | stale | failed
+  std::string state;   // done | running | stale | failed | superseded (the source completed later)
   std::string detail;  // failure text or pid@host
 };
 

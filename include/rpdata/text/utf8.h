@@ -9,6 +9,8 @@ namespace rpdata::text {
 
 // True if `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view s);
+// Byte offset of the first ill-formed sequence, or std::string_view::npos if valid.
+size_t utf8_error_offset(std::string_view s);
 // Number of code points in valid UTF-8 (Python len()).
 size_t codepoint_count(std::string_view s);
 

@@ -32,6 +32,12 @@ TEST(TaskPlan, SlurmArrayEnvironment) {
   EXPECT_EQ(t.rank, 2);
   EXPECT_EQ(t.world_size, 4);
   EXPECT_EQ(resolve_task(1, 2).rank, 1);  // flags win
+  // Regression (review): --world-size alone made every array task rank 0.
+  EXPECT_EQ(resolve_task(std::nullopt, 4).rank, 2);
+  ::setenv("SLURM_ARRAY_TASK_STEP", "2", 1);
+  ::setenv("SLURM_ARRAY_TASK_ID", "16", 1);
+  EXPECT_EQ(resolve_task(std::nullopt, std::nullopt).rank, 3);  // ids 10,12,14,16 -> ranks 0..3
+  ::unsetenv("SLURM_ARRAY_TASK_STEP");
   ::unsetenv("SLURM_ARRAY_TASK_COUNT");
   EXPECT_THROW(resolve_task(std::nullopt, std::nullopt), ConfigError);
   ::unsetenv("SLURM_ARRAY_TASK_ID");

@@ -95,6 +95,22 @@ TEST(InputStream, CorruptOrTruncatedZstdIsAnInputError) {
   EXPECT_THROW(read_stream(dir / "bad.zst"), InputError);
 }
 
+TEST(InputStream, GzNameWithoutGzipMagicIsAnInputError) {
+  TempDir dir;
+  test::write_all(dir / "x.json.gz", "\x1f");
+  EXPECT_THROW(InputStream::open(dir / "x.json.gz"), InputError);
+  test::write_all(dir / "empty.json.gz", "");
+  EXPECT_EQ(read_stream(dir / "empty.json.gz"), "");
+}
+
+TEST(InputStream, TruncationIsATruncatedInputError) {
+  TempDir dir;
+  test::write_gz(dir / "full.gz", payload(400000));
+  std::string gz = test::read_all(dir / "full.gz");
+  test::write_all(dir / "cut.gz", gz.substr(0, gz.size() / 2));
+  EXPECT_THROW(read_stream(dir / "cut.gz"), TruncatedInputError);
+}
+
 TEST(InputStream, MissingFileIsAnInputError) {
   EXPECT_THROW(InputStream::open("/nonexistent/rpdata/x.gz"), InputError);
 }

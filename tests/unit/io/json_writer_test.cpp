@@ -34,6 +34,13 @@ TEST(JsonWriter, PythonEnsureAsciiEscapes) {
   EXPECT_EQ(str("\xe0\xa4\xb9\xe0\xa4\xbf"), "\"\\u0939\\u093f\"");  // Devanagari
 }
 
+// Regression (review): a 0xff byte was read as a 4-byte lead and swallowed what followed.
+TEST(JsonWriter, InvalidUtf8BecomesReplacementCharacter) {
+  EXPECT_EQ(str("\xff.json.gz"), "\"\\ufffd.json.gz\"");
+  EXPECT_EQ(str("a\xc3"), "\"a\\ufffd\"");
+  EXPECT_EQ(str("\xe2\x28\xa1"), "\"\\ufffd(\\ufffd\"");
+}
+
 TEST(JsonWriter, Utf8StylesKeepNonAscii) {
   EXPECT_EQ(str("caf\xc3\xa9\x7f", JsonStyle::kPythonUtf8), "\"caf\xc3\xa9\x7f\"");
   EXPECT_EQ(str("a\"\n", JsonStyle::kCompact), "\"a\\\"\\n\"");

@@ -1,6 +1,5 @@
-// The download subcommand is registered with run/process in cmd_run.cpp (one flag set).
-// This file holds `rpdata fetch URL DEST`: the shared downloader on a single URL, handy to
-// test a mirror or a proxy with the same retry and resume policy the pipeline uses.
+// `rpdata fetch URL DEST`: the shared downloader on a single URL, handy to test a mirror or
+// a proxy with the same retry, resume and verify policy the pipeline uses.
 #include <spdlog/spdlog.h>
 
 #include "common.h"

@@ -1,0 +1,48 @@
+// `rpdata report`: a run's token counts next to RedPajama-Data-1T's published per-source
+// counts (spec §0.1: GPT-NeoX-20B tokens), with each source's share. A partial run (fewer
+// inputs than the full recipe) is extrapolated linearly by the fraction of inputs covered,
+// and labelled as an extrapolation.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rpdata::exec {
+
+struct PublishedCount {
+  const char* source;  // our source name
+  double tokens;       // published GPT-NeoX tokens
+};
+// CommonCrawl 878B, C4 175B, GitHub 59B, Books 26B, ArXiv 28B, Wikipedia 24B,
+// StackExchange 20B (RedPajama-Data README; total 1.2T).
+const std::vector<PublishedCount>& published_counts();
+
+struct ReportRow {
+  std::string source;
+  bool in_run = false;
+  int64_t docs = 0;
+  int64_t tokens = 0;           // counted by the run (0 if not counted)
+  bool counted = false;         // the run has counts for the tokenizer
+  int64_t inputs_done = 0;
+  int64_t inputs_full = 0;      // inputs of the full production recipe
+  double coverage = 0;          // inputs_done / inputs_full
+  double extrapolated = 0;      // tokens / coverage (== tokens when complete)
+  double published = 0;
+  double share = 0;             // of the run's (extrapolated) total
+  double published_share = 0;
+};
+
+struct Report {
+  std::string tokenizer;
+  std::vector<ReportRow> rows;
+  double total_extrapolated = 0, total_published = 0;
+  bool partial = false;
+};
+
+Report build_report(const std::filesystem::path& out, const std::string& tokenizer);
+std::string report_to_json(const Report& r);
+std::string report_to_table(const Report& r);
+
+}  // namespace rpdata::exec

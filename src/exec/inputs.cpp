@@ -1,0 +1,171 @@
+#include "inputs.h"
+
+#include <cctype>
+#include <set>
+#include <sstream>
+
+#include "rpdata/core/error.h"
+#include "rpdata/io/fs.h"
+#include "rpdata/sources/c4/c4.h"
+#include "rpdata/text/utf8.h"
+
+namespace rpdata::exec {
+namespace fs = std::filesystem;
+
+namespace {
+std::string format_pattern(const std::string& pattern, int64_t index) {
+  // Supports "{index}" and "{index:0N}" (zero-padded width N).
+  auto open = pattern.find("{index");
+  auto close = open == std::string::npos ? open : pattern.find('}', open);
+  if (close == std::string::npos) throw ConfigError("[download] pattern must contain {index} or {index:05}");
+  std::string spec = pattern.substr(open + 6, close - open - 6);
+  std::string num = std::to_string(index);
+  if (!spec.empty()) {
+    if (spec.size() < 3 || spec[0] != ':' || spec[1] != '0' ||
+        spec.find_first_not_of("0123456789", 1) != std::string::npos)
+      throw ConfigError("[download] pattern spec '{index" + spec + "}' must be {index:0N}");
+    size_t width = std::stoul(spec.substr(2));
+    if (num.size() < width) num.insert(0, width - num.size(), '0');
+  }
+  return pattern.substr(0, open) + num + pattern.substr(close + 1);
+}
+}  // namespace
+
+std::string percent_encode_segment(std::string_view s) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string as_url(const std::string& base) {
+  if (base.find("://") != std::string::npos) return base;
+  std::string url = "file://";
+  for (const auto& part : fs::absolute(base).lexically_normal()) {
+    std::string seg = part.string();
+    if (seg == "/" || seg.empty()) continue;
+    url += "/" + percent_encode_segment(seg);
+  }
+  return url;
+}
+
+std::string unit_stem(const std::string& unit_name) { return sources::c4::output_stem(unit_name); }
+
+bool is_unit_output(const std::string& name, const std::string& stem) {
+  std::string_view n = name;
+  if (!n.empty() && n[0] == '.') n.remove_prefix(1);  // temporary names: ".<final>.tmp.<pid>.<k>"
+  if (n.size() < stem.size() + 16 || n.compare(0, stem.size(), stem) != 0 || n[stem.size()] != '-') return false;
+  n.remove_prefix(stem.size() + 1);
+  for (int i = 0; i < 5; ++i)
+    if (!std::isdigit(static_cast<unsigned char>(n[static_cast<size_t>(i)]))) return false;
+  n.remove_prefix(5);
+  if (n.substr(0, 10) != ".jsonl.zst") return false;
+  n.remove_prefix(10);
+  if (n.substr(0, 4) == ".idx") n.remove_prefix(4);
+  return n.empty() || n.substr(0, 5) == ".tmp.";
+}
+
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
+  Plan plan;
+  plan.recipe = r.name;
+  plan.source = r.source;
+  if (!o.inputs.empty()) {
+    for (const auto& p : o.inputs) {
+      if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
+      plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
+    }
+  } else {
+    std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
+    if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
+    for (int64_t i = 0; i < s.count; ++i) {
+      std::string name = format_pattern(s.pattern, s.first + i);
+      plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+    }
+  }
+  if (o.limit == 0) throw ConfigError("--limit 0 selects no inputs");
+  if (o.limit > 0 && static_cast<size_t>(o.limit) < plan.units.size()) plan.units.resize(static_cast<size_t>(o.limit));
+  std::set<std::string> names, stems;
+  for (const auto& u : plan.units) {
+    if (!text::is_valid_utf8(u.name)) throw ConfigError("input name is not valid UTF-8: " + u.path);
+    if (!names.insert(u.name).second)
+      throw ConfigError("two inputs share the name '" + u.name + "'; names must be unique");
+    if (!stems.insert(unit_stem(u.name)).second)
+      throw ConfigError("two inputs would write the same shards '" + unit_stem(u.name) + "-*.jsonl.zst' (" + u.name +
+                        "); rename one");
+  }
+  return plan;
+}
+
+void publish_plan(const RunLayout& layout, const Plan& plan) {
+  if (!fs::exists(layout.plan_file())) {
+    io::write_file_atomic(layout.plan_file(), plan_to_json(plan));
+    return;
+  }
+  Plan old = read_plan(layout.plan_file());
+  auto refuse = [&](const std::string& why) {
+    throw ConfigError("output directory " + layout.source_dir().string() + " holds a run with " + why +
+                      "; use another --out (or remove it)");
+  };
+  if (old.units.size() != plan.units.size())
+    refuse("a different input list (" + std::to_string(old.units.size()) + " inputs, now " +
+           std::to_string(plan.units.size()) + ")");
+  for (size_t i = 0; i < plan.units.size(); ++i) {
+    if (old.units[i].name != plan.units[i].name) refuse("a different input list ('" + old.units[i].name + "')");
+    if (old.units[i].path != plan.units[i].path) refuse("input " + plan.units[i].name + " from " + old.units[i].path);
+  }
+  if (old.settings_digest != plan.settings_digest)
+    refuse("different processing settings (recipe [read]/[[steps]]/[output] or tokenizers)");
+}
+
+std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
+  std::map<std::string, io::Expect> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto sp = line.find(' ');
+    if (sp != 64) continue;
+    std::string name = line.substr(sp + 1);
+    if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
+    out[name].sha256 = line.substr(0, 64);
+  }
+  return out;
+}
+
+io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
+                        const std::map<std::string, io::Expect>& sums) {
+  if (s.checksums == "sha256sums" || (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
+    auto it = sums.find(unit.name);
+    if (it == sums.end()) throw DownloadError("no checksum published for " + unit.name, unit.url);
+    return it->second;
+  }
+  if (s.checksums == "hf_lfs_pointer") {
+    auto pos = unit.url.find("/resolve/");
+    if (pos == std::string::npos) return {};
+    std::string pointer_url = unit.url.substr(0, pos) + "/raw/" + unit.url.substr(pos + 9);
+    std::string pointer = fetcher.get(pointer_url);
+    io::Expect e;
+    std::istringstream in(pointer);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.rfind("oid sha256:", 0) == 0) e.sha256 = line.substr(11);
+      if (line.rfind("size ", 0) == 0) e.size = std::stoull(line.substr(5));
+    }
+    if (e.sha256.size() != 64 || !e.size)
+      throw DownloadError("the Hub's LFS pointer has no 'oid sha256:' and 'size' lines", pointer_url);
+    return e;
+  }
+  return {};
+}
+
+}  // namespace rpdata::exec

@@ -1,0 +1,129 @@
+#include "rpdata/exec/report.h"
+
+#include <cstdio>
+
+#include "rpdata/exec/manifest.h"
+#include "rpdata/exec/recipe.h"
+#include "rpdata/io/json_writer.h"
+
+namespace rpdata::exec {
+
+const std::vector<PublishedCount>& published_counts() {
+  static const std::vector<PublishedCount> kCounts = {
+      {"commoncrawl", 878e9}, {"c4", 175e9},  {"github", 59e9},        {"books", 26e9},
+      {"arxiv", 28e9},        {"wikipedia", 24e9}, {"stackexchange", 20e9}};
+  return kCounts;
+}
+
+namespace {
+int64_t full_inputs(const std::string& source, int64_t fallback) {
+  try {
+    Recipe r = load_recipe(source);
+    int64_t n = r.download.get_int("count", 0);
+    return n > 0 ? n : fallback;
+  } catch (const std::exception&) {
+    return fallback;
+  }
+}
+}  // namespace
+
+Report build_report(const std::filesystem::path& out, const std::string& tokenizer) {
+  Report rep;
+  rep.tokenizer = tokenizer;
+  auto in_run = run_sources(out);
+  for (const auto& pc : published_counts()) {
+    ReportRow row;
+    row.source = pc.source;
+    row.published = pc.tokens;
+    rep.total_published += pc.tokens;
+    for (const auto& s : in_run)
+      if (s == pc.source) row.in_run = true;
+    if (row.in_run) {
+      SourceTotals t = merge_manifest({out, row.source}, false);
+      row.docs = t.docs;
+      auto it = t.tokens.find(tokenizer);
+      row.counted = it != t.tokens.end();
+      row.tokens = row.counted ? it->second : 0;
+      row.inputs_done = t.units_done;
+      row.inputs_full = std::max(full_inputs(row.source, t.units), t.units);
+      row.coverage = row.inputs_full ? static_cast<double>(row.inputs_done) / static_cast<double>(row.inputs_full) : 0;
+      row.extrapolated = row.coverage > 0 ? static_cast<double>(row.tokens) / row.coverage : 0;
+      if (row.inputs_done < row.inputs_full) rep.partial = true;
+      rep.total_extrapolated += row.extrapolated;
+    }
+    rep.rows.push_back(row);
+  }
+  for (auto& row : rep.rows) {
+    row.share = rep.total_extrapolated > 0 ? row.extrapolated / rep.total_extrapolated : 0;
+    row.published_share = row.published / rep.total_published;
+  }
+  return rep;
+}
+
+std::string report_to_json(const Report& r) {
+  auto num = [](double v) {
+    std::string s;
+    io::append_python_float(s, v);
+    return s;
+  };
+  std::string out = "{\"tokenizer\": ";
+  io::append_json_string(out, r.tokenizer, io::JsonStyle::kPython);
+  out += ", \"partial\": " + std::string(r.partial ? "true" : "false") + ", \"sources\": {";
+  bool first = true;
+  for (const auto& row : r.rows) {
+    if (!first) out += ", ";
+    first = false;
+    io::append_json_string(out, row.source, io::JsonStyle::kPython);
+    out += ": {\"published_tokens\": " + num(row.published) + ", \"published_share\": " + num(row.published_share);
+    if (row.in_run) {
+      out += ", \"docs\": " + std::to_string(row.docs) + ", \"tokens\": " +
+             (row.counted ? std::to_string(row.tokens) : std::string("null")) +
+             ", \"inputs_done\": " + std::to_string(row.inputs_done) + ", \"inputs_full\": " +
+             std::to_string(row.inputs_full) + ", \"coverage\": " + num(row.coverage) +
+             ", \"extrapolated_tokens\": " + num(row.extrapolated) + ", \"extrapolated\": " +
+             (row.inputs_done < row.inputs_full ? "true" : "false") + ", \"share\": " + num(row.share) +
+             ", \"ratio_to_published\": " + num(row.published > 0 ? row.extrapolated / row.published : 0);
+    }
+    out += "}";
+  }
+  out += "}, \"total\": {\"extrapolated_tokens\": " + num(r.total_extrapolated) +
+         ", \"published_tokens\": " + num(r.total_published) + "}}\n";
+  return out;
+}
+
+std::string report_to_table(const Report& r) {
+  auto billions = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), v >= 1e9 ? "%.1fB" : v >= 1e6 ? "%.2fM" : "%.0f",
+                  v >= 1e9 ? v / 1e9 : v >= 1e6 ? v / 1e6 : v);
+    return std::string(buf);
+  };
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof(line), "%-14s %14s %9s %16s %7s %12s %7s %9s\n", "source", "tokens", "coverage",
+                r.partial ? "extrapolated*" : "tokens (full)", "share", "published", "share", "ratio");
+  out += line;
+  for (const auto& row : r.rows) {
+    if (!row.in_run) {
+      std::snprintf(line, sizeof(line), "%-14s %14s %9s %16s %7s %12s %6.1f%% %9s\n", row.source.c_str(), "-", "-",
+                    "-", "-", billions(row.published).c_str(), 100 * row.published_share, "-");
+    } else {
+      char cov[16];
+      std::snprintf(cov, sizeof(cov), "%.2f%%", 100 * row.coverage);
+      std::snprintf(line, sizeof(line), "%-14s %14s %9s %16s %6.1f%% %12s %6.1f%% %8.3fx\n", row.source.c_str(),
+                    row.counted ? std::to_string(row.tokens).c_str() : "not counted", cov,
+                    billions(row.extrapolated).c_str(), 100 * row.share, billions(row.published).c_str(),
+                    100 * row.published_share, row.published > 0 ? row.extrapolated / row.published : 0.0);
+    }
+    out += line;
+  }
+  std::snprintf(line, sizeof(line), "%-14s %14s %9s %16s %7s %12s\n", "total", "", "",
+                billions(r.total_extrapolated).c_str(), "", billions(r.total_published).c_str());
+  out += line;
+  if (r.partial)
+    out += "* extrapolation: tokens / (inputs done / inputs of the full recipe); a partial run, not a measurement.\n";
+  out += "tokenizer: " + r.tokenizer + "; published counts are GPT-NeoX-20B tokens (RedPajama-Data-1T README).\n";
+  return out;
+}
+
+}  // namespace rpdata::exec

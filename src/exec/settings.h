@@ -1,0 +1,45 @@
+// Internal to exec: a recipe resolved into typed settings, read once up front so unknown
+// keys and bad values fail before any work, and the digest of what shapes output bytes.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rpdata/core/step.h"
+#include "rpdata/exec/recipe.h"
+#include "rpdata/io/json_writer.h"
+#include "rpdata/io/jsonl_reader.h"
+
+namespace rpdata::exec {
+
+struct Settings {
+  // [download]
+  std::string base_url;
+  std::string pattern;
+  int64_t count = 0, first = 0;
+  std::string checksums;       // none | sha256sums | hf_lfs_pointer
+  std::string checksums_file;  // for sha256sums, relative to base_url
+  int max_attempts = 10;
+  int per_host_connections = 4;
+  double requests_per_s = 0;
+  // [read]
+  std::string format;
+  bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation
+  io::JsonlReaderOptions reader;
+  // [output]
+  io::JsonStyle style = io::JsonStyle::kPython;
+  io::RecordLayout layout = io::RecordLayout::kTextMeta;
+  uint64_t max_shard_bytes = 0;
+  int64_t frame_docs = 0;
+  int zstd_level = 3;
+  std::vector<std::string> tokenizers;  // counted as shards are written
+  bool require_tokenizers = true;       // false: a missing model file only warns
+};
+
+Settings resolve_settings(const Recipe& r);
+std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r);
+// sha256 over [read], [[steps]], [output] and the tokenizers actually counted.
+std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers);
+
+}  // namespace rpdata::exec
