@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -31,6 +32,20 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Test hook for crash safety: RPDATA_TEST_CRASH=<point>:<n> SIGKILLs this process the n-th
+// time it reaches <point> (downloaded, staged, renamed, marked), so tests can kill at exact
+// moments instead of guessing with timers.
+void crash_point(const char* point) {
+  static const char* spec = std::getenv("RPDATA_TEST_CRASH");
+  if (!spec) return;
+  static std::atomic<int> hits{0};
+  std::string_view s(spec);
+  auto colon = s.find(':');
+  if (s.substr(0, colon) != point) return;
+  int n = colon == std::string_view::npos ? 1 : std::atoi(spec + colon + 1);
+  if (++hits >= n) ::raise(SIGKILL);
+}
 
 struct Shared {
   const Recipe& recipe;
@@ -205,6 +220,7 @@ void run_unit(Shared& sh, size_t index) {
   }
   auto t0 = Clock::now();
   fs::path input = obtain_input(sh, unit);
+  crash_point("downloaded");
   if (!sh.options.process) return;
   invalidate_merged_manifest(layout);
 
@@ -221,12 +237,15 @@ void run_unit(Shared& sh, size_t index) {
   UnitOutput out = transform(sh, unit, index, input, staging);
   out.rec.input_size = input_size;
   out.rec.input_sha256 = input_sha;
+  crash_point("staged");
   for (const auto& s : out.rec.shards) {
     io::rename_durable(staging / (s.name + ".idx"), layout.source_dir() / (s.name + ".idx"));
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
+    crash_point("renamed");
   }
   double secs = since(t0);
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
+  crash_point("marked");
   if (sh.options.delete_raw && unit.path.empty()) fs::remove(input);
   spdlog::info("{}: {} docs in, {} out, {} shard(s), {:.1f} MB in {:.2f}s", unit.name, out.rec.stats.get("docs_in"),
                out.rec.stats.get("docs_out"), out.rec.shards.size(), out.input_read / 1e6, secs);

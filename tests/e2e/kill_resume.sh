@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.bash"
 args=(--c4-docs 8000 --no-progress -q)
 "$RPDATA" sample --out "$WORK/ref" "${args[@]}" > /dev/null
-for delay in 0.1 0.4 0.9 1.4 1.9; do
+for delay in 0.2 0.8 1.6; do
   out="$WORK/k$delay"
   "$RPDATA" sample --out "$out" "${args[@]}" --threads 2 > /dev/null 2>&1 &
   pid=$!
@@ -17,6 +17,16 @@ for delay in 0.1 0.4 0.9 1.4 1.9; do
   # No temporary or partial files survive the finished rerun.
   if find "$out/c4" -name '*.tmp.*' -o -name '*.part' | grep -q .; then fail "leftover temp files after ${delay}s"; fi
   echo "kill at ${delay}s: identical"
+done
+# Deterministic crash points: killed right after a download, with all shards of an input
+# staged, between the renames of its shards, and after its marker but before the task ends.
+for point in downloaded:2 staged:1 renamed:3 marked:2; do
+  out="$WORK/p${point%%:*}"
+  set +e; RPDATA_TEST_CRASH=$point "$RPDATA" sample --out "$out" "${args[@]}" > /dev/null 2>&1; rc=$?; set -e
+  [ "$rc" = 137 ] || fail "crash point $point was not reached (exit $rc)"
+  "$RPDATA" sample --out "$out" "${args[@]}" > /dev/null || fail "rerun after crash at $point failed"
+  same_outputs "$WORK/ref/c4" "$out/c4" "output after crash at $point differs"
+  echo "crash at $point: identical"
 done
 # A killed task shows as stale in status (its marker says running, its process is gone).
 out="$WORK/stale"
