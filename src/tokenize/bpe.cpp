@@ -14,24 +14,24 @@ BpeMerges::BpeMerges(const int32_t (&byte_ids)[256]) {
 }
 
 void BpeMerges::add(int32_t a, int32_t b, int32_t merged, uint32_t rank) {
-  pending_.push_back({pack(a, b), {rank, merged}});
-}
-
-void BpeMerges::insert(const Entry& e) {
-  for (size_t i = slot(e.key);; i = (i + 1) & mask_) {
-    if (table_[i].key == e.key || table_[i].key == kEmpty) {
-      table_[i] = e;  // a later duplicate replaces the earlier one
-      return;
-    }
-  }
+  pending_.emplace_back(pack_key(a, b), rank);
+  if (merged_.size() <= rank) merged_.resize(rank + 1, -1);
+  merged_[rank] = merged;
 }
 
 void BpeMerges::finish() {
-  size_t cap = std::bit_ceil(std::max<size_t>(16, pending_.size() * 2));
-  table_.assign(cap, Entry{kEmpty, kNoRank, -1});
+  const size_t cap = std::bit_ceil(std::max<size_t>(16, pending_.size() * 2));
+  table_.assign(cap, kEmpty);
   mask_ = cap - 1;
   shift_ = 64 - std::countr_zero(cap);
-  for (const auto& [key, v] : pending_) insert(Entry{key, v.first, v.second});
+  for (const auto& [key, rank] : pending_) {
+    for (size_t i = slot(key);; i = (i + 1) & mask_) {
+      if ((table_[i] >> kRankBits) == key || table_[i] == kEmpty) {
+        table_[i] = (key << kRankBits) | rank;  // a later duplicate replaces the earlier one
+        break;
+      }
+    }
+  }
   pending_.clear();
   pending_.shrink_to_fit();
 }
@@ -53,19 +53,14 @@ void BpeMerges::merge_scan(std::vector<int32_t>& ids) const {
   size_t n = ids.size();
   if (n < 2) return;
   std::vector<uint32_t> ranks_heap;
-  std::vector<int32_t> merged_heap;
   uint32_t ranks_local[kScanMax];
-  int32_t merged_local[kScanMax];
   uint32_t* ranks = ranks_local;
-  int32_t* merged = merged_local;
   if (n > kScanMax) {
     ranks_heap.resize(n);
-    merged_heap.resize(n);
     ranks = ranks_heap.data();
-    merged = merged_heap.data();
   }
   int32_t* s = ids.data();
-  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = rank(s[i], s[i + 1], merged[i]);
+  for (size_t i = 0; i + 1 < n; ++i) ranks[i] = rank(s[i], s[i + 1]);
   while (n > 1) {
     uint32_t best = kNoRank;
     size_t bi = 0;
@@ -76,14 +71,13 @@ void BpeMerges::merge_scan(std::vector<int32_t>& ids) const {
       }
     }
     if (best == kNoRank) break;
-    s[bi] = merged[bi];
+    s[bi] = merged_[best];
     // Remove symbol bi+1 and pair bi (the pair to its right moves down to bi).
     std::memmove(s + bi + 1, s + bi + 2, (n - bi - 2) * sizeof(int32_t));
     std::memmove(ranks + bi, ranks + bi + 1, (n - bi - 2) * sizeof(uint32_t));
-    std::memmove(merged + bi, merged + bi + 1, (n - bi - 2) * sizeof(int32_t));
     --n;
-    if (bi > 0) ranks[bi - 1] = rank(s[bi - 1], s[bi], merged[bi - 1]);
-    if (bi + 1 < n) ranks[bi] = rank(s[bi], s[bi + 1], merged[bi]);
+    if (bi > 0) ranks[bi - 1] = rank(s[bi - 1], s[bi]);
+    if (bi + 1 < n) ranks[bi] = rank(s[bi], s[bi + 1]);
   }
   ids.resize(n);
 }
@@ -99,7 +93,6 @@ void BpeMerges::merge_heap(std::vector<int32_t>& ids) const {
   struct Cand {
     uint32_t rank;
     uint32_t pos;
-    int32_t merged;
   };
   // Min-heap on (rank, pos): lowest rank first, leftmost on ties.
   auto later = [](const Cand& a, const Cand& b) {
@@ -113,10 +106,9 @@ void BpeMerges::merge_heap(std::vector<int32_t>& ids) const {
   std::vector<Cand> heap;
   heap.reserve(n);
   auto push = [&](size_t pos, int32_t a, int32_t b) {
-    int32_t m = -1;
-    const uint32_t r = rank(a, b, m);
+    const uint32_t r = rank(a, b);
     if (r == kNoRank) return;
-    heap.push_back(Cand{r, static_cast<uint32_t>(pos), m});
+    heap.push_back(Cand{r, static_cast<uint32_t>(pos)});
     std::push_heap(heap.begin(), heap.end(), later);
   };
   for (size_t i = 0; i + 1 < n; ++i) push(i, sym[i].id, sym[i + 1].id);
@@ -127,10 +119,10 @@ void BpeMerges::merge_heap(std::vector<int32_t>& ids) const {
     Sym& left = sym[top.pos];
     if (!left.alive || left.next < 0) continue;
     Sym& right = sym[static_cast<size_t>(left.next)];
-    // Stale entry: the pair at pos has changed since it was queued.
-    int32_t m = -1;
-    if (rank(left.id, right.id, m) != top.rank || m != top.merged) continue;
-    left.id = top.merged;
+    // Stale entry: the pair at pos has changed since it was queued (HF compares the merged
+    // id; a pair determines its rank and its merged id, so comparing ranks is the same).
+    if (rank(left.id, right.id) != top.rank) continue;
+    left.id = merged_[top.rank];
     right.alive = false;
     left.next = right.next;
     if (right.next >= 0) sym[static_cast<size_t>(right.next)].prev = static_cast<int32_t>(top.pos);

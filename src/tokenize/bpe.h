@@ -13,29 +13,32 @@ namespace rpdata::tokenize::detail {
 class BpeMerges {
  public:
   static constexpr uint32_t kNoRank = 0xFFFFFFFFu;
+  static constexpr int32_t kMaxId = (1 << 20) - 1;        // ids are packed in 20 bits
+  static constexpr uint32_t kMaxRank = (1u << 24) - 2;    // ranks in 24 bits
 
   // byte_ids: the vocab id of each byte's byte-level character, -1 when absent (such bytes
   // are dropped, as HF does without an unk token).
   explicit BpeMerges(const int32_t (&byte_ids)[256]);
 
-  // Registers merge `rank` (a, b) -> merged; a later duplicate pair replaces the earlier one
-  // (HF collects merges into a HashMap).
+  // Registers merge `rank` (a, b) -> merged, ids in [0, kMaxId], rank <= kMaxRank, ranks
+  // added in increasing order; a later duplicate pair replaces the earlier one (HF collects
+  // merges into a HashMap).
   void add(int32_t a, int32_t b, int32_t merged, uint32_t rank);
   // Call once after the last add().
   void finish();
 
-  // Rank of the pair (a, b) and its merged id, or kNoRank.
-  uint32_t rank(int32_t a, int32_t b, int32_t& merged) const {
-    const uint64_t key = pack(a, b);
+  // Rank of the pair (a, b), or kNoRank. One probe of an 8-byte-entry table (1 MB for
+  // GPT-NeoX's 50009 merges), the hot path of BPE.
+  uint32_t rank(int32_t a, int32_t b) const {
+    const uint64_t key = pack_key(a, b);
     for (size_t i = slot(key);; i = (i + 1) & mask_) {
-      const Entry& e = table_[i];
-      if (e.key == key) {
-        merged = e.merged;
-        return e.rank;
-      }
-      if (e.key == kEmpty) return kNoRank;
+      const uint64_t e = table_[i];
+      if ((e >> kRankBits) == key) return static_cast<uint32_t>(e & kRankMask);
+      if (e == kEmpty) return kNoRank;
     }
   }
+  // The token a merge of this rank produces.
+  int32_t merged(uint32_t rank) const { return merged_[rank]; }
 
   // Replaces `ids` with the BPE tokens of the bytes [w, w + n).
   void encode_word(const uint8_t* w, size_t n, std::vector<int32_t>& ids) const;
@@ -47,23 +50,20 @@ class BpeMerges {
   int32_t byte_id(uint8_t b) const { return byte_ids_[b]; }
 
  private:
-  struct Entry {
-    uint64_t key;
-    uint32_t rank;
-    int32_t merged;
-  };
-  static constexpr uint64_t kEmpty = ~uint64_t{0};
-  static uint64_t pack(int32_t a, int32_t b) {
-    return (uint64_t{static_cast<uint32_t>(a)} << 32) | static_cast<uint32_t>(b);
+  static constexpr int kRankBits = 24;
+  static constexpr uint64_t kRankMask = (uint64_t{1} << kRankBits) - 1;
+  static constexpr uint64_t kEmpty = ~uint64_t{0};  // key bits all ones: no valid pair
+  static uint64_t pack_key(int32_t a, int32_t b) {
+    return (uint64_t{static_cast<uint32_t>(a)} << 20) | static_cast<uint32_t>(b);
   }
   size_t slot(uint64_t key) const {
     return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
   }
-  void insert(const Entry& e);
 
   int32_t byte_ids_[256];
-  std::vector<std::pair<uint64_t, std::pair<uint32_t, int32_t>>> pending_;
-  std::vector<Entry> table_;
+  std::vector<std::pair<uint64_t, uint32_t>> pending_;  // (key, rank) until finish()
+  std::vector<int32_t> merged_;                         // by rank
+  std::vector<uint64_t> table_;                         // key << 24 | rank
   size_t mask_ = 0;
   int shift_ = 64;
 };

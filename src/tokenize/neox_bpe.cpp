@@ -116,8 +116,7 @@ class HfBpeTokenizer final : public Tokenizer {
       if (n == 1) return a >= 0;
       const int32_t b = merges_.byte_id(w[1]);
       if (a < 0 || b < 0) return static_cast<size_t>(a >= 0) + (b >= 0);
-      int32_t m;
-      return merges_.rank(a, b, m) == BpeMerges::kNoRank ? 2 : 1;
+      return merges_.rank(a, b) == BpeMerges::kNoRank ? 2 : 1;
     }
     if (n > WordCache::kMaxKeyBytes) {
       merges_.encode_word(w, n, scratch_);
@@ -153,7 +152,7 @@ class HfBpeTokenizer final : public Tokenizer {
   const BpeMerges& merges_;
   std::string nfc_buf_;
   std::vector<int32_t> scratch_;
-  WordCache count_cache_;
+  WordCache count_cache_{17};
   WordCache id_cache_{12};  // encode() is for tests and debugging: a small cache
 };
 
@@ -287,6 +286,7 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   for (auto [key, value] : vocab_obj) {
     const int64_t id = j.integer(value, "a vocab id");
     if (id < 0 || id > INT32_MAX) j.malformed("vocab id out of range: " + std::to_string(id));
+    if (id > BpeMerges::kMaxId) j.unsupported("vocab ids above " + std::to_string(BpeMerges::kMaxId));
     vocab[std::string(key)] = static_cast<int32_t>(id);
   }
 
@@ -327,6 +327,7 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
       a = line.substr(0, sp);
       b = line.substr(sp + 1);
     }
+    if (rank > BpeMerges::kMaxRank) j.unsupported("more than 16M merges");
     merges.add(id_of(a), id_of(b), id_of(a + b), rank);
     ++rank;
   }

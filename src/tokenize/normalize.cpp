@@ -2,6 +2,7 @@
 
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uniset.h>
 
 #include <cstdint>
 #include <cstring>
@@ -11,14 +12,22 @@
 namespace rpdata::tokenize::detail {
 namespace {
 
+// The reference's NFC is that of the Rust crate unicode-normalization-alignments 0.1.12,
+// whose tables are Unicode 9.0: characters assigned later are starters without
+// decompositions or compositions there. ICU's NFC restricted to the characters assigned by
+// Unicode 9.0 ([:Age=9.0:] is "age <= 9.0") is the same function, since normalization data
+// of assigned characters is stable: text outside the set is left as is and separates the
+// spans that are normalised, exactly like a Unicode 9.0 starter.
 const icu::Normalizer2& nfc_instance() {
   static const icu::Normalizer2* n = [] {
     UErrorCode status = U_ZERO_ERROR;
-    const icu::Normalizer2* p = icu::Normalizer2::getNFCInstance(status);
-    if (U_FAILURE(status) || p == nullptr) {
+    const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+    auto* unicode9 = new icu::UnicodeSet(UNICODE_STRING_SIMPLE("[:Age=9.0:]"), status);
+    if (U_FAILURE(status) || nfc == nullptr) {
       throw ConfigError(std::string("ICU NFC normalizer unavailable: ") + u_errorName(status));
     }
-    return p;
+    unicode9->freeze();
+    return new icu::FilteredNormalizer2(*nfc, *unicode9);  // process-wide, never freed
   }();
   return *n;
 }
