@@ -103,9 +103,12 @@ constexpr std::array<std::string_view, 14> kEmoji = {
     "👨\u200d👩\u200d👧\u200d👦", "🏳\ufe0f\u200d🌈", "👍🏽", "❤\ufe0f", "🧑\u200d💻", "😀",
     "🇺🇸", "1\ufe0f\u20e3", "\u200d", "\u200c", "👩🏿\u200d🦰", "🏴\U000E0067\U000E0062\U000E0065\U000E006E\U000E0067\U000E007F",
     "🫠", "™"};
-constexpr std::array<std::string_view, 9> kSpecial = {
+// Literal special tokens; they are cut out before NFC, so a following U+0338 does not
+// compose with their '>' (it would make U+226F) while '<' U+0338 elsewhere becomes U+226E.
+constexpr std::array<std::string_view, 12> kSpecial = {
     "<|endoftext|>", "<|padding|>", "<|endoftext|", "<|padding|><|endoftext|>", "<|",
-    "<|endoftext|>\u0301", "<<|endoftext|>>", "<|padding|>  ", "  <|endoftext|>"};
+    "<|endoftext|>\u0301", "<<|endoftext|>>", "<|padding|>  ", "  <|endoftext|>",
+    "<|endoftext|>\u0338", "<\u0338|padding|>", "=\u0338"};
 constexpr std::array<std::string_view, 12> kPunct = {
     ".", ",", "!?", "...", "—", "«", "»", "(", ")", "&amp;", "\\", "``"};
 
