@@ -2,7 +2,11 @@
 
 #include <unicode/uchar.h>
 
+#include <cstring>
 #include <map>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace rpdata::tokenize::detail {
 namespace {
@@ -30,14 +34,21 @@ CharClass icu_class(UChar32 cp) {
 
 CharClassTable::CharClassTable() {
   for (uint32_t cp = 0; cp < 0x80; ++cp) ascii_[cp] = static_cast<uint8_t>(icu_class(cp));
-  std::map<std::vector<uint8_t>, uint16_t> seen;  // block contents -> block number
-  std::vector<uint8_t> block(256, 0);
+  // Deduplicate the 256-entry blocks: most of the 0x1100 are all "other" (unassigned).
+  std::map<uint64_t, uint16_t> seen;  // XXH3 of a block's contents -> block number
+  uint8_t block[256];
   for (uint32_t hi = 0; hi < 0x1100; ++hi) {
     for (uint32_t lo = 0; lo < 256; ++lo) {
       block[lo] = static_cast<uint8_t>(icu_class(static_cast<UChar32>((hi << 8) | lo)));
     }
-    auto [it, inserted] = seen.emplace(block, static_cast<uint16_t>(seen.size()));
-    if (inserted) blocks_.insert(blocks_.end(), block.begin(), block.end());
+    const uint64_t h = XXH3_64bits(block, sizeof(block));
+    auto it = seen.find(h);
+    if (it == seen.end() ||
+        std::memcmp(blocks_.data() + size_t{it->second} * 256, block, sizeof(block)) != 0) {
+      const auto number = static_cast<uint16_t>(blocks_.size() / 256);
+      blocks_.insert(blocks_.end(), block, block + sizeof(block));
+      it = seen.insert_or_assign(h, number).first;
+    }
     stage1_[hi] = it->second;
   }
 }

@@ -97,9 +97,10 @@ std::vector<std::string> chunks(const std::string& text, size_t chunk) {
   return out;
 }
 
-// Value of attribute `name` in one XML start tag line, or nullopt-like empty with found=false.
+// The unescaped value of attribute `name` in one XML start-tag line; false if absent.
 bool xml_attribute(std::string_view line, std::string_view name, std::string& value) {
-  const std::string key = " " + std::string(name) + "=\"";
+  std::string key(" ");
+  key.append(name).append("=\"");
   const size_t b = line.find(key);
   if (b == std::string_view::npos) return false;
   const size_t s = b + key.size();

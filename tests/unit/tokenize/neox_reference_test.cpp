@@ -26,7 +26,7 @@ constexpr const char* kPackages =
 constexpr uint64_t kSeed = 20240601;
 constexpr size_t kRandomDocs = 5000;
 
-std::string quote(const fs::path& p) { return "'" + p.string() + "'"; }
+std::string quote(const fs::path& p) { return std::string("'").append(p.string()).append("'"); }
 
 // node_modules of the reference package, installing it on first use; empty + `why` if
 // node or npm are unavailable.
