@@ -26,7 +26,7 @@ PY
 python3 "$SRC/tests/servers/fault_server.py" "$mirror" > "$WORK/server.out" 2> "$WORK/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 100); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
+for _ in $(seq 400); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
 port=$(head -1 "$WORK/server.out")
 [ -n "$port" ] || fail "fault server did not start"
 base="http://127.0.0.1:$port"
