@@ -40,14 +40,19 @@ time_cmd() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 baseline() { zcat "$file" | zstd -3 -T1 -q -c > /dev/null; }
-ours() { rm -rf "$work/out"; "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
+ours() { rm -rf "$work/out"; "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --tokenizers none --no-progress -q; }
+# The production recipe counts GPT-NeoX tokens while writing (when the model is available).
+ours_neox() { rm -rf "$work/out"; "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --tokenizers neox --no-progress -q; }
 # The same two, confined to one core (taskset): the "on one core" comparison.
 baseline_1core() { taskset -c 0 bash -c "zcat '$file' | zstd -3 -T1 -q -c > /dev/null"; }
-ours_1core() { rm -rf "$work/out"; taskset -c 0 "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
+ours_1core() { rm -rf "$work/out"; taskset -c 0 "$rpdata" run c4 --input "$file" --out "$work/out" --threads 1 --tokenizers none --no-progress -q; }
 
 declare -A wall cpu
 names=(baseline ours)
 command -v taskset > /dev/null && names+=(baseline_1core ours_1core)
+if [ -d "$realdata/models" ] && [ -z "${RPDATA_MODELS:-}" ]; then export RPDATA_MODELS="$realdata/models"; fi
+"$rpdata" run c4 --input "$file" --out "$work/probe" --tokenizers neox -q --no-progress > /dev/null 2>&1 && names+=(ours_neox)
+rm -rf "$work/probe"
 for name in "${names[@]}"; do
   for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
   wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
@@ -57,7 +62,8 @@ done
 echo "input: $label, $docs docs, $gz_mb MB json.gz, $raw_mb MB JSONL; median of $runs runs; $(nproc) cores"
 printf "%-34s %10s %10s %12s %12s %12s\n" "command" "wall s" "cpu s" "MB/s wall" "MB/s cpu" "docs/s cpu"
 declare -A titles=([baseline]="zcat | zstd -3 -T1 (baseline)" [ours]="rpdata run c4 --threads 1"
-  [baseline_1core]="baseline, taskset 1 core" [ours_1core]="rpdata, taskset 1 core")
+  [baseline_1core]="baseline, taskset 1 core" [ours_1core]="rpdata, taskset 1 core"
+  [ours_neox]="rpdata + GPT-NeoX token counts")
 for name in "${names[@]}"; do
   title="${titles[$name]}"
   awk -v t="$title" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v mb="$gz_mb" -v d="$docs" \
@@ -77,7 +83,7 @@ for i in 0 1 2 3; do inputs+=(--input "$work/c4-train.0000$i-of-01024.json.gz");
 for t in 1 2; do
   for _ in $(seq "$runs"); do
     rm -rf "$work/out"
-    time_cmd "$rpdata" run c4 "${inputs[@]}" --out "$work/out" --threads "$t" --no-progress -q
+    time_cmd "$rpdata" run c4 "${inputs[@]}" --out "$work/out" --threads "$t" --tokenizers none --no-progress -q
   done > "$work/t$t.times"
   w=$(cut -d' ' -f1 "$work/t$t.times" | median)
   awk -v t="$t" -v w="$w" -v mb="$gz_mb" 'BEGIN {printf "4 inputs, --threads %d: %.3f s wall, %.1f MB/s of json.gz\n", t, w, 4*mb/w}'
