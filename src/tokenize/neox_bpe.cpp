@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rpdata/core/error.h"
+#include "rpdata/text/utf8.h"
 #include "added_tokens.h"
 #include "bpe.h"
 #include "normalize.h"
@@ -176,16 +177,7 @@ std::vector<uint32_t> byte_to_codepoint() {
 
 std::string utf8(uint32_t cp) {
   std::string s;
-  if (cp < 0x80) {
-    s += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    s += static_cast<char>(0xC0 | (cp >> 6));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    s += static_cast<char>(0xE0 | (cp >> 12));
-    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    s += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  text::append_utf8(s, cp);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rpdata/text/utf8.h"
 #include "tokenize/realdata_corpus.h"
 
 namespace rpdata::test {
@@ -31,23 +32,7 @@ class Rng {
   uint64_t s_;
 };
 
-void put(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
+void put(std::string& out, uint32_t cp) { text::append_utf8(out, cp); }
 
 // Code points unassigned in ICU 72 (Unicode 15.0) but assigned since (Unicode 15.1/16.0: CJK
 // Ext. I, Garay, Todhri, Egyptian Hieroglyphs Ext. A, ...) are classified differently by the

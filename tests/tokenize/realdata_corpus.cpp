@@ -66,24 +66,6 @@ std::vector<std::pair<std::string, std::string>> archive_members(
   return out;
 }
 
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Splits `text` after the first '\n' past every `chunk` bytes.
 std::vector<std::string> chunks(const std::string& text, size_t chunk) {
   std::vector<std::string> out;
@@ -152,7 +134,7 @@ std::string xml_unescape(std::string_view s) {
         out += s[i];
         continue;
       }
-      append_utf8(out, static_cast<uint32_t>(cp));
+      text::append_utf8(out, static_cast<uint32_t>(cp));
     } else {
       out += s[i];
       continue;

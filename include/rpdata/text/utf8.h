@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace rpdata::text {
@@ -11,6 +13,8 @@ namespace rpdata::text {
 bool is_valid_utf8(std::string_view s);
 // Byte offset of the first ill-formed sequence, or std::string_view::npos if valid.
 size_t utf8_error_offset(std::string_view s);
+// Appends code point `cp` (a Unicode scalar value) encoded as UTF-8.
+void append_utf8(std::string& out, uint32_t cp);
 // Number of code points in valid UTF-8 (Python len()).
 size_t codepoint_count(std::string_view s);
 

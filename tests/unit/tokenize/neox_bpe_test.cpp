@@ -1,3 +1,4 @@
+#include "rpdata/text/utf8.h"
 #include "rpdata/tokenize/neox_bpe.h"
 
 #include <gtest/gtest.h>
@@ -179,12 +180,7 @@ TEST(NeoxBpe, LoaderErrorsNameThePath) {
     const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
     const int cp = printable ? b : 256 + extra++;
     std::string s;
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
+    text::append_utf8(s, static_cast<uint32_t>(cp));
     if (s == "\"" || s == "\\") s = "\\" + s;
     vocab += "\"" + s + "\": " + std::to_string(b) + ", ";
   }
