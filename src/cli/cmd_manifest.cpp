@@ -11,18 +11,6 @@ std::string g_dir;
 bool g_json = false;
 bool g_verify = false;
 
-void kv_map(std::string& out, const std::map<std::string, int64_t>& m) {
-  out += '{';
-  bool first = true;
-  for (const auto& [k, v] : m) {
-    if (!first) out += ", ";
-    first = false;
-    io::append_json_string(out, k, io::JsonStyle::kPython);
-    out += ": " + std::to_string(v);
-  }
-  out += '}';
-}
-
 int show_manifest() {
   auto sources = exec::run_sources(g_dir);
   int bad = 0;
@@ -46,29 +34,33 @@ int show_manifest() {
     if (g_verify) std::printf("verify: %s\n", bad ? "FAILED" : "every shard matches its sha256");
     return bad ? 1 : 0;
   }
-  std::string out = "{\"sources\": {";
+  io::JsonObject per_source;
   std::map<std::string, int64_t> total_tokens;
   int64_t docs = 0, bytes = 0, shards = 0;
-  for (size_t i = 0; i < sources.size(); ++i) {
-    exec::SourceTotals t = exec::merge_manifest({g_dir, sources[i]}, false);
-    if (i) out += ", ";
-    io::append_json_string(out, sources[i], io::JsonStyle::kPython);
-    out += ": {\"docs\": " + std::to_string(t.docs) + ", \"bytes\": " + std::to_string(t.bytes) +
-           ", \"compressed_bytes\": " + std::to_string(t.compressed_bytes) + ", \"shards\": " +
-           std::to_string(t.shards) + ", \"inputs\": " + std::to_string(t.units) +
-           ", \"inputs_complete\": " + std::to_string(t.units_done) + ", \"complete\": " +
-           (t.complete() ? "true" : "false") + ", \"tokens\": ";
-    kv_map(out, t.tokens);
-    out += "}";
+  for (const auto& source : sources) {
+    exec::SourceTotals t = exec::merge_manifest({g_dir, source}, false);
+    per_source.raw(source, io::JsonObject()
+                               .num("docs", t.docs)
+                               .num("bytes", static_cast<int64_t>(t.bytes))
+                               .num("compressed_bytes", static_cast<int64_t>(t.compressed_bytes))
+                               .num("shards", t.shards)
+                               .num("inputs", t.units)
+                               .num("inputs_complete", t.units_done)
+                               .boolean("complete", t.complete())
+                               .counts("tokens", t.tokens)
+                               .done());
     docs += t.docs;
     bytes += static_cast<int64_t>(t.bytes);
     shards += t.shards;
     for (const auto& [k, v] : t.tokens) total_tokens[k] += v;
   }
-  out += "}, \"total\": {\"docs\": " + std::to_string(docs) + ", \"bytes\": " + std::to_string(bytes) +
-         ", \"shards\": " + std::to_string(shards) + ", \"tokens\": ";
-  kv_map(out, total_tokens);
-  out += "}}\n";
+  std::string out =
+      io::JsonObject()
+          .raw("sources", per_source.done())
+          .raw("total",
+               io::JsonObject().num("docs", docs).num("bytes", bytes).num("shards", shards).counts("tokens", total_tokens).done())
+          .done() +
+      "\n";
   std::fputs(out.c_str(), stdout);
   return bad ? 1 : 0;
 }

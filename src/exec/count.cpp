@@ -171,37 +171,18 @@ CountResult count_files(const std::vector<fs::path>& files, const CountOptions& 
 
 std::string count_result_to_json(const CountResult& r) {
   auto entry = [](const FileCount& f, bool with_path) {
-    std::string out = "{";
-    if (with_path) {
-      out += "\"path\": ";
-      io::append_json_string(out, f.path, io::JsonStyle::kPython);
-      out += ", ";
-    }
-    out += "\"docs\": " + std::to_string(f.docs) + ", \"bytes\": " + std::to_string(f.bytes) +
-           ", \"tokens\": " + std::to_string(f.tokens);
-    if (!f.drops.empty()) {
-      out += ", \"drops\": {";
-      bool first = true;
-      for (const auto& [k, v] : f.drops) {
-        if (!first) out += ", ";
-        first = false;
-        io::append_json_string(out, k, io::JsonStyle::kPython);
-        out += ": " + std::to_string(v);
-      }
-      out += "}";
-    }
-    if (!f.error.empty()) {
-      out += ", \"error\": ";
-      io::append_json_string(out, f.error, io::JsonStyle::kPython);
-    }
-    return out + "}";
+    io::JsonObject o;
+    if (with_path) o.str("path", f.path);
+    o.num("docs", f.docs).num("bytes", f.bytes).num("tokens", f.tokens);
+    if (!f.drops.empty()) o.counts("drops", f.drops);
+    if (!f.error.empty()) o.str("error", f.error);
+    return o.done();
   };
-  std::string out = "{\"tokenizer\": ";
-  io::append_json_string(out, r.tokenizer, io::JsonStyle::kPython);
-  out += ", \"files\": [";
-  for (size_t i = 0; i < r.files.size(); ++i) out += (i ? ", " : "") + entry(r.files[i], true);
-  out += "], \"total\": " + entry(r.total, false) + "}\n";
-  return out;
+  std::string files = "[";
+  for (size_t i = 0; i < r.files.size(); ++i) files += (i ? ", " : "") + entry(r.files[i], true);
+  files += "]";
+  return io::JsonObject().str("tokenizer", r.tokenizer).raw("files", files).raw("total", entry(r.total, false)).done() +
+         "\n";
 }
 
 }  // namespace rpdata::exec

@@ -14,43 +14,16 @@ namespace rpdata::exec {
 namespace fs = std::filesystem;
 namespace {
 
-void str(std::string& out, std::string_view s) { io::append_json_string(out, s, io::JsonStyle::kPython); }
-
-void kv(std::string& out, std::string_view key, std::string_view value, bool comma = true) {
-  if (comma) out += ", ";
-  str(out, key);
-  out += ": ";
-  str(out, value);
-}
-
-void kv_int(std::string& out, std::string_view key, int64_t value, bool comma = true) {
-  if (comma) out += ", ";
-  str(out, key);
-  out += ": " + std::to_string(value);
-}
-
-void int_map(std::string& out, const std::map<std::string, int64_t>& m) {
-  out += '{';
-  bool first = true;
-  for (const auto& [k, v] : m) {
-    kv_int(out, k, v, !first);
-    first = false;
-  }
-  out += '}';
-}
-
 std::string shard_row(const io::ShardInfo& s, const std::string& prefix) {
-  std::string out = "{";
-  kv(out, "path", prefix + s.name, false);
-  kv_int(out, "docs", s.docs);
-  kv_int(out, "bytes", static_cast<int64_t>(s.bytes));
-  kv_int(out, "compressed_bytes", static_cast<int64_t>(s.compressed_bytes));
-  kv(out, "sha256", s.sha256);
-  kv_int(out, "frames", s.frames);
-  out += ", \"tokens\": ";
-  int_map(out, s.tokens);
-  out += '}';
-  return out;
+  return io::JsonObject()
+      .str("path", prefix + s.name)
+      .num("docs", s.docs)
+      .num("bytes", static_cast<int64_t>(s.bytes))
+      .num("compressed_bytes", static_cast<int64_t>(s.compressed_bytes))
+      .str("sha256", s.sha256)
+      .num("frames", s.frames)
+      .counts("tokens", s.tokens)
+      .done();
 }
 
 simdjson::dom::element parse(simdjson::dom::parser& parser, simdjson::padded_string& buf,
@@ -87,29 +60,23 @@ std::map<std::string, int64_t> get_int_map(simdjson::dom::element e, const char*
 }  // namespace
 
 std::string stats_to_json(const Stats& s) {
-  std::string out = "{\"counters\": ";
-  int_map(out, s.counters);
-  out += ", \"drops\": ";
-  int_map(out, s.drops);
-  out += '}';
-  return out;
+  return io::JsonObject().counts("counters", s.counters).counts("drops", s.drops).done();
 }
 
 std::string plan_to_json(const Plan& plan) {
-  std::string out = "{";
-  kv(out, "recipe", plan.recipe, false);
-  kv(out, "source", plan.source);
-  kv(out, "settings_digest", plan.settings_digest);
-  out += ", \"units\": [";
+  std::string units = "[";
   for (size_t i = 0; i < plan.units.size(); ++i) {
-    out += i ? ",\n  {" : "\n  {";
-    kv(out, "name", plan.units[i].name, false);
-    kv(out, "url", plan.units[i].url);
-    kv(out, "path", plan.units[i].path);
-    out += '}';
+    const PlanUnit& u = plan.units[i];
+    units += (i ? ",\n  " : "\n  ") + io::JsonObject().str("name", u.name).str("url", u.url).str("path", u.path).done();
   }
-  out += "]}\n";
-  return out;
+  units += "]";
+  return io::JsonObject()
+             .str("recipe", plan.recipe)
+             .str("source", plan.source)
+             .str("settings_digest", plan.settings_digest)
+             .raw("units", units)
+             .done() +
+         "\n";
 }
 
 Plan read_plan(const fs::path& path) {
@@ -128,20 +95,19 @@ Plan read_plan(const fs::path& path) {
 }
 
 std::string unit_record_to_json(const UnitRecord& r, double seconds) {
-  std::string out = "{";
-  kv(out, "unit", r.unit, false);
-  kv_int(out, "index", static_cast<int64_t>(r.index));
-  kv_int(out, "input_size", static_cast<int64_t>(r.input_size));
-  kv(out, "input_sha256", r.input_sha256);
-  out += ", \"seconds\": ";
-  io::append_python_float(out, seconds);
-  out += ", \"shards\": [";
-  for (size_t i = 0; i < r.shards.size(); ++i) {
-    if (i) out += ", ";
-    out += shard_row(r.shards[i], "");
-  }
-  out += "], \"stats\": " + stats_to_json(r.stats) + "}\n";
-  return out;
+  std::string shards = "[";
+  for (size_t i = 0; i < r.shards.size(); ++i) shards += (i ? ", " : "") + shard_row(r.shards[i], "");
+  shards += "]";
+  return io::JsonObject()
+             .str("unit", r.unit)
+             .num("index", static_cast<int64_t>(r.index))
+             .num("input_size", static_cast<int64_t>(r.input_size))
+             .str("input_sha256", r.input_sha256)
+             .real("seconds", seconds)
+             .raw("shards", shards)
+             .raw("stats", stats_to_json(r.stats))
+             .done() +
+         "\n";
 }
 
 UnitRecord read_unit_record(const fs::path& path) {
@@ -209,19 +175,18 @@ SourceTotals merge_manifest(const RunLayout& layout, bool write) {
     for (const auto& [k, v] : r.stats.drops) t.drops[k] += v;
   }
   if (write && t.complete()) {
-    std::string summary = "{";
-    kv(summary, "source", t.source, false);
-    kv(summary, "recipe", plan.recipe);
-    kv_int(summary, "inputs", t.units);
-    kv_int(summary, "docs", t.docs);
-    kv_int(summary, "bytes", static_cast<int64_t>(t.bytes));
-    kv_int(summary, "compressed_bytes", static_cast<int64_t>(t.compressed_bytes));
-    kv_int(summary, "shards", t.shards);
-    summary += ", \"tokens\": ";
-    int_map(summary, t.tokens);
-    summary += ", \"drops\": ";
-    int_map(summary, t.drops);
-    summary += "}\n";
+    std::string summary = io::JsonObject()
+                              .str("source", t.source)
+                              .str("recipe", plan.recipe)
+                              .num("inputs", t.units)
+                              .num("docs", t.docs)
+                              .num("bytes", static_cast<int64_t>(t.bytes))
+                              .num("compressed_bytes", static_cast<int64_t>(t.compressed_bytes))
+                              .num("shards", t.shards)
+                              .counts("tokens", t.tokens)
+                              .counts("drops", t.drops)
+                              .done() +
+                          "\n";
     io::write_file_atomic(layout.manifest_rows(), rows);
     io::write_file_atomic(layout.manifest_summary(), summary);
   }

@@ -61,34 +61,34 @@ Report build_report(const std::filesystem::path& out, const std::string& tokeniz
 }
 
 std::string report_to_json(const Report& r) {
-  auto num = [](double v) {
-    std::string s;
-    io::append_python_float(s, v);
-    return s;
-  };
-  std::string out = "{\"tokenizer\": ";
-  io::append_json_string(out, r.tokenizer, io::JsonStyle::kPython);
-  out += ", \"partial\": " + std::string(r.partial ? "true" : "false") + ", \"sources\": {";
-  bool first = true;
+  io::JsonObject sources;
   for (const auto& row : r.rows) {
-    if (!first) out += ", ";
-    first = false;
-    io::append_json_string(out, row.source, io::JsonStyle::kPython);
-    out += ": {\"published_tokens\": " + num(row.published) + ", \"published_share\": " + num(row.published_share);
+    io::JsonObject o;
+    o.real("published_tokens", row.published).real("published_share", row.published_share);
     if (row.in_run) {
-      out += ", \"docs\": " + std::to_string(row.docs) + ", \"tokens\": " +
-             (row.counted ? std::to_string(row.tokens) : std::string("null")) +
-             ", \"inputs_done\": " + std::to_string(row.inputs_done) + ", \"inputs_full\": " +
-             std::to_string(row.inputs_full) + ", \"coverage\": " + num(row.coverage) +
-             ", \"extrapolated_tokens\": " + num(row.extrapolated) + ", \"extrapolated\": " +
-             (row.inputs_done < row.inputs_full ? "true" : "false") + ", \"share\": " + num(row.share) +
-             ", \"ratio_to_published\": " + num(row.published > 0 ? row.extrapolated / row.published : 0);
+      o.num("docs", row.docs);
+      if (row.counted) o.num("tokens", row.tokens);
+      else o.null("tokens");
+      o.num("inputs_done", row.inputs_done)
+          .num("inputs_full", row.inputs_full)
+          .real("coverage", row.coverage)
+          .real("extrapolated_tokens", row.extrapolated)
+          .boolean("extrapolated", row.inputs_done < row.inputs_full)
+          .real("share", row.share)
+          .real("ratio_to_published", row.published > 0 ? row.extrapolated / row.published : 0);
     }
-    out += "}";
+    sources.raw(row.source, o.done());
   }
-  out += "}, \"total\": {\"extrapolated_tokens\": " + num(r.total_extrapolated) +
-         ", \"published_tokens\": " + num(r.total_published) + "}}\n";
-  return out;
+  return io::JsonObject()
+             .str("tokenizer", r.tokenizer)
+             .boolean("partial", r.partial)
+             .raw("sources", sources.done())
+             .raw("total", io::JsonObject()
+                               .real("extrapolated_tokens", r.total_extrapolated)
+                               .real("published_tokens", r.total_published)
+                               .done())
+             .done() +
+         "\n";
 }
 
 std::string report_to_table(const Report& r) {

@@ -21,6 +21,7 @@
 #include "rpdata/exec/manifest.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "rpdata/io/json_writer.h"
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
@@ -348,7 +349,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   fs::path running = tasks / (label + ".running");
   fs::remove(tasks / (label + ".done"));
   fs::remove(tasks / (label + ".failed"));
-  io::write_file_atomic(running, "{\"pid\": " + std::to_string(::getpid()) + ", \"host\": \"" + hostname() + "\"}\n");
+  io::write_file_atomic(running, io::JsonObject().num("pid", ::getpid()).str("host", hostname()).done() + "\n");
   try {
     io::FetchOptions fopt = options.fetch;
     fopt.max_attempts = settings.max_attempts;
@@ -376,10 +377,14 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
 
     RunSummary summary = std::move(sh.summary);
     summary.seconds = since(t0);
-    std::string stats = "{\"task\": \"" + label + "\", \"units_assigned\": " + std::to_string(summary.units_assigned) +
-                        ", \"units_skipped\": " + std::to_string(summary.units_skipped) +
-                        ", \"units_processed\": " + std::to_string(summary.units_processed) +
-                        ", \"stats\": " + stats_to_json(summary.stats) + "}\n";
+    std::string stats = io::JsonObject()
+                            .str("task", label)
+                            .num("units_assigned", static_cast<int64_t>(summary.units_assigned))
+                            .num("units_skipped", static_cast<int64_t>(summary.units_skipped))
+                            .num("units_processed", static_cast<int64_t>(summary.units_processed))
+                            .raw("stats", stats_to_json(summary.stats))
+                            .done() +
+                        "\n";
     io::write_file_atomic(tasks / (label + ".stats.json"), stats);
     if (!summary.failures.empty()) {
       std::string text;

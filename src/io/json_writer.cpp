@@ -200,4 +200,62 @@ void append_record(std::string& out, const Document& doc, JsonStyle style, Recor
   out += "}\n";
 }
 
+void JsonObject::key(std::string_view k) {
+  if (!first_) out_ += ", ";
+  first_ = false;
+  append_json_string(out_, k, JsonStyle::kPython);
+  out_ += ": ";
+}
+
+JsonObject& JsonObject::str(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(out_, value, JsonStyle::kPython);
+  return *this;
+}
+
+JsonObject& JsonObject::num(std::string_view k, int64_t value) {
+  key(k);
+  out_ += std::to_string(value);
+  return *this;
+}
+
+JsonObject& JsonObject::real(std::string_view k, double value) {
+  key(k);
+  append_python_float(out_, value);
+  return *this;
+}
+
+JsonObject& JsonObject::boolean(std::string_view k, bool value) {
+  key(k);
+  out_ += value ? "true" : "false";
+  return *this;
+}
+
+JsonObject& JsonObject::null(std::string_view k) {
+  key(k);
+  out_ += "null";
+  return *this;
+}
+
+JsonObject& JsonObject::counts(std::string_view k, const std::map<std::string, int64_t>& values) {
+  return raw(k, json_counts(values));
+}
+
+JsonObject& JsonObject::raw(std::string_view k, std::string_view json) {
+  key(k);
+  out_ += json;
+  return *this;
+}
+
+std::string JsonObject::done() {
+  out_ += '}';
+  return std::move(out_);
+}
+
+std::string json_counts(const std::map<std::string, int64_t>& values) {
+  JsonObject o;
+  for (const auto& [k, v] : values) o.num(k, v);
+  return o.done();
+}
+
 }  // namespace rpdata::io

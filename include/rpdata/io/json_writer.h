@@ -4,6 +4,8 @@
 // StackExchange, so our shards can be diffed against the published files.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -33,5 +35,28 @@ void append_python_float(std::string& out, double v);
 void append_meta_value(std::string& out, const MetaValue& v, JsonStyle style);
 // Appends one record and a trailing '\n'.
 void append_record(std::string& out, const Document& doc, JsonStyle style, RecordLayout layout);
+
+// Builds one JSON object (Python json.dumps layout) for manifests, markers and reports:
+//   JsonObject o; o.str("path", p).num("docs", n).counts("tokens", m); std::string s = o.done();
+class JsonObject {
+ public:
+  JsonObject& str(std::string_view key, std::string_view value);
+  JsonObject& num(std::string_view key, int64_t value);
+  JsonObject& real(std::string_view key, double value);  // Python float repr
+  JsonObject& boolean(std::string_view key, bool value);
+  JsonObject& null(std::string_view key);
+  JsonObject& counts(std::string_view key, const std::map<std::string, int64_t>& values);
+  JsonObject& raw(std::string_view key, std::string_view json);  // an already-encoded value
+  // The object text ("{...}"); the builder is spent afterwards.
+  std::string done();
+
+ private:
+  void key(std::string_view k);
+  std::string out_ = "{";
+  bool first_ = true;
+};
+
+// {"a": 1, "b": 2} from an ordered map.
+std::string json_counts(const std::map<std::string, int64_t>& values);
 
 }  // namespace rpdata::io
