@@ -17,15 +17,19 @@ namespace rpdata::exec {
 namespace fs = std::filesystem;
 namespace {
 
-// A bounded queue of text batches between the reader and the counting threads.
+// A bounded queue of text batches between the reader and the counting threads. The reader
+// never waits on it: when it is full the reader counts the batch itself, so all N threads
+// (the reader included) count and a single file scales with --threads.
 class BatchQueue {
  public:
   explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
-  void push(std::vector<std::string> batch) {
-    std::unique_lock lock(mu_);
-    not_full_.wait(lock, [&] { return q_.size() < capacity_; });
+  // False (and `batch` untouched) when the queue is full.
+  bool try_push(std::vector<std::string>& batch) {
+    std::lock_guard lock(mu_);
+    if (q_.size() >= capacity_) return false;
     q_.push_back(std::move(batch));
     not_empty_.notify_one();
+    return true;
   }
   std::optional<std::vector<std::string>> pop() {
     std::unique_lock lock(mu_);
@@ -33,7 +37,6 @@ class BatchQueue {
     if (q_.empty()) return std::nullopt;
     auto b = std::move(q_.front());
     q_.pop_front();
-    not_full_.notify_one();
     return b;
   }
   void close() {
@@ -45,7 +48,7 @@ class BatchQueue {
  private:
   size_t capacity_;
   std::mutex mu_;
-  std::condition_variable not_empty_, not_full_;
+  std::condition_variable not_empty_;
   std::deque<std::vector<std::string>> q_;
   bool closed_ = false;
 };
@@ -114,23 +117,31 @@ CountResult count_files(const std::vector<fs::path>& files, const CountOptions& 
       fc.path = path.string();
       BatchQueue queue(static_cast<size_t>(threads) * 4);
       std::mutex mu;
-      std::vector<std::thread> pool;
-      for (int t = 0; t < threads; ++t)
-        pool.emplace_back([&] {
-          auto tok = model->make_tokenizer();
-          int64_t docs = 0, bytes = 0, tokens = 0;
-          while (auto batch = queue.pop()) {
-            for (const auto& text : *batch) {
-              ++docs;
-              bytes += static_cast<int64_t>(text.size());
-              tokens += tok->count(text);
-            }
+      struct Tally {
+        std::unique_ptr<tokenize::Tokenizer> tok;
+        int64_t docs = 0, bytes = 0, tokens = 0;
+        void count(const std::vector<std::string>& batch) {
+          for (const auto& text : batch) {
+            ++docs;
+            bytes += static_cast<int64_t>(text.size());
+            tokens += tok->count(text);
           }
-          std::lock_guard lock(mu);
-          fc.docs += docs;
-          fc.bytes += bytes;
-          fc.tokens += tokens;
+        }
+      };
+      auto add = [&](const Tally& t) {
+        std::lock_guard lock(mu);
+        fc.docs += t.docs;
+        fc.bytes += t.bytes;
+        fc.tokens += t.tokens;
+      };
+      std::vector<std::thread> pool;
+      for (int t = 1; t < threads; ++t)
+        pool.emplace_back([&] {
+          Tally tally{model->make_tokenizer()};
+          while (auto batch = queue.pop()) tally.count(*batch);
+          add(tally);
         });
+      Tally mine{model->make_tokenizer()};
       try {
         io::JsonlReaderOptions ropt;
         ropt.text_field = o.field;
@@ -143,7 +154,7 @@ CountResult count_files(const std::vector<fs::path>& files, const CountOptions& 
           std::vector<std::string> texts;
           texts.reserve(batch.docs.size());
           for (auto& d : batch.docs) texts.push_back(std::move(d.text));
-          if (!texts.empty()) queue.push(std::move(texts));
+          if (!texts.empty() && (threads == 1 || !queue.try_push(texts))) mine.count(texts);
           if (on_progress && reader.bytes_read() - last > (8u << 20)) {
             last = reader.bytes_read();
             on_progress(done_bytes + last, total_bytes);
@@ -154,6 +165,7 @@ CountResult count_files(const std::vector<fs::path>& files, const CountOptions& 
       }
       queue.close();
       for (auto& t : pool) t.join();
+      add(mine);
       std::error_code ec;
       done_bytes += fs::file_size(path, ec);
       if (on_progress) on_progress(done_bytes, total_bytes);
