@@ -363,7 +363,8 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
 
     bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
                        plan.units[0].url.find("/resolve/") == std::string::npos;
-    if (options.inputs.empty() && (settings.checksums == "sha256sums" || mirror_sums)) {
+    // `rpdata process` never touches the network: checksums are for downloads.
+    if (options.inputs.empty() && options.download && (settings.checksums == "sha256sums" || mirror_sums)) {
       std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
       try {
         sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
