@@ -139,7 +139,7 @@ ArpaBackend::ArpaBackend(const std::filesystem::path& path, const LmLoadOptions&
       fail("malformed count line '" + std::string(line.text) + "'", line.offset);
     counts.push_back(c);
   }
-  if (counts.size() < 2 && counts.size() != 1) fail("no n-gram counts", line.offset);
+  if (counts.empty()) fail("no n-gram counts", line.offset);
   if (counts.size() > kMaxOrder)
     fail("order " + std::to_string(counts.size()) + " exceeds the maximum of 6", line.offset);
   order_ = static_cast<unsigned>(counts.size());
@@ -159,8 +159,8 @@ ArpaBackend::ArpaBackend(const std::filesystem::path& path, const LmLoadOptions&
   } while (line.text.empty());
   if (line.text != "\\end\\") fail("expected \\end\\", line.offset);
 
-  // <unk> missing from the ARPA: KenLM's Config::unknown_missing_logprob, backoff 0.
-  if (strings_.compare(0, 6, std::string_view("<unk>\0", 6)) != 0) fail("internal", 0);
+  // <unk> missing from the ARPA (still the 1.0 placeholder; real log10 probabilities are
+  // <= 0): KenLM's Config::unknown_missing_logprob, backoff 0.
   if (unigrams_[0].prob == 1.0f) unigrams_[0] = {options.unknown_missing_logprob, 0.0f};
 
   tables_.unigrams = unigrams_;

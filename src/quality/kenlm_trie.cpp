@@ -117,6 +117,9 @@ uint64_t level_bytes(uint64_t entries, uint8_t total_bits) {
 class TrieBackend : public Backend {
  public:
   TrieBackend(std::shared_ptr<MappedFile> file, const BinaryHeader& h);
+  // Child ranges must be non-decreasing and inside the next level, so a damaged file cannot
+  // make a lookup read outside the mapping. One pass over the pointers (not the records).
+  void validate_pointers(const MappedFile& f, const BinaryHeader& h, uint64_t words) const;
   float score(std::string_view line, bool bos, bool eos,
               std::vector<LmTokenScore>* detail) const override {
     return score_line(tables_, line, bos, eos, detail);
@@ -164,11 +167,36 @@ TrieBackend::TrieBackend(std::shared_ptr<MappedFile> file, const BinaryHeader& h
   at += level_bytes(c[order_ - 1], l.total_bits);
   if (at > f.size())
     throw InputError("KenLM trie: file too small for its counts", f.path(), f.size());
+  validate_pointers(f, h, words);
   vocab_.build(read_vocab_strings(f, at, words + 1));
   bos_id_ = vocab_.index("<s>");
   eos_id_ = vocab_.index("</s>");
   if (bos_id_ == 0 || eos_id_ == 0)
     throw InputError("KenLM trie: vocabulary lacks <s> or </s>", f.path(), at);
+}
+
+void TrieBackend::validate_pointers(const MappedFile& f, const BinaryHeader& h,
+                                    uint64_t words) const {
+  auto bad = [&](unsigned n) {
+    throw InputError("KenLM trie: corrupt child pointers of the " + std::to_string(n) +
+                         "-grams", f.path(), static_cast<uint64_t>(
+                             (n == 1 ? tables_.unigrams : tables_.middles[n - 2].base) - f.data()));
+  };
+  uint64_t prev = 0;
+  for (uint64_t w = 0; w <= words + 1; ++w) {
+    uint64_t next = tables_.unigram_at(static_cast<uint32_t>(w)).next;
+    if (next < prev || next > h.counts[1]) bad(1);
+    prev = next;
+  }
+  for (unsigned n = 2; n < order_; ++n) {
+    const Level& l = tables_.middles[n - 2];
+    prev = 0;
+    for (uint64_t i = 0; i <= h.counts[n - 1]; ++i) {
+      uint64_t next = read_bits(l.base, i * l.total_bits + l.word_bits + l.quant_bits, l.next_bits);
+      if (next < prev || next > h.counts[n]) bad(n);
+      prev = next;
+    }
+  }
 }
 
 }  // namespace

@@ -10,10 +10,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <random>
 #include <sstream>
+#include <thread>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/input_stream.h"
+#include "quality/kenlm_internal.h"
 #include "test_support.h"
 
 namespace rpdata::quality {
@@ -210,6 +213,41 @@ TEST(Kenlm, EnModelSemantics) {
   lm.score_detail("▁the", d, false, false);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].ngram_length, 1u);
+}
+
+// One immutable model scored from several threads gives the single-thread results.
+TEST(Kenlm, SharedAcrossThreads) {
+  RPDATA_REQUIRE_REALDATA(real);
+  fs::path d = kenlm_dir(real);
+  for (const char* name : {"en_wiki_sp8k.o5.probing.bin", "en_wiki_sp8k.o5.trie.bin"}) {
+    LanguageModel lm = LanguageModel::load(d / name);
+    std::vector<std::string> lines = read_lines(d / "ref_lines.txt");
+    std::vector<float> want;
+    for (const auto& l : lines) want.push_back(lm.score(l));
+    std::vector<std::vector<float>> got(4);
+    std::vector<std::thread> threads;
+    for (size_t t = 0; t < got.size(); ++t)
+      threads.emplace_back([&, t] {
+        for (const auto& l : lines) got[t].push_back(lm.score(l));
+      });
+    for (auto& t : threads) t.join();
+    for (const auto& g : got) EXPECT_EQ(g, want) << name;
+  }
+}
+
+// The probing tables' bucket is key % buckets; FastMod must agree for every key.
+TEST(Kenlm, FastModMatchesDivision) {
+  std::mt19937_64 rng(7);
+  const uint64_t max = ~uint64_t{0};
+  for (uint64_t d : std::vector<uint64_t>{1, 2, 3, 55, 12235, 103051, (uint64_t{1} << 40) + 7, max}) {
+    kenlm_detail::FastMod mod(d);
+    for (uint64_t x : std::vector<uint64_t>{0, 1, d - 1, d, d + 1, max, max - 1})
+      EXPECT_EQ(mod(x), x % d);
+    for (int i = 0; i < 100000; ++i) {
+      uint64_t x = rng();
+      ASSERT_EQ(mod(x), x % d) << x << " % " << d;
+    }
+  }
 }
 
 TEST(Kenlm, CcnetLengthSplitsOnUnicodeSpace) {
