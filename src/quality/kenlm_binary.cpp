@@ -133,6 +133,13 @@ BinaryHeader parse_binary_header(const MappedFile& f) {
   if (!has_vocabulary)
     throw InputError("KenLM binary: built without vocabulary strings (-w none)", f.path(), 100);
   for (unsigned n = 0; n < h.order; ++n) h.counts.push_back(load<uint64_t>(f, 108 + 8 * n));
+  // Bounds that keep the size arithmetic below from overflowing on a damaged header.
+  if (!(h.probing_multiplier >= 1.0f && h.probing_multiplier <= 1000.0f))
+    throw InputError("KenLM binary: bad probing multiplier", f.path(), 92);
+  for (unsigned n = 0; n < h.order; ++n)
+    if (h.counts[n] > f.size())
+      throw InputError("KenLM binary: " + std::to_string(n + 1) + "-gram count exceeds the file size",
+                       f.path(), 108 + 8 * n);
   if (h.counts[0] < 3)
     throw InputError("KenLM binary: fewer than 3 unigrams", f.path(), 108);
   h.size = align8(108 + 8 * h.order);

@@ -99,12 +99,14 @@ class ProbingView {
   }
   const Entry* find(uint64_t key) const {
     if (table_.empty()) return nullptr;
-    size_t i = mod_(key);
+    const size_t start = mod_(key);
+    size_t i = start;
     for (;;) {
       const Entry& e = table_[i];
       if (e.key == key) return &e;
       if (e.key == 0) return nullptr;
       if (++i == table_.size()) i = 0;
+      if (i == start) return nullptr;  // a full table (only in a damaged file)
     }
   }
 

@@ -304,9 +304,54 @@ TEST(Kenlm, TruncatedBinaryIsInputError) {
     std::string data = test::read_all(kenlm_dir(real) / name);
     test::write_all(tmp / name, data.substr(0, data.size() / 2));
     EXPECT_THROW(LanguageModel::load(tmp / name), InputError) << name;
+    data = test::read_all(kenlm_dir(real) / name);
     data[96] = 7;  // unknown model type
     test::write_all(tmp / name, data);
     EXPECT_THROW(LanguageModel::load(tmp / name), InputError) << name;
+  }
+}
+
+TEST(Kenlm, CorruptTriePointerIsInputError) {
+  RPDATA_REQUIRE_REALDATA(real);
+  test::TempDir tmp;
+  std::string data = test::read_all(kenlm_dir(real) / "test.trie.bin");
+  // The unigram records start after the 152-byte header and the 8 + 8 * 37 byte vocabulary;
+  // the child pointer of record 1 is at +8 of the 16-byte record.
+  const size_t next_of_1 = 152 + 8 + 8 * 37 + 16 + 8;
+  data[next_of_1 + 3] = 0x40;
+  test::write_all(tmp / "bad.trie.bin", data);
+  try {
+    LanguageModel::load(tmp / "bad.trie.bin");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("child pointers of the 1-grams"), std::string::npos) << e.message();
+    EXPECT_EQ(e.offset(), std::optional<uint64_t>(152 + 8 + 8 * 37));
+  }
+}
+
+// Damaged binaries either fail to load with InputError or load and score without crashing.
+TEST(Kenlm, RandomlyDamagedBinariesNeverCrash) {
+  RPDATA_REQUIRE_REALDATA(real);
+  test::TempDir tmp;
+  std::vector<std::string> lines = read_lines(kenlm_dir(real) / "test_arpa_lines.txt");
+  std::mt19937_64 rng(11);
+  for (const char* name : {"test.probing.bin", "test.trie.bin"}) {
+    const std::string orig = test::read_all(kenlm_dir(real) / name);
+    size_t loaded = 0;
+    for (int round = 0; round < 200; ++round) {
+      std::string data = orig;
+      // Bytes of the header's order, multiplier, type and counts (88..151) and of the body.
+      for (int k = 0; k < 4; ++k)
+        data[(round % 4 == 0 ? 88 : 152) + rng() % (data.size() - 152)] = static_cast<char>(rng());
+      test::write_all(tmp / name, data);
+      try {
+        LanguageModel lm = LanguageModel::load(tmp / name);
+        for (const auto& l : lines) (void)lm.score(l);
+        ++loaded;
+      } catch (const InputError&) {
+      }
+    }
+    EXPECT_GT(loaded, 0u) << name;
   }
 }
 
