@@ -264,7 +264,7 @@ struct HashedTables {
   }
 };
 
-// Loaders (one file each). `head` is the start of the file for format detection.
+// Loaders: kenlm_arpa.cpp, kenlm_binary.cpp (header, probing), kenlm_trie.cpp.
 std::shared_ptr<const Backend> load_arpa(const std::filesystem::path& path,
                                          const LmLoadOptions& options);
 std::shared_ptr<const Backend> load_binary(const std::filesystem::path& path);
