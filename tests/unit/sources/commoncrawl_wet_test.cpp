@@ -290,3 +290,45 @@ TEST(Wet, DamagedSegmentThrowsByDefault) {
 
 }  // namespace
 }  // namespace rpdata::sources::commoncrawl
+
+namespace rpdata::sources::commoncrawl {
+namespace {
+
+// Mutated real WET (byte flips, cuts, inserted line breaks and whitespace): documents or
+// counted drops, never a crash or an escaping exception with throw_on_damage off.
+TEST(Wet, MutatedRealWetNeverCrashes) {
+  RPDATA_REQUIRE_REALDATA(real);
+  TempDir dir;
+  std::string plain;
+  {
+    auto in = io::InputStream::open(real / "commoncrawl/whirlwind/whirlwind.warc.wet.gz");
+    char buf[65536];
+    while (size_t n = in->read(buf, sizeof(buf))) plain.append(buf, n);
+  }
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  auto rnd = [&]() { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
+  const char* inserts[] = {"\r", "\n", "\r\n\r\n", "\xc2\xa0", "\xe3\x80\x80", "\xff", "WARC/1.0\r\n"};
+  for (int round = 0; round < 300; ++round) {
+    std::string data = plain;
+    for (int e = 0, edits = 1 + static_cast<int>(rnd() % 6); e < edits && !data.empty(); ++e) {
+      size_t at = rnd() % data.size();
+      switch (rnd() % 3) {
+        case 0: data[at] = static_cast<char>(rnd()); break;
+        case 1: data.insert(at, inserts[rnd() % std::size(inserts)]); break;
+        default: data.resize(std::max<size_t>(at, data.size() - 64)); break;
+      }
+    }
+    test::write_all(dir / "m.warc.wet", data);
+    WetOptions o;
+    o.min_len = 0;
+    o.warc.throw_on_damage = false;
+    DropCounts drops;
+    for (const Document& d : read_docs(dir / "m.warc.wet", o, &drops)) {
+      EXPECT_TRUE(text::is_valid_utf8(d.text));
+      EXPECT_EQ(d.text.find('\r'), std::string::npos);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rpdata::sources::commoncrawl
