@@ -210,11 +210,12 @@ bool WarcReader::skip_blank_lines() {
   return false;
 }
 
-// From a line start: discards lines until one starts with "WARC/". False at end of input.
-bool WarcReader::resync() {
-  while (true) {
+// From a line start: discards lines (the current one unconditionally if `skip_current`) until
+// one starts with "WARC/". False at end of input.
+bool WarcReader::resync(bool skip_current) {
+  for (bool check = !skip_current;; check = true) {
     buf_->ensure(5);
-    if (buf_->avail() >= 5 && std::memcmp(buf_->cur(), "WARC/", 5) == 0) return true;
+    if (check && buf_->avail() >= 5 && std::memcmp(buf_->cur(), "WARC/", 5) == 0) return true;
     if (buf_->avail() == 0) return false;
     bool too_long = false;
     size_t n = buf_->find_line(kChunk, too_long);
@@ -279,7 +280,8 @@ bool WarcReader::next(WarcRecord& record) {
       if (strict) fail("expected a WARC/<version> line, found other bytes", start);
       ++stats_.malformed;
       problem("no WARC/ version line", start);
-      if (!resync()) {
+      // Skip this line even if it starts with "WARC/" (an over-long version line).
+      if (!resync(true)) {
         stopped_ = true;
         return false;
       }
@@ -343,7 +345,7 @@ bool WarcReader::next(WarcRecord& record) {
       if (strict) fail(bad, start);
       ++stats_.malformed;
       problem(bad, start);
-      if (!resync()) {
+      if (!resync(false)) {
         stopped_ = true;
         return false;
       }

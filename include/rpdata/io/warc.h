@@ -101,7 +101,7 @@ class WarcReader {
   class Buffer;
   bool read_record(WarcRecord& record);
   bool skip_blank_lines();
-  bool resync();
+  bool resync(bool skip_current);
   [[noreturn]] void fail(const std::string& what, uint64_t record_offset, bool truncated = false);
   void problem(const std::string& what, uint64_t record_offset);
 

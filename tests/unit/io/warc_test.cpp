@@ -278,6 +278,13 @@ TEST(WarcReader, GarbageBytes) {
   EXPECT_EQ(recs[1].block, "two");
   EXPECT_EQ(stats.malformed, 2u);
   EXPECT_THROW(read_all_records(dir / "mixed.warc"), InputError);
+  // Regression: an over-long line starting with "WARC/" once made resync loop forever.
+  test::write_all(dir / "longversion.warc", "WARC/" + std::string(1000, '1') + "\r\n" + record("resource", "x"));
+  recs = read_all_records(dir / "longversion.warc", resync(), &stats);
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].block, "x");
+  EXPECT_EQ(stats.malformed, 1u);
+  EXPECT_THROW(read_all_records(dir / "longversion.warc"), InputError);
   // A gzip-named file with garbage is rejected by the stream with its path.
   test::write_all(dir / "garbage.warc.gz", garbage);
   EXPECT_THROW(read_all_records(dir / "garbage.warc.gz", resync()), InputError);
@@ -412,7 +419,9 @@ TEST(WarcReader, MutatedRealFilesNeverCrash) {
   TempDir dir;
   uint64_t x = 88172645463325252ull;
   auto rnd = [&]() { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x; };
-  const char* inserts[] = {"\r\n", "\n", "WARC/1.0\r\n", "Content-Length: 99999999\r\n", "\r\n\r\n", ":", " "};
+  static const std::string long_version = "\r\nWARC/1.0" + std::string(300, 'x');
+  const char* inserts[] = {"\r\n", "\n", "WARC/1.0\r\n", "Content-Length: 99999999\r\n", "\r\n\r\n", ":", " ",
+                           long_version.c_str()};
   for (const char* name : {"commoncrawl/whirlwind/whirlwind.warc.wet.gz", "commoncrawl/edge-cases/warcio-example.warc.gz",
                            "commoncrawl/edge-cases/warcio-example-iana.org-chunked.warc"}) {
     std::string compressed = test::read_all(real / name);
