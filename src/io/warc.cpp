@@ -367,6 +367,13 @@ bool WarcReader::next(WarcRecord& record) {
       return false;
     }
     // The two CRLFs closing the record (skip_blank_lines also accepts bare LFs and extra ones).
+    // kStrict checks that a line break follows the block: anything else means a wrong
+    // Content-Length, reported at this record rather than as garbage at the next one.
+    if (strict) {
+      buf_->ensure(1);
+      if (buf_->avail() > 0 && *buf_->cur() != '\r' && *buf_->cur() != '\n')
+        fail("block not followed by CRLF CRLF (wrong Content-Length " + std::to_string(*length) + "?)", start);
+    }
     if (!keep) {
       ++stats_.too_large;
       problem("record of " + std::to_string(*length) + " bytes over max_record_bytes", start);

@@ -335,6 +335,24 @@ TEST(WarcReader, ContentLengthBeyondEndOfFile) {
   EXPECT_EQ(stats.truncated, 1u);
 }
 
+TEST(WarcReader, ContentLengthTooSmall) {
+  TempDir dir;
+  std::string good = record("resource", "ok");
+  test::write_all(dir / "short.warc", good + "WARC/1.0\r\nContent-Length: 3\r\n\r\nabcdef\r\n\r\n" + good);
+  try {
+    read_all_records(dir / "short.warc");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.offset(), good.size());  // the record with the wrong length, not the junk after it
+    EXPECT_NE(std::string(e.what()).find("Content-Length 3"), std::string::npos) << e.what();
+  }
+  WarcReaderStats stats;
+  auto recs = read_all_records(dir / "short.warc", resync(), &stats);
+  ASSERT_EQ(recs.size(), 3u);  // resync returns the short block and skips "def"
+  EXPECT_EQ(recs[1].block, "abc");
+  EXPECT_EQ(stats.malformed, 1u);
+}
+
 TEST(WarcReader, HugeRecordIsDroppedOverMaxRecordBytes) {
   TempDir dir;
   std::string big(50u << 20, 'x');
