@@ -3,7 +3,9 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf16.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "rpdata/core/error.h"
@@ -119,7 +121,35 @@ bool ascii_strip(std::string_view s, std::string_view& out) {
 struct Scratch {
   std::vector<uint32_t> cps;
   std::vector<uint32_t> lowered;
+  std::vector<uint32_t> decomposed;
 };
+
+const icu::Normalizer2& nfd_instance() {
+  static const icu::Normalizer2* nfd = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* n = icu::Normalizer2::getNFDInstance(status);
+    if (U_FAILURE(status)) throw Error(std::string("ICU NFD unavailable: ") + u_errorName(status));
+    return n;
+  }();
+  return *nfd;
+}
+
+// Unicode canonical ordering: stable sort of each maximal run of combining class != 0.
+void canonical_order(std::vector<uint32_t>& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    if (u_getCombiningClass(static_cast<UChar32>(s[i])) == 0) { ++i; continue; }
+    size_t j = i + 1;
+    while (j < s.size() && u_getCombiningClass(static_cast<UChar32>(s[j])) != 0) ++j;
+    if (j - i > 1)
+      std::stable_sort(s.begin() + static_cast<std::ptrdiff_t>(i), s.begin() + static_cast<std::ptrdiff_t>(j),
+                       [](uint32_t a, uint32_t b) {
+                         return u_getCombiningClass(static_cast<UChar32>(a)) <
+                                u_getCombiningClass(static_cast<UChar32>(b));
+                       });
+    i = j;
+  }
+}
 
 Scratch& scratch() {
   thread_local Scratch s;
@@ -234,23 +264,42 @@ void normalize(std::string_view text, std::string& out) {
   if (b == e) return;
   py_lower(sc.cps, b, e, sc.lowered);
 
-  UErrorCode status = U_ZERO_ERROR;
-  const icu::Normalizer2* nfd = icu::Normalizer2::getNFDInstance(status);
-  if (U_FAILURE(status)) throw Error(std::string("ICU NFD unavailable: ") + u_errorName(status));
-  icu::UnicodeString u;
-  u.getBuffer(static_cast<int32_t>(sc.lowered.size() * 2));
-  u.releaseBuffer(0);
-  for (uint32_t c : sc.lowered) u.append(static_cast<UChar32>(c));
-  icu::UnicodeString d = nfd->normalize(u, status);
-  if (U_FAILURE(status)) throw Error(std::string("ICU NFD failed: ") + u_errorName(status));
+  // NFD without a UTF-16 round trip: each code point's full canonical decomposition (ICU's
+  // getDecomposition, equal to normalising it alone), then canonical ordering (stable sort by
+  // combining class) of every run of non-starters, which is what NFD does across characters.
+  const icu::Normalizer2& nfd = nfd_instance();
+  std::vector<uint32_t>& d = sc.decomposed;
+  d.clear();
+  bool maybe_unordered = false;
+  icu::UnicodeString tmp;
+  for (uint32_t c : sc.lowered) {
+    if (c < 0xC0 || nfd.isInert(static_cast<UChar32>(c))) {
+      d.push_back(c);
+      continue;
+    }
+    maybe_unordered = true;
+    if (nfd.getDecomposition(static_cast<UChar32>(c), tmp)) {
+      for (int32_t i = 0; i < tmp.length();) {
+        UChar32 x = tmp.char32At(i);
+        i += U16_LENGTH(x);
+        d.push_back(static_cast<uint32_t>(x));
+      }
+    } else {
+      d.push_back(c);
+    }
+  }
+  if (maybe_unordered) canonical_order(d);
 
   out.reserve(text.size());
-  for (int32_t i = 0; i < d.length();) {
-    UChar32 c = d.char32At(i);
-    i += U16_LENGTH(c);
-    auto cp = static_cast<uint32_t>(c);
-    if (cp >= 0x80 && u_charType(c) == U_NON_SPACING_MARK) continue;
-    if (is_decimal_digit(cp)) { out.push_back('0'); continue; }
+  for (uint32_t cp : d) {
+    if (cp < 0x80) {
+      if (cp < 0x20 || cp == 0x7f) continue;
+      out.push_back(cp >= '0' && cp <= '9' ? '0' : static_cast<char>(cp));
+      continue;
+    }
+    int8_t type = u_charType(static_cast<UChar32>(cp));
+    if (type == U_NON_SPACING_MARK) continue;
+    if (type == U_DECIMAL_DIGIT_NUMBER) { out.push_back('0'); continue; }
     if (const char* rep = unicode_punct_replacement(cp)) { out += rep; continue; }
     if (is_control(cp)) continue;
     append_utf8(out, cp);

@@ -111,6 +111,10 @@ def random_cases(n, seed):
                     "İIıiΣσςΑΒΓ'.-\u00ad\u0301\u0308\u0327\u05b0\u0e31\u3099\u302a\ufe0f")
     special += list("0123456789\u0660\u06f5\u0966\u09e7\uff10\uff19\U0001d7ce\U0001fbf0\u2460\u00b2\u2155")
     special += list("éÉàÅǅǲ가각힣\u1100\u1161\u11a8ḱṩ\u1f00\u1f80\u1fbc\u0390\u03b0")
+    # Non-Mn characters with a nonzero combining class: NFD's canonical reordering of these
+    # survives the Mn filter, so runs of them in random order test the reordering.
+    special += [c for c in map(chr, range(0x110000))
+                if unicodedata.combining(c) and unicodedata.category(c) != "Mn"] * 4
     assigned_bmp = [chr(c) for c in range(0x80, 0x10000) if not 0xD800 <= c <= 0xDFFF and assigned(chr(c))]
     cases = []
     for _ in range(n):
