@@ -84,15 +84,14 @@ bool LangId::quantized() const { return model_->isQuant(); }
 
 std::shared_ptr<const LangId> LangId::shared(const std::filesystem::path& model_path) {
   static std::mutex mu;
-  static std::map<std::string, std::weak_ptr<const LangId>> cache;
+  static std::map<std::string, std::shared_ptr<const LangId>> cache;  // process lifetime
   std::error_code ec;
   auto canon = std::filesystem::weakly_canonical(model_path, ec);
   std::string key = ec ? model_path.string() : canon.string();
   std::lock_guard<std::mutex> lock(mu);
-  if (auto hit = cache[key].lock()) return hit;
-  auto model = std::make_shared<const LangId>(model_path);
-  cache[key] = model;
-  return model;
+  auto& slot = cache[key];
+  if (!slot) slot = std::make_shared<const LangId>(model_path);
+  return slot;
 }
 
 std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float threshold) const {

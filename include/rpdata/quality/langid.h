@@ -40,7 +40,8 @@ class LangId {
   LangId(const LangId&) = delete;
   LangId& operator=(const LangId&) = delete;
 
-  // One model per canonical path for the whole process, loaded on first use (thread-safe).
+  // One model per canonical path, loaded on first use and kept for the process lifetime
+  // (thread-safe; a failed load throws and is retried by the next call).
   static std::shared_ptr<const LangId> shared(const std::filesystem::path& model_path);
 
   // Top-k labels, best first (fastText's order), with prob >= threshold, exactly as Python's

@@ -1,9 +1,15 @@
 #include "rpdata/dedup/line_dedup.h"
 
 #include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <fstream>
+#include <sstream>
 
 #include <string>
 #include <vector>
+
+#include "test_support.h"
 
 namespace rpdata::dedup {
 namespace {
@@ -187,6 +193,52 @@ TEST(HashGroup, MemoryBudget) {
   EXPECT_FALSE(HashGroup::fits(1000000, (18u << 20) - 1));
   HashGroup g(1000000);
   EXPECT_EQ(g.memory_bytes(), HashGroup::memory_for(1000000));
+}
+
+// The 1000 real C4 records plus, as 200 more documents, every other line of the first 200
+// records (so those lines occur in two documents). Totals pinned from an independent Python
+// run of cc_net's semantics (hashlib.sha1 over the Python normaliser, dict as hash set).
+TEST(HashGroup, RealC4GroupMatchesPythonCcnetSemantics) {
+  RPDATA_REQUIRE_REALDATA(real);
+  simdjson::dom::parser parser;
+  std::ifstream c4(real / "c4/c4-train.00000-of-01024.first1000.reserialized.jsonl");
+  std::vector<std::string> texts;
+  std::string json;
+  while (std::getline(c4, json))
+    texts.emplace_back(parser.parse(json).get_object()["text"].get_string().value());
+  ASSERT_EQ(texts.size(), 1000u);
+  for (size_t d = 0; d < 200; ++d) {
+    std::string half, line;
+    std::istringstream in(texts[d]);
+    for (size_t i = 0; std::getline(in, line); ++i)
+      if (i % 2 == 0) half += (half.empty() ? "" : "\n") + line;
+    texts.push_back(half);
+  }
+  auto docs = make_docs(texts);
+  HashGroup g(10000);
+  size_t total_lines = 0;
+  for (const auto& d : docs) {
+    g.add_document(d.hashes);
+    total_lines += d.hashes.size();
+  }
+  EXPECT_EQ(total_lines, 9572u);
+  EXPECT_EQ(g.size(), 8702u);
+  size_t flagged = 0;
+  for (const auto& [h, f] : g.sorted_items()) flagged += f;
+  EXPECT_EQ(flagged, 865u);
+  uint64_t kept_docs = 0, kept_lines = 0, kept_length = 0, line_id_sum = 0;
+  for (const auto& d : docs) {
+    auto r = dedup_document(d.text, d.hashes, g);
+    if (!r.keep) continue;
+    ++kept_docs;
+    kept_lines += r.nlines;
+    kept_length += r.length;
+    for (auto id : r.line_ids) line_id_sum += id;
+  }
+  EXPECT_EQ(kept_docs, 976u);
+  EXPECT_EQ(kept_lines, 7837u);
+  EXPECT_EQ(kept_length, 1974378u);
+  EXPECT_EQ(line_id_sum, 118557u);
 }
 
 }  // namespace
