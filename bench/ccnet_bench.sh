@@ -47,9 +47,10 @@ with open(out, "w", encoding="utf-8") as f:
     f.write("\n\x1e\n".join(docs))
 PY
   echo "== corpus: $corpus; one core (${pin[*]:-no taskset}); median CPU time of $runs runs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  "${pin[@]}" "$bench" "$work/docs.txt" "$model" "$runs" "$work/lid_lines.txt" 2>/dev/null
+  "${pin[@]}" "$bench" "$work/docs.txt" "$model" "$runs" "$work/lid_lines.txt" 2>/dev/null |
+    tee "$work/ours.txt"
   if [ -n "$ft" ]; then
-    bytes=$(head -c 0 /dev/null; "$bench" "$work/docs.txt" "$model" 1 2>/dev/null | awk 'NR==1 {print $6}')
+    bytes=$(awk 'NR==1 {print $6}' "$work/ours.txt")
     times=()
     for _ in $(seq "$runs"); do
       TIMEFORMAT='%U %S'
