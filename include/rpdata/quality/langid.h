@@ -1,0 +1,71 @@
+// fastText language identification as cc_net's split_by_lang.py runs it (CCN, spec 1.5) and as
+// RedPajama's arXiv step runs it (RP:data_prep/arxiv/utils.py predict_lang), through Debian's
+// libfasttext with lid.176.bin (faithful) or lid.176.ftz. Probabilities are fastText's float32
+// exactly as its predictLine() returns them (what Python's model.predict() sees).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fasttext {
+class FastText;
+}
+
+namespace rpdata::quality {
+
+struct LangPrediction {
+  std::string label;  // without fastText's "__label__" prefix, e.g. "en"
+  float prob = 0;     // fastText's float32 probability
+};
+
+// cc_net: doc["raw_content"].replace("\n", "") — the lines are glued with no separator.
+std::string lid_text_ccnet(std::string_view raw_content);
+// RedPajama arXiv: text.lower() (Python full Unicode lowercase), then '\n' and '\t' -> ' '.
+std::string lid_text_arxiv(std::string_view text);
+
+// cc_net's kept language_score: numpy round(2) of the float64 holding fastText's float32,
+// which for float32 inputs equals Python round(float(prob), 2) (correctly rounded, exact ties
+// such as 0.125 to even). RedPajama drops a document when this is < 0.5.
+double round_score(float prob);
+
+class LangId {
+ public:
+  // Loads a fastText model; throws ConfigError naming the path if it is missing or not a
+  // fastText model. Prefer shared(): a model is large and predict() is thread-safe.
+  explicit LangId(const std::filesystem::path& model_path);
+  ~LangId();
+  LangId(const LangId&) = delete;
+  LangId& operator=(const LangId&) = delete;
+
+  // One model per canonical path, loaded on first use and kept for the process lifetime
+  // (thread-safe; a failed load throws and is retried by the next call).
+  static std::shared_ptr<const LangId> shared(const std::filesystem::path& model_path);
+
+  // Top-k labels, best first (fastText's order), with prob >= threshold, exactly as Python's
+  // model.predict(text, k) (which appends "\n", i.e. the EOS token "</s>"): tokens split on
+  // ASCII whitespace and NUL. A '\n' inside `text` would end fastText's line early, so pass
+  // text through lid_text_ccnet()/lid_text_arxiv() first. Thread-safe.
+  std::vector<LangPrediction> predict(std::string_view text, int k = 1, float threshold = 0.0f) const;
+
+  const std::filesystem::path& path() const { return path_; }
+  bool quantized() const;
+
+ private:
+  std::filesystem::path path_;
+  std::unique_ptr<fasttext::FastText> model_;
+  std::string label_prefix_;
+};
+
+// cc_net split_by_lang Classifier.do with top=1: the top-1 prediction on
+// lid_text_ccnet(raw_content), score rounded. cc_net drops documents with empty raw_content
+// (language stays empty here) and, with threshold 0.5, those whose rounded score is < 0.5.
+struct CcnetLanguage {
+  std::string language;   // empty for empty raw_content
+  double score = 0;       // round_score(prob)
+};
+CcnetLanguage ccnet_language(const LangId& lid, std::string_view raw_content);
+
+}  // namespace rpdata::quality

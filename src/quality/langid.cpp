@@ -1,0 +1,123 @@
+#include "rpdata/quality/langid.h"
+
+#include <fasttext/fasttext.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <streambuf>
+#include <istream>
+
+#include "rpdata/core/error.h"
+#include "rpdata/text/ccnet_normalize.h"
+
+namespace rpdata::quality {
+namespace {
+
+// Reads the caller's text and then one '\n' without copying the document. fastText's Python
+// predict() appends "\n" (so the line ends with the EOS token "</s>", as in the CLI) and reads
+// through a std::stringstream; this yields the same bytes.
+class LineBuf : public std::streambuf {
+ public:
+  explicit LineBuf(std::string_view s) {
+    char* p = const_cast<char*>(s.data());
+    setg(p, p, p + s.size());
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (newline_done_) return traits_type::eof();
+    newline_done_ = true;
+    setg(newline_, newline_, newline_ + 1);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  char newline_[1] = {'\n'};
+  bool newline_done_ = false;
+};
+
+}  // namespace
+
+std::string lid_text_ccnet(std::string_view raw_content) {
+  std::string out;
+  out.reserve(raw_content.size());
+  for (char c : raw_content)
+    if (c != '\n') out.push_back(c);
+  return out;
+}
+
+std::string lid_text_arxiv(std::string_view text) {
+  std::string out = text::python_lower(text);
+  for (char& c : out)
+    if (c == '\n' || c == '\t') c = ' ';
+  return out;
+}
+
+double round_score(float prob) {
+  // cc_net: scores.round(2, out=scores) on numpy float64, i.e. rint(x * 100.0) / 100.0 with
+  // ties to even. x is a float32 (24-bit significand) so x * 100 is exact in a double, rint
+  // sees the exact value, and the division is correctly rounded: the result equals Python's
+  // round(x, 2) for every float32 (checked exhaustively in [0, 1] by the unit test).
+  return std::nearbyint(static_cast<double>(prob) * 100.0) / 100.0;
+}
+
+LangId::LangId(const std::filesystem::path& model_path)
+    : path_(model_path), model_(std::make_unique<fasttext::FastText>()) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(model_path, ec))
+    throw ConfigError("fastText model not found", model_path.string());
+  try {
+    model_->loadModel(model_path.string());
+  } catch (const std::exception& e) {
+    throw ConfigError(std::string("cannot load fastText model: ") + e.what(), model_path.string());
+  }
+  label_prefix_ = model_->getArgs().label;
+}
+
+LangId::~LangId() = default;
+
+bool LangId::quantized() const { return model_->isQuant(); }
+
+std::shared_ptr<const LangId> LangId::shared(const std::filesystem::path& model_path) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const LangId>> cache;  // process lifetime
+  std::error_code ec;
+  auto canon = std::filesystem::weakly_canonical(model_path, ec);
+  std::string key = ec ? model_path.string() : canon.string();
+  std::lock_guard<std::mutex> lock(mu);
+  auto& slot = cache[key];
+  if (!slot) slot = std::make_shared<const LangId>(model_path);
+  return slot;
+}
+
+std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float threshold) const {
+  LineBuf buf(text);
+  std::istream in(&buf);
+  std::vector<std::pair<fasttext::real, std::string>> raw;
+  model_->predictLine(in, raw, k, threshold);
+  std::vector<LangPrediction> out;
+  out.reserve(raw.size());
+  for (auto& [prob, label] : raw) {
+    LangPrediction p;
+    p.prob = prob;
+    p.label = label.rfind(label_prefix_, 0) == 0 ? label.substr(label_prefix_.size()) : label;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+CcnetLanguage ccnet_language(const LangId& lid, std::string_view raw_content) {
+  CcnetLanguage r;
+  if (raw_content.empty()) return r;  // cc_net: `if not text: return None`
+  auto preds = lid.predict(lid_text_ccnet(raw_content), 1);
+  if (preds.empty()) return r;
+  r.language = preds[0].label;
+  r.score = round_score(preds[0].prob);
+  return r;
+}
+
+}  // namespace rpdata::quality
