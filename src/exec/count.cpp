@@ -10,7 +10,6 @@
 #include "rpdata/io/input_stream.h"
 #include "rpdata/io/json_writer.h"
 #include "rpdata/io/jsonl_reader.h"
-#include "rpdata/io/line_reader.h"
 #include "rpdata/text/utf8.h"
 #include "rpdata/tokenize/models.h"
 
@@ -18,28 +17,21 @@ namespace rpdata::exec {
 namespace fs = std::filesystem;
 namespace {
 
-// A batch of raw JSONL lines copied into one buffer, with simdjson's padding after the last.
-// Counting threads parse it themselves, so parsing scales with --threads as well.
-struct LineBatch {
-  std::string buf;
-  std::vector<std::pair<size_t, size_t>> lines;  // offset, length in buf
-};
-
-// A bounded queue of line batches between the reader and the counting threads. The reader
+// A bounded queue of text batches between the reader and the counting threads. The reader
 // never waits on it: when it is full the reader counts the batch itself, so all N threads
-// (the reader included) count.
+// (the reader included) count and a single file scales with --threads.
 class BatchQueue {
  public:
   explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
   // False (and `batch` untouched) when the queue is full.
-  bool try_push(LineBatch& batch) {
+  bool try_push(std::vector<std::string>& batch) {
     std::lock_guard lock(mu_);
     if (q_.size() >= capacity_) return false;
     q_.push_back(std::move(batch));
     not_empty_.notify_one();
     return true;
   }
-  std::optional<LineBatch> pop() {
+  std::optional<std::vector<std::string>> pop() {
     std::unique_lock lock(mu_);
     not_empty_.wait(lock, [&] { return !q_.empty() || closed_; });
     if (q_.empty()) return std::nullopt;
@@ -57,28 +49,8 @@ class BatchQueue {
   size_t capacity_;
   std::mutex mu_;
   std::condition_variable not_empty_;
-  std::deque<LineBatch> q_;
+  std::deque<std::vector<std::string>> q_;
   bool closed_ = false;
-};
-
-// One counting thread's tokenizer, parser and totals.
-struct Tally {
-  std::unique_ptr<tokenize::Tokenizer> tok;
-  io::JsonlLineParser parser;
-  int64_t docs = 0, bytes = 0, tokens = 0;
-  DropCounts drops;
-  void count(const LineBatch& batch) {
-    for (const auto& [off, len] : batch.lines) {
-      std::string_view text;
-      if (const char* reason = parser.parse_text(std::string_view(batch.buf.data() + off, len), text)) {
-        ++drops[std::string("read:") + reason];
-        continue;
-      }
-      ++docs;
-      bytes += static_cast<int64_t>(text.size());
-      tokens += tok->count(text);
-    }
-  }
 };
 
 std::string read_whole(const fs::path& p) {
@@ -145,51 +117,49 @@ CountResult count_files(const std::vector<fs::path>& files, const CountOptions& 
       fc.path = path.string();
       BatchQueue queue(static_cast<size_t>(threads) * 4);
       std::mutex mu;
+      struct Tally {
+        std::unique_ptr<tokenize::Tokenizer> tok;
+        int64_t docs = 0, bytes = 0, tokens = 0;
+        void count(const std::vector<std::string>& batch) {
+          for (const auto& text : batch) {
+            ++docs;
+            bytes += static_cast<int64_t>(text.size());
+            tokens += tok->count(text);
+          }
+        }
+      };
       auto add = [&](const Tally& t) {
         std::lock_guard lock(mu);
         fc.docs += t.docs;
         fc.bytes += t.bytes;
         fc.tokens += t.tokens;
-        for (const auto& [k, v] : t.drops) fc.drops[k] += v;
       };
       std::vector<std::thread> pool;
       for (int t = 1; t < threads; ++t)
         pool.emplace_back([&] {
-          Tally tally{model->make_tokenizer(), io::JsonlLineParser(o.field)};
+          Tally tally{model->make_tokenizer()};
           while (auto batch = queue.pop()) tally.count(*batch);
           add(tally);
         });
-      Tally mine{model->make_tokenizer(), io::JsonlLineParser(o.field)};
+      Tally mine{model->make_tokenizer()};
       try {
-        io::LineReader reader(io::InputStream::open(path));
-        constexpr size_t kBatchBytes = 1 << 20;
-        LineBatch batch;
-        auto flush = [&] {
-          if (batch.lines.empty()) return;
-          batch.buf.append(io::LineReader::kPadding, '\0');
-          if (threads == 1 || !queue.try_push(batch)) mine.count(batch);
-          batch = LineBatch{};
-        };
-        io::Line line;
+        io::JsonlReaderOptions ropt;
+        ropt.text_field = o.field;
+        ropt.batch_docs = 256;
+        io::JsonlReader reader(path, ropt);
+        Batch batch;
         uint64_t last = 0;
-        while (reader.next(line)) {
-          if (line.too_long) {
-            ++fc.drops["read:line_too_long"];
-          } else if (line.text.empty()) {
-            ++fc.drops["read:empty_line"];
-          } else {
-            batch.lines.emplace_back(batch.buf.size(), line.text.size());
-            batch.buf.append(line.text);
-            batch.buf.push_back('\n');
-            if (batch.buf.size() >= kBatchBytes) flush();
-          }
-          uint64_t read = reader.stream().compressed_offset();
-          if (on_progress && read - last > (8u << 20)) {
-            last = read;
+        while (reader.next(batch)) {
+          for (const auto& [k, v] : batch.drops) fc.drops[k] += v;
+          std::vector<std::string> texts;
+          texts.reserve(batch.docs.size());
+          for (auto& d : batch.docs) texts.push_back(std::move(d.text));
+          if (!texts.empty() && (threads == 1 || !queue.try_push(texts))) mine.count(texts);
+          if (on_progress && reader.bytes_read() - last > (8u << 20)) {
+            last = reader.bytes_read();
             on_progress(done_bytes + last, total_bytes);
           }
         }
-        flush();
       } catch (const Error& e) {
         fc.error = e.what();
       }

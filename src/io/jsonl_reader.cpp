@@ -7,86 +7,58 @@
 
 namespace rpdata::io {
 
-struct JsonlLineParser::Impl {
-  std::string field;
-  simdjson::dom::parser parser;
-
-  // The parsed object, or the drop reason. Uses the DOM API, whose kernels are chosen at
-  // run time (On Demand would be fixed at compile time, and we build without -march for
-  // mixed clusters).
-  const char* object(std::string_view line, simdjson::dom::object& obj) {
-    using namespace simdjson;
-    dom::element root;
-    auto err = parser.parse(line.data(), line.size(), false).get(root);
-    if (err == UTF8_ERROR) return "invalid_utf8";
-    if (err) return "invalid_json";
-    if (root.get_object().get(obj)) return "invalid_json";
-    return nullptr;
-  }
-};
-
-JsonlLineParser::JsonlLineParser(std::string text_field) : impl_(std::make_unique<Impl>()) {
-  impl_->field = std::move(text_field);
-}
-JsonlLineParser::~JsonlLineParser() = default;
-
-const char* JsonlLineParser::parse_text(std::string_view line, std::string_view& text) {
-  simdjson::dom::object obj;
-  if (const char* reason = impl_->object(line, obj)) return reason;
-  bool have_text = false;
-  for (simdjson::dom::key_value_pair field : obj) {
-    if (field.key != impl_->field) continue;
-    if (field.value.get_string().get(text)) return "invalid_json";
-    have_text = true;
-  }
-  return have_text ? nullptr : "missing_text";
-}
-
-const char* JsonlLineParser::parse(std::string_view line, Document& doc) {
-  using namespace simdjson;
-  dom::object obj;
-  if (const char* reason = impl_->object(line, obj)) return reason;
-  bool have_text = false;
-  for (dom::key_value_pair field : obj) {
-    std::string_view key = field.key;
-    dom::element value = field.value;
-    if (key == impl_->field) {
-      std::string_view s;
-      if (value.get_string().get(s)) return "invalid_json";
-      doc.text.assign(s);
-      have_text = true;
-      continue;
-    }
-    switch (value.type()) {
-      case dom::element_type::STRING:
-        doc.meta.set(key, std::string(value.get_string().value_unsafe()));
-        break;
-      case dom::element_type::INT64:
-        doc.meta.set(key, value.get_int64().value_unsafe());
-        break;
-      case dom::element_type::UINT64:
-        doc.meta.set(key, static_cast<double>(value.get_uint64().value_unsafe()));
-        break;
-      case dom::element_type::DOUBLE:
-        doc.meta.set(key, value.get_double().value_unsafe());
-        break;
-      case dom::element_type::BOOL:
-        doc.meta.set(key, value.get_bool().value_unsafe());
-        break;
-      default:  // null, nested arrays/objects: not part of any RedPajama input we read
-        break;
-    }
-  }
-  return have_text ? nullptr : "missing_text";
-}
-
 struct JsonlReader::Impl {
   JsonlReaderOptions opt;
   LineReader lines;
-  JsonlLineParser parser;
+  simdjson::dom::parser parser;
   std::exception_ptr pending;  // a read error held back until the batch before it is consumed
   Impl(const std::filesystem::path& path, JsonlReaderOptions o)
-      : opt(std::move(o)), lines(InputStream::open(path), opt.max_line_bytes), parser(opt.text_field) {}
+      : opt(std::move(o)), lines(InputStream::open(path), opt.max_line_bytes) {}
+
+  // Parses one line into `doc`; returns the drop reason or nullptr. Uses the DOM API, whose
+  // kernels are chosen at run time (On Demand would be fixed at compile time, and we build
+  // without -march for mixed clusters).
+  const char* parse(const Line& line, Document& doc) {
+    using namespace simdjson;
+    dom::element root;
+    auto err = parser.parse(line.text.data(), line.text.size(), false).get(root);
+    if (err == UTF8_ERROR) return "invalid_utf8";
+    if (err) return "invalid_json";
+    dom::object obj;
+    if (root.get_object().get(obj)) return "invalid_json";
+    bool have_text = false;
+    for (dom::key_value_pair field : obj) {
+      std::string_view key = field.key;
+      dom::element value = field.value;
+      if (key == opt.text_field) {
+        std::string_view s;
+        if (value.get_string().get(s)) return "invalid_json";
+        doc.text.assign(s);
+        have_text = true;
+        continue;
+      }
+      switch (value.type()) {
+        case dom::element_type::STRING:
+          doc.meta.set(key, std::string(value.get_string().value_unsafe()));
+          break;
+        case dom::element_type::INT64:
+          doc.meta.set(key, value.get_int64().value_unsafe());
+          break;
+        case dom::element_type::UINT64:
+          doc.meta.set(key, static_cast<double>(value.get_uint64().value_unsafe()));
+          break;
+        case dom::element_type::DOUBLE:
+          doc.meta.set(key, value.get_double().value_unsafe());
+          break;
+        case dom::element_type::BOOL:
+          doc.meta.set(key, value.get_bool().value_unsafe());
+          break;
+        default:  // null, nested arrays/objects: not part of any RedPajama input we read
+          break;
+      }
+    }
+    return have_text ? nullptr : "missing_text";
+  }
 };
 
 JsonlReader::JsonlReader(const std::filesystem::path& path, JsonlReaderOptions options)
@@ -119,7 +91,7 @@ bool JsonlReader::next(Batch& batch) {
       continue;
     }
     Document& doc = batch.docs.emplace_back();
-    const char* reason = impl_->parser.parse(line.text, doc);
+    const char* reason = impl_->parse(line, doc);
     if (reason) {
       batch.docs.pop_back();
       ++batch.drops[std::string("read:") + reason];

@@ -21,23 +21,6 @@ struct JsonlReaderOptions {
   size_t batch_docs = 1024;
 };
 
-// Parses single JSONL lines in place. The line must be followed by at least
-// LineReader::kPadding readable bytes (simdjson reads ahead). One parser per thread.
-class JsonlLineParser {
- public:
-  explicit JsonlLineParser(std::string text_field = "text");
-  ~JsonlLineParser();
-  // Fills doc.text and doc.meta; nullptr on success, else the drop reason
-  // ("invalid_json", "invalid_utf8", "missing_text").
-  const char* parse(std::string_view line, Document& doc);
-  // Only the text field, without copying it: `text` stays valid until the next call.
-  const char* parse_text(std::string_view line, std::string_view& text);
-
- private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
-};
-
 class JsonlReader final : public Reader {
  public:
   JsonlReader(const std::filesystem::path& path, JsonlReaderOptions options);
