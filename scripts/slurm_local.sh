@@ -89,7 +89,21 @@ EOF
   mv "$CONF.tmp" "$CONF"
 }
 
-node_state() { SLURM_CONF="$CONF" sinfo -h -n "$HOST" -o '%T' 2>/dev/null | head -1 || true; }
+# Client calls are bounded: without a working munged they retry for a long time.
+node_state() { SLURM_CONF="$CONF" timeout 5 sinfo -h -n "$HOST" -o '%T' 2>/dev/null | head -1 || true; }
+munge_ok() { munge -n 2>/dev/null | unmunge > /dev/null 2>&1; }
+
+start_munged() {
+  munge_ok && return 0
+  # A munged that is shutting down (or wedged) would make the new one fail: wait for it.
+  local pid
+  for _ in $(seq 50); do pgrep -u munge -x munged > /dev/null || break; sleep 0.1; done
+  pid="$(pgrep -u munge -x munged || true)"
+  [ -z "$pid" ] || die "munged (pid $pid) is running but munge/unmunge fails"
+  runuser -u munge -- /usr/sbin/munged || die "munged failed to start"
+  for _ in $(seq 50); do munge_ok && return 0; sleep 0.1; done
+  die "munged started but munge/unmunge fails"
+}
 
 do_start() {
   [ "$(id -u)" = 0 ] || die "start needs root"
@@ -105,17 +119,15 @@ do_start() {
     mungekey --create --keyfile=/etc/munge/munge.key
     chown munge:munge /etc/munge/munge.key && chmod 0400 /etc/munge/munge.key
   fi
-  if ! pgrep -u munge -x munged > /dev/null; then
-    runuser -u munge -- /usr/sbin/munged || die "munged failed to start"
-  fi
+  start_munged
   alive "$DIR/slurmctld.pid" || slurmctld -f "$CONF" || { do_stop; die "slurmctld failed; see $DIR/log"; }
   alive "$DIR/slurmd.pid" || slurmd -f "$CONF" -N "$HOST" || { do_stop; die "slurmd failed; see $DIR/log"; }
-  local s
-  for _ in $(seq 150); do
+  local s deadline=$((SECONDS + 30))
+  while [ "$SECONDS" -lt "$deadline" ]; do
     s="$(node_state)"
     case "$s" in
       idle) log "node $HOST idle; SLURM_CONF=$CONF"; return 0 ;;
-      drain*|down*) SLURM_CONF="$CONF" scontrol update nodename="$HOST" state=resume > /dev/null 2>&1 || true ;;
+      drain*|down*) SLURM_CONF="$CONF" timeout 5 scontrol update nodename="$HOST" state=resume > /dev/null 2>&1 || true ;;
     esac
     sleep 0.2
   done
@@ -136,10 +148,10 @@ stop_pid() {
 do_stop() {
   if [ -f "$CONF" ] && alive "$DIR/slurmctld.pid"; then
     # Cancel jobs first: slurmstepd would survive a stopped slurmd (pitfall 12: guard it).
-    SLURM_CONF="$CONF" scancel --full --quiet --user=root > /dev/null 2>&1 || true
-    SLURM_CONF="$CONF" scancel --quiet -u "$(id -un)" > /dev/null 2>&1 || true
-    for _ in $(seq 50); do
-      [ -z "$(SLURM_CONF="$CONF" squeue -h -t running,completing -o %i 2>/dev/null || true)" ] && break
+    SLURM_CONF="$CONF" timeout 5 scancel --quiet --user=root > /dev/null 2>&1 || true
+    local deadline=$((SECONDS + 10))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+      [ -z "$(SLURM_CONF="$CONF" timeout 5 squeue -h -t running,completing -o %i 2>/dev/null || true)" ] && break
       sleep 0.1
     done
   fi
@@ -155,7 +167,7 @@ do_status() {
     if alive "$DIR/$d.pid"; then echo "$d: running (pid $(cat "$DIR/$d.pid"))"; else echo "$d: stopped"; fi
   done
   if pgrep -u munge -x munged > /dev/null; then echo "munged: running"; else echo "munged: stopped"; fi
-  if alive "$DIR/slurmctld.pid"; then SLURM_CONF="$CONF" sinfo || true; fi
+  if alive "$DIR/slurmctld.pid"; then SLURM_CONF="$CONF" timeout 5 sinfo || true; fi
 }
 
 [ $# -ge 1 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }

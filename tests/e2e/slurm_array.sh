@@ -29,6 +29,11 @@ cleanup() {
 trap cleanup EXIT
 bash "$LOCAL" start || fail "local Slurm cluster did not start"
 eval "$(bash "$LOCAL" env)"
+# Every client call is bounded (they retry for minutes when a daemon is unreachable).
+sbatch() { timeout 20 /usr/bin/sbatch "$@"; }
+scancel() { timeout 20 /usr/bin/scancel "$@"; }
+squeue() { timeout 10 /usr/bin/squeue "$@"; }
+scontrol() { timeout 10 /usr/bin/scontrol "$@"; }
 echo "cluster up after ${SECONDS}s"
 
 # No tokenizer models in either run, whatever this machine has cached.
