@@ -58,6 +58,7 @@ int main(int argc, char** argv) {
   register_fetch(app);
   register_count(app);
   register_report(app);
+  register_slurm(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);
