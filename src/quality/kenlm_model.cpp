@@ -9,6 +9,7 @@
 
 #include "kenlm_internal.h"
 #include "rpdata/core/error.h"
+#include "rpdata/text/utf8.h"
 
 namespace rpdata::quality {
 namespace kenlm_detail {
@@ -86,18 +87,6 @@ size_t LanguageModel::vocab_size() const { return backend_->vocab_size(); }
 
 namespace {
 
-// Python's str.isspace() code points (what str.split() with no argument splits on).
-bool is_python_space(uint32_t cp) {
-  if (cp <= 0x20) return cp == 0x20 || (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x1f);
-  switch (cp) {
-    case 0x85: case 0xa0: case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f:
-    case 0x3000:
-      return true;
-    default:
-      return cp >= 0x2000 && cp <= 0x200a;
-  }
-}
-
 // Decodes one code point at s[i]; invalid bytes decode as U+FFFD of length 1.
 uint32_t decode_utf8(std::string_view s, size_t& i) {
   auto b = [&](size_t k) { return static_cast<uint8_t>(s[k]); };
@@ -120,7 +109,8 @@ size_t ccnet_length(std::string_view line) {
   size_t words = 0;
   bool in_word = false;
   for (size_t i = 0; i < line.size();) {
-    bool space = is_python_space(decode_utf8(line, i));
+    // Python's str.split() with no argument splits on str.isspace() code points.
+    bool space = text::is_python_space(decode_utf8(line, i));
     if (!space && !in_word) ++words;
     in_word = !space;
   }

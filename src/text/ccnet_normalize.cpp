@@ -99,12 +99,8 @@ void py_lower(const std::vector<uint32_t>& s, size_t begin, size_t end, std::vec
 void py_strip(const std::vector<uint32_t>& s, size_t& begin, size_t& end) {
   begin = 0;
   end = s.size();
-  while (begin < end && py_isspace(s[begin])) ++begin;
-  while (end > begin && py_isspace(s[end - 1])) --end;
-}
-
-bool py_isspace_ascii(unsigned char c) {
-  return c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  while (begin < end && is_python_space(s[begin])) ++begin;
+  while (end > begin && is_python_space(s[end - 1])) --end;
 }
 
 // Trims Python whitespace when the string is ASCII; returns false if non-ASCII is present.
@@ -112,8 +108,8 @@ bool ascii_strip(std::string_view s, std::string_view& out) {
   for (unsigned char c : s)
     if (c >= 0x80) return false;
   size_t b = 0, e = s.size();
-  while (b < e && py_isspace_ascii(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && py_isspace_ascii(static_cast<unsigned char>(s[e - 1]))) --e;
+  while (b < e && is_python_space(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && is_python_space(static_cast<unsigned char>(s[e - 1]))) --e;
   out = s.substr(b, e - b);
   return true;
 }
@@ -158,16 +154,6 @@ Scratch& scratch() {
 
 }  // namespace
 
-bool py_isspace(uint32_t c) {
-  if (c < 0x80) return py_isspace_ascii(static_cast<unsigned char>(c));
-  switch (c) {
-    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
-    case 0x3000:
-      return true;
-    default:
-      return c >= 0x2000 && c <= 0x200A;
-  }
-}
 
 const char* unicode_punct_replacement(uint32_t cp) {
   switch (cp) {
@@ -209,20 +195,25 @@ const char* unicode_punct_replacement(uint32_t cp) {
   }
 }
 
+namespace {
+// Both normalisers agree on stripped ASCII: lower case, digits to 0, controls deleted (no
+// UNICODE_PUNCT key is ASCII; NFD and Mn removal are no-ops on ASCII).
+void normalize_ascii(std::string_view ascii, std::string& out) {
+  out.reserve(ascii.size());
+  for (char ch : ascii) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f) continue;
+    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
+    else if (c >= '0' && c <= '9') c = '0';
+    out.push_back(static_cast<char>(c));
+  }
+}
+}  // namespace
+
 void normalize_for_dedup(std::string_view line, std::string& out) {
   out.clear();
   std::string_view ascii;
-  if (ascii_strip(line, ascii)) {
-    out.reserve(ascii.size());
-    for (char ch : ascii) {
-      auto c = static_cast<unsigned char>(ch);
-      if (c < 0x20 || c == 0x7f) continue;
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
-      else if (c >= '0' && c <= '9') c = '0';
-      out.push_back(static_cast<char>(c));
-    }
-    return;
-  }
+  if (ascii_strip(line, ascii)) return normalize_ascii(ascii, out);
   Scratch& sc = scratch();
   decode(line, sc.cps);
   size_t b, e;
@@ -246,17 +237,7 @@ std::string normalize_for_dedup(std::string_view line) {
 void normalize(std::string_view text, std::string& out) {
   out.clear();
   std::string_view ascii;
-  if (ascii_strip(text, ascii)) {  // NFD and Mn are no-ops on ASCII; no key is ASCII
-    out.reserve(ascii.size());
-    for (char ch : ascii) {
-      auto c = static_cast<unsigned char>(ch);
-      if (c < 0x20 || c == 0x7f) continue;
-      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c + 32);
-      else if (c >= '0' && c <= '9') c = '0';
-      out.push_back(static_cast<char>(c));
-    }
-    return;
-  }
+  if (ascii_strip(text, ascii)) return normalize_ascii(ascii, out);
   Scratch& sc = scratch();
   decode(text, sc.cps);
   size_t b, e;

@@ -11,9 +11,6 @@
 
 namespace rpdata::text {
 
-// Python str.isspace() (bidi class WS/B/S or category Zs): what str.strip() removes.
-bool py_isspace(uint32_t cp);
-
 // cc_net normalize_for_dedup(line): strip(); empty -> ""; Python lower() (full case mapping:
 // U+0130 -> "i\u0307", context-sensitive final sigma); every \d (category Nd) -> '0'; deletes the
 // 34 UNICODE_PUNCT keys and the control characters U+0000-U+001F, U+007F-U+009F.

@@ -120,7 +120,7 @@ TEST(CcnetNormalize, ReproducesKenlmRefTextForAliceParagraphs) {
   }
   auto blank = [](const std::string& l) {
     for (unsigned char c : l)
-      if (!py_isspace(c)) return false;
+      if (!is_python_space(c)) return false;
     return true;
   };
   std::string para;
