@@ -26,6 +26,8 @@ int slurm_submit() {
     o.run_args.insert(o.run_args.end(), {"--mirror", m});
   }
   if (g_run.threads != 1) o.run_args.insert(o.run_args.end(), {"--threads", std::to_string(g_run.threads)});
+  if (g_run.limit >= 0) o.run_args.insert(o.run_args.end(), {"--limit", std::to_string(g_run.limit)});
+  if (g_run.verify_sha256) o.run_args.push_back("--verify-sha256");
   if (!g_run.tokenizers.empty()) {
     std::string t;
     for (const auto& x : g_run.tokenizers) t += (t.empty() ? "" : ",") + x;
@@ -52,15 +54,7 @@ void register_slurm(CLI::App& app) {
   auto* slurm = app.add_subcommand("slurm", "Run on a Slurm cluster (job arrays; see docs/slurm.md)");
   slurm->require_subcommand(1);
   auto* cmd = slurm->add_subcommand("submit", "Submit one job array running `rpdata run` for each rank not done");
-  cmd->add_option("source", g_run.source, "Source to build (c4, ...)")->required();
-  cmd->add_option("--recipe,-r", g_run.recipe, "Recipe name or .toml path (default: the source's)");
-  cmd->add_option("--out,-o", g_run.out, "Run directory, shared by all tasks")->required();
-  cmd->add_option("--mirror", g_run.mirror, "Base URL or directory replacing the recipe's download base");
-  cmd->add_option("--threads,-j", g_run.threads, "Inputs processed in parallel within each task")
-      ->check(at_least(1));
-  cmd->add_option("--tokenizers", g_run.tokenizers, "Token counts per shard: neox, llama, or none")
-      ->delimiter(',')
-      ->check(CLI::IsMember({"neox", "llama", "none"}));
+  add_run_flags(*cmd, g_run, false, false, true, false);  // the same flags as `rpdata run`
   cmd->add_option("--tasks,-n", g_slurm.tasks, "Number of tasks (world size)")->required()->check(at_least(1));
   cmd->add_option("--max-parallel", g_slurm.max_parallel, "At most N array tasks at once (%N)")->check(at_least(1));
   cmd->add_option("--partition,-p", g_slurm.partition, "Slurm partition");

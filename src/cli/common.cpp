@@ -27,7 +27,8 @@ CLI::Validator at_least(long min) {
       ">=" + std::to_string(min));
 }
 
-void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required) {
+void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
+                   bool with_task) {
   cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
@@ -37,10 +38,12 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
                  "Fetch raw inputs from this base URL or local directory instead of the recipe's host");
   cmd.add_option("--limit", a.limit, "Only the first N inputs of the recipe (a partial run)")
       ->check(at_least(0));
-  cmd.add_option("--rank", a.rank, "This task's rank, 0-based (default SLURM_ARRAY_TASK_ID or 0)")
-      ->check(at_least(0));
-  cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
-      ->check(at_least(1));
+  if (with_task) {
+    cmd.add_option("--rank", a.rank, "This task's rank, 0-based (default SLURM_ARRAY_TASK_ID or 0)")
+        ->check(at_least(0));
+    cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
+        ->check(at_least(1));
+  }
   cmd.add_option("--threads,-j", a.threads, "Inputs processed in parallel within this task")
       ->check(at_least(1))
       ->capture_default_str();

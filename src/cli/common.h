@@ -33,7 +33,9 @@ CLI::Validator at_least(long min);
 
 // Adds SOURCE, --recipe, --out, --mirror, --limit, --rank, --world-size, --threads,
 // --verify-sha256 and --no-progress; `with_inputs` adds --input, `with_delete` --delete-raw.
-void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete, bool out_required = true);
+// `with_task` adds --rank and --world-size (not for `slurm submit`, where the array chooses).
+void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete, bool out_required = true,
+                   bool with_task = true);
 // Builds RunOptions + Recipe from parsed flags (ConfigError on bad values).
 exec::RunOptions make_run_options(const RunArgs& args);
 exec::Recipe load_run_recipe(const RunArgs& args);
