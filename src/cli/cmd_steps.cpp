@@ -1,4 +1,4 @@
-// `rpdata steps`: the registry of step types; `rpdata recipe`: built-in recipes.
+// `rpdata steps`: the registries of step types and input formats; `rpdata recipe`: built-in recipes.
 #include <cstdio>
 
 #include "common.h"
@@ -10,10 +10,14 @@ std::string g_recipe;
 }
 
 void register_steps(CLI::App& app) {
-  auto* cmd = app.add_subcommand("steps", "List the step types recipes can use");
+  auto* cmd = app.add_subcommand("steps", "List the step types ([[steps]] type) and input formats ([read] format) recipes can use");
   cmd->callback([] {
+    std::printf("step types ([[steps]] type = ...):\n");
     for (const auto& t : exec::step_registry().types())
-      std::printf("%-18s %s\n", t.name.c_str(), t.description.c_str());
+      std::printf("  %-22s %s\n", t.name.c_str(), t.description.c_str());
+    std::printf("input formats ([read] format = ...):\n");
+    for (const auto& t : exec::reader_registry().types())
+      std::printf("  %-22s %s\n", t.name.c_str(), t.description.c_str());
   });
   auto* rec = app.add_subcommand("recipe", "List built-in recipes, or print one (rpdata recipe c4)");
   rec->add_option("name", g_recipe, "Recipe to print");

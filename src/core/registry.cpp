@@ -27,4 +27,27 @@ std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& 
   return step;
 }
 
+void ReaderRegistry::add(ReaderType type) {
+  if (find(type.name)) throw ConfigError("reader format '" + type.name + "' registered twice");
+  types_.push_back(std::move(type));
+}
+
+const ReaderType* ReaderRegistry::find(const std::string& name) const {
+  for (const auto& t : types_)
+    if (t.name == name) return &t;
+  return nullptr;
+}
+
+ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& read) const {
+  const ReaderType* type = find(name);
+  if (!type) {
+    std::string known;
+    for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
+    throw ConfigError("[read] format '" + name + "' is not supported (known: " + known + ")");
+  }
+  auto factory = type->configure(read);
+  read.reject_unused();
+  return factory;
+}
+
 }  // namespace rpdata

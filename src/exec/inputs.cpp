@@ -59,6 +59,13 @@ std::string as_url(const std::string& base) {
 
 std::string unit_stem(const std::string& unit_name) { return sources::c4::output_stem(unit_name); }
 
+bool is_route_name(const std::string& name) {
+  if (name.empty() || name == "_work") return false;
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
+}
+
 bool is_unit_output(const std::string& name, const std::string& stem) {
   std::string_view n = name;
   if (!n.empty() && n[0] == '.') n.remove_prefix(1);  // temporary names: ".<final>.tmp.<pid>.<k>"
@@ -122,6 +129,10 @@ void publish_plan(const RunLayout& layout, const Plan& plan) {
   for (size_t i = 0; i < plan.units.size(); ++i) {
     if (old.units[i].name != plan.units[i].name) refuse("a different input list ('" + old.units[i].name + "')");
     if (old.units[i].path != plan.units[i].path) refuse("input " + plan.units[i].name + " from " + old.units[i].path);
+    auto a = unit_parts(old.units[i]), b = unit_parts(plan.units[i]);
+    bool same = a.size() == b.size();
+    for (size_t k = 0; same && k < a.size(); ++k) same = a[k].name == b[k].name && a[k].path == b[k].path;
+    if (!same) refuse("input " + plan.units[i].name + " made of other files");
   }
   if (old.settings_digest != plan.settings_digest)
     refuse("different processing settings (recipe [read]/[[steps]]/[output] or tokenizers)");

@@ -31,6 +31,8 @@ io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fe
 
 // The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024").
 std::string unit_stem(const std::string& unit_name);
+// A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
+bool is_route_name(const std::string& name);
 // True for "<stem>-NNNNN.jsonl.zst", its ".idx", and their temporary names.
 bool is_unit_output(const std::string& file_name, const std::string& stem);
 

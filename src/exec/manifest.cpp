@@ -67,7 +67,16 @@ std::string plan_to_json(const Plan& plan) {
   std::string units = "[";
   for (size_t i = 0; i < plan.units.size(); ++i) {
     const PlanUnit& u = plan.units[i];
-    units += (i ? ",\n  " : "\n  ") + io::JsonObject().str("name", u.name).str("url", u.url).str("path", u.path).done();
+    io::JsonObject o;
+    o.str("name", u.name).str("url", u.url).str("path", u.path);
+    if (!u.parts.empty()) {
+      std::string parts = "[";
+      for (size_t k = 0; k < u.parts.size(); ++k)
+        parts += (k ? ", " : "") +
+                 io::JsonObject().str("name", u.parts[k].name).str("url", u.parts[k].url).str("path", u.parts[k].path).done();
+      o.raw("parts", parts + "]");
+    }
+    units += (i ? ",\n  " : "\n  ") + o.done();
   }
   units += "]";
   return io::JsonObject()
@@ -77,6 +86,11 @@ std::string plan_to_json(const Plan& plan) {
              .raw("units", units)
              .done() +
          "\n";
+}
+
+std::vector<PlanPart> unit_parts(const PlanUnit& unit) {
+  if (!unit.parts.empty()) return unit.parts;
+  return {{unit.name, unit.url, unit.path}};
 }
 
 Plan read_plan(const fs::path& path) {
@@ -89,8 +103,14 @@ Plan read_plan(const fs::path& path) {
   plan.settings_digest = get_str(root, "settings_digest", path);
   simdjson::dom::array units;
   if (root["units"].get_array().get(units)) throw InputError("plan has no units", path.string());
-  for (auto u : units)
-    plan.units.push_back({get_str(u, "name", path), get_str(u, "url", path), get_str(u, "path", path)});
+  for (auto u : units) {
+    PlanUnit unit{get_str(u, "name", path), get_str(u, "url", path), get_str(u, "path", path), {}};
+    simdjson::dom::array parts;
+    if (!u["parts"].get_array().get(parts))
+      for (auto p : parts)
+        unit.parts.push_back({get_str(p, "name", path), get_str(p, "url", path), get_str(p, "path", path)});
+    plan.units.push_back(std::move(unit));
+  }
   return plan;
 }
 

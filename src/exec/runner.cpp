@@ -81,10 +81,15 @@ class UnitLock {
   int fd_ = -1;
 };
 
+// Removes one unit's shards from `dir` and from its route subfolders (never "_work").
 void remove_unit_outputs(const fs::path& dir, const std::string& stem) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec))
-    if (entry.is_regular_file() && is_unit_output(entry.path().filename().string(), stem)) fs::remove(entry.path(), ec);
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory() && entry.path().filename() != "_work" && is_route_name(entry.path().filename().string()))
+      remove_unit_outputs(entry.path(), stem);
+    else if (entry.is_regular_file() && is_unit_output(entry.path().filename().string(), stem))
+      fs::remove(entry.path(), ec);
+  }
 }
 
 // The merged manifest describes a complete run; once any unit is redone it is stale.
@@ -94,8 +99,28 @@ void invalidate_merged_manifest(const RunLayout& layout) {
   fs::remove(layout.manifest_rows(), ec);
 }
 
-fs::path raw_path(const Shared& sh, const PlanUnit& unit) {
-  return unit.path.empty() ? sh.layout.raw_dir() / unit.name : fs::path(unit.path);
+fs::path part_path(const Shared& sh, const PlanPart& part) {
+  return part.path.empty() ? sh.layout.raw_dir() / part.name : fs::path(part.path);
+}
+
+// What a unit was made from: total size and one sha256 (the file's own for one file; for
+// several, sha256 over "<sha256>  <name>\n" lines in part order).
+struct InputIdentity {
+  uint64_t size = 0;
+  std::string sha256;
+};
+
+InputIdentity input_identity(const Shared& sh, const PlanUnit& unit, bool with_sha) {
+  InputIdentity id;
+  auto parts = unit_parts(unit);
+  std::string lines;
+  for (const auto& part : parts) {
+    fs::path p = part_path(sh, part);
+    id.size += fs::file_size(p);
+    if (with_sha) lines += io::file_sha256_hex(p) + "  " + part.name + "\n";
+  }
+  if (with_sha) id.sha256 = unit.parts.empty() ? lines.substr(0, 64) : io::sha256_hex(lines);
+  return id;
 }
 
 // Why a completed unit must be redone, or "" if it verifies: its shards (size, or sha256
@@ -104,27 +129,31 @@ std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitR
   std::string problem = verify_unit(sh.layout, done, sh.options.verify_sha256);
   if (!problem.empty()) return problem;
   auto it = sh.sums.find(unit.name);
-  if (it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
+  if (unit.parts.empty() && it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
     return "the source now publishes a different " + unit.name;
-  fs::path raw = raw_path(sh, unit);
-  std::error_code ec;
-  auto size = fs::file_size(raw, ec);
-  if (!ec && size != done.input_size) return raw.string() + " changed since its output was made";
-  if (!ec && sh.options.verify_sha256 && io::file_sha256_hex(raw) != done.input_sha256)
-    return raw.string() + " changed since its output was made";
+  for (const auto& part : unit_parts(unit))
+    if (!fs::exists(part_path(sh, part))) return {};  // raw input deleted (--delete-raw): trust the shards
+  InputIdentity id = input_identity(sh, unit, sh.options.verify_sha256);
+  if (id.size != done.input_size || (sh.options.verify_sha256 && id.sha256 != done.input_sha256))
+    return "the raw input of " + unit.name + " changed since its output was made";
   return {};
 }
 
-fs::path obtain_input(Shared& sh, const PlanUnit& unit) {
-  fs::path raw = raw_path(sh, unit);
-  if (!unit.path.empty()) return raw;
-  if (!sh.options.download) {
-    if (!fs::exists(raw)) throw DownloadError("raw input is not downloaded (run `rpdata download` first)", raw.string());
-    return raw;
+std::vector<fs::path> obtain_input(Shared& sh, const PlanUnit& unit) {
+  std::vector<fs::path> paths;
+  for (const auto& part : unit_parts(unit)) {
+    fs::path raw = part_path(sh, part);
+    paths.push_back(raw);
+    if (!part.path.empty()) continue;
+    if (!sh.options.download) {
+      if (!fs::exists(raw)) throw DownloadError("raw input is not downloaded (run `rpdata download` first)", raw.string());
+      continue;
+    }
+    fs::create_directories(raw.parent_path());
+    // An existing raw file is re-checked against the published checksum by the fetcher.
+    sh.fetcher.fetch(part.url, raw, expected_for(sh.settings, {part.name, part.url, part.path, {}}, sh.fetcher, sh.sums));
   }
-  // An existing raw file is re-checked against the published checksum by the fetcher.
-  sh.fetcher.fetch(unit.url, raw, expected_for(sh.settings, unit, sh.fetcher, sh.sums));
-  return raw;
+  return paths;
 }
 
 struct UnitOutput {
@@ -133,17 +162,55 @@ struct UnitOutput {
 };
 
 // Reader -> steps -> shards in _work/staging, token counts as records are written.
-UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const fs::path& input, const fs::path& staging) {
+// One writer per route ("" = the source folder), created on first use, in staging.
+class RouteWriters {
+ public:
+  RouteWriters(const Settings& st, fs::path staging, std::string stem)
+      : st_(st), staging_(std::move(staging)), stem_(std::move(stem)) {}
+
+  io::ShardWriter& get(const std::string& route) {
+    auto it = writers_.find(route);
+    if (it != writers_.end()) return *it->second;
+    if (!route.empty() && !is_route_name(route))
+      throw Error("a step routed a document to '" + route + "' (routes are [a-z0-9_]+)");
+    fs::path dir = route.empty() ? staging_ : staging_ / route;
+    fs::create_directories(dir);
+    if (!route.empty()) remove_unit_outputs(dir, stem_);
+    auto w = std::make_unique<io::ShardWriter>(
+        io::ShardWriterOptions{dir, stem_, st_.max_shard_bytes, st_.frame_docs, st_.zstd_level, true});
+    return *writers_.emplace(route, std::move(w)).first->second;
+  }
+
+  // Shards of every route, routes in name order; names are relative to the source folder.
+  std::vector<io::ShardInfo> close() {
+    std::vector<io::ShardInfo> all;
+    for (auto& [route, w] : writers_)
+      for (auto& info : w->close()) {
+        if (!route.empty()) info.name = route + "/" + info.name;
+        all.push_back(std::move(info));
+      }
+    return all;
+  }
+
+ private:
+  const Settings& st_;
+  fs::path staging_;
+  std::string stem_;
+  std::map<std::string, std::unique_ptr<io::ShardWriter>> writers_;
+};
+
+// Reader -> steps -> shards in _work/staging, token counts as records are written.
+UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::vector<fs::path>& input,
+                     const fs::path& staging) {
   const Settings& st = sh.settings;
   UnitOutput out;
   UnitRecord& rec = out.rec;
   rec.unit = unit.name;
   rec.index = index;
-  io::JsonlReaderOptions ropt = st.reader;
-  ropt.id_prefix = unit.name;
-  io::JsonlReader reader(input, ropt);
+  std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.recipe.source});
   auto steps = build_steps(sh.recipe);
-  io::ShardWriter writer({staging, unit_stem(unit.name), st.max_shard_bytes, st.frame_docs, st.zstd_level, true});
+  RouteWriters writers(st, staging, unit_stem(unit.name));
+  writers.get("");
   std::vector<std::pair<std::string, std::unique_ptr<tokenize::Tokenizer>>> tokenizers;
   for (const auto& m : sh.token_models) tokenizers.emplace_back(m->name(), m->make_tokenizer());
   std::map<std::string, int64_t> doc_tokens;
@@ -152,7 +219,7 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const fs::p
   int64_t docs_in = 0, docs_out = 0;
   while (true) {
     try {
-      if (!reader.next(batch)) break;
+      if (!reader->next(batch)) break;
     } catch (const TruncatedInputError& e) {
       if (!st.truncate_on_error) throw;
       // The stream was cut short: what came before is intact. (Corrupt data still fails:
@@ -174,19 +241,19 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const fs::p
       line.clear();
       io::append_record(line, doc, st.style, st.layout);
       for (auto& [name, tok] : tokenizers) doc_tokens[name] = tok->count(doc.text);
-      writer.add(line, tokenizers.empty() ? nullptr : &doc_tokens);
+      writers.get(doc.route).add(line, tokenizers.empty() ? nullptr : &doc_tokens);
     }
     docs_out += static_cast<int64_t>(batch.docs.size());
   }
-  rec.shards = writer.close();
+  rec.shards = writers.close();
   rec.stats.add("docs_in", docs_in);
   rec.stats.add("docs_out", docs_out);
-  rec.stats.add("input_bytes", static_cast<int64_t>(reader.bytes_read()));
-  rec.stats.add("input_raw_bytes", static_cast<int64_t>(reader.raw_bytes_read()));
+  rec.stats.add("input_bytes", static_cast<int64_t>(reader->bytes_read()));
+  rec.stats.add("input_raw_bytes", static_cast<int64_t>(reader->raw_bytes_read()));
   int64_t out_bytes = 0;
   for (const auto& s : rec.shards) out_bytes += static_cast<int64_t>(s.bytes);
   rec.stats.add("output_bytes", out_bytes);
-  out.input_read = reader.bytes_read();
+  out.input_read = reader->bytes_read();
   return out;
 }
 
@@ -220,7 +287,7 @@ void run_unit(Shared& sh, size_t index) {
     fs::remove(marker);
   }
   auto t0 = Clock::now();
-  fs::path input = obtain_input(sh, unit);
+  std::vector<fs::path> input = obtain_input(sh, unit);
   crash_point("downloaded");
   if (!sh.options.process) return;
   invalidate_merged_manifest(layout);
@@ -230,16 +297,15 @@ void run_unit(Shared& sh, size_t index) {
   fs::create_directories(staging);
   remove_unit_outputs(staging, stem);
   remove_unit_outputs(layout.source_dir(), stem);
-  std::error_code ec;
-  uint64_t input_size = fs::file_size(input, ec);
-  if (input_size == 0) spdlog::warn("{}: empty input file {}", unit.name, input.string());
-  std::string input_sha = io::file_sha256_hex(input);
+  InputIdentity id = input_identity(sh, unit, true);
+  if (id.size == 0) spdlog::warn("{}: empty input {}", unit.name, input[0].string());
 
   UnitOutput out = transform(sh, unit, index, input, staging);
-  out.rec.input_size = input_size;
-  out.rec.input_sha256 = input_sha;
+  out.rec.input_size = id.size;
+  out.rec.input_sha256 = id.sha256;
   crash_point("staged");
   for (const auto& s : out.rec.shards) {
+    fs::create_directories((layout.source_dir() / s.name).parent_path());
     io::rename_durable(staging / (s.name + ".idx"), layout.source_dir() / (s.name + ".idx"));
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
     crash_point("renamed");
@@ -247,7 +313,9 @@ void run_unit(Shared& sh, size_t index) {
   double secs = since(t0);
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
   crash_point("marked");
-  if (sh.options.delete_raw && unit.path.empty()) fs::remove(input);
+  if (sh.options.delete_raw)
+    for (const auto& part : unit_parts(unit))
+      if (part.path.empty()) fs::remove(part_path(sh, part));
   spdlog::info("{}: {} docs in, {} out, {} shard(s), {:.1f} MB in {:.2f}s", unit.name, out.rec.stats.get("docs_in"),
                out.rec.stats.get("docs_out"), out.rec.shards.size(), out.input_read / 1e6, secs);
   std::lock_guard guard(sh.mu);

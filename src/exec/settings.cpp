@@ -21,15 +21,11 @@ Settings resolve_settings(const Recipe& r) {
   if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
     throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
   s.format = r.read.get_string("format", "jsonl");
-  if (s.format != "jsonl") throw ConfigError("[read] format '" + s.format + "' is not supported (jsonl)", r.name);
   std::string on_error = r.read.get_string("on_error", "fail");
   if (on_error != "fail" && on_error != "truncate")
     throw ConfigError("[read] on_error must be fail or truncate", r.name);
   s.truncate_on_error = on_error == "truncate";
-  s.reader.text_field = r.read.get_string("text_field", "text");
-  s.reader.max_line_bytes = static_cast<uint64_t>(r.read.get_int("max_line_bytes", 64ll << 20));
-  s.reader.batch_docs = static_cast<size_t>(r.read.get_int("batch_docs", 1024));
-  s.reader.source = r.source;
+  s.reader_factory = reader_registry().configure(s.format, r.read);
   s.style = io::parse_json_style(r.output.get_string("json_style", "python"));
   s.layout = io::parse_record_layout(r.output.get_string("layout", "text_meta"));
   s.max_shard_bytes = static_cast<uint64_t>(r.output.get_int("max_shard_bytes", 1ll << 30));
@@ -40,7 +36,7 @@ Settings resolve_settings(const Recipe& r) {
   for (const auto& t : s.tokenizers)
     if (tokenize::model_relative_paths(t).empty())
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
-  for (const Params* p : {&r.download, &r.read, &r.output}) p->reject_unused();
+  for (const Params* p : {&r.download, &r.output}) p->reject_unused();
   if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
   if (s.pattern.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
   return s;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "rpdata/core/registry.h"
 #include "rpdata/core/step.h"
 #include "rpdata/exec/recipe.h"
 #include "rpdata/io/json_writer.h"
-#include "rpdata/io/jsonl_reader.h"
 
 namespace rpdata::exec {
 
@@ -26,7 +26,7 @@ struct Settings {
   // [read]
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation
-  io::JsonlReaderOptions reader;
+  ReaderFactory reader_factory;  // from the reader registry (format's own [read] keys)
   // [output]
   io::JsonStyle style = io::JsonStyle::kPython;
   io::RecordLayout layout = io::RecordLayout::kTextMeta;

@@ -1,6 +1,8 @@
-// The one registration list of step types (CONVENTIONS.md: no static self-registration).
+// The one registration list of step types and reader formats (CONVENTIONS.md: no static self-registration).
 // Output-changing edits to a step make a new "_v2" type rather than changing this one.
 #include "rpdata/exec/runner.h"
+#include "rpdata/core/error.h"
+#include "rpdata/io/jsonl_reader.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::exec {
@@ -12,6 +14,29 @@ const StepRegistry& step_registry() {
            "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
            "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
            [](const Params& p) { return std::make_unique<sources::c4::C4FormatStep>(p); }});
+    return r;
+  }();
+  return registry;
+}
+
+const ReaderRegistry& reader_registry() {
+  static const ReaderRegistry registry = [] {
+    ReaderRegistry r;
+    r.add({"jsonl",
+           "JSON Lines (plain, .gz, .bz2, .xz, .zst); keys: text_field, max_line_bytes, batch_docs",
+           [](const Params& p) -> ReaderFactory {
+             io::JsonlReaderOptions o;
+             o.text_field = p.get_string("text_field", "text");
+             o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes", 64ll << 20));
+             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               if (in.parts.size() != 1) throw ConfigError("[read] format jsonl reads one file per input");
+               io::JsonlReaderOptions opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               return std::make_unique<io::JsonlReader>(in.parts[0], opt);
+             };
+           }});
     return r;
   }();
   return registry;

@@ -38,6 +38,9 @@ struct Document {
   std::string text;
   std::string source;  // "c4", "commoncrawl", ...
   Meta meta;
+  // Which output of the unit receives the document: "" = the source folder itself, else a
+  // subfolder of it ([a-z0-9_]+, e.g. "en_head", "en_middle"). Never written into the record.
+  std::string route;
 };
 
 // Counted reasons for dropped documents, e.g. {"invalid_json": 3}. Ordered for stable output.

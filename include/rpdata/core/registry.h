@@ -1,8 +1,9 @@
-// The step-type registry. Types are registered from one explicit list (exec/step_list.cpp),
+// The step-type and reader-type registries. Types are registered from one explicit list (exec/step_list.cpp),
 // never by static self-registration, which the linker drops from static libraries.
 // `rpdata steps` prints this list.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -31,6 +32,41 @@ class StepRegistry {
 
  private:
   std::vector<StepType> types_;
+};
+
+}  // namespace rpdata
+
+namespace rpdata {
+
+// What a reader opens: one processing unit of a run. A unit is one raw file, or several
+// (`parts`, in plan order: e.g. the WET segments of one cc_net shard).
+struct ReaderInput {
+  std::vector<std::filesystem::path> parts;  // at least one; local paths of the raw files
+  std::string unit;                          // unit name: document ids are "<unit>/<n>"
+  std::string source;                        // Document::source (the recipe's source)
+};
+
+// Opens one unit. Made once per run from the recipe's [read] table (keys already checked).
+using ReaderFactory = std::function<std::unique_ptr<Reader>(const ReaderInput&)>;
+
+struct ReaderType {
+  std::string name;         // recipe `[read] format = "..."`
+  std::string description;  // one line for `rpdata steps`
+  // Reads its keys from [read] (the caller rejects keys left unread; `format` and
+  // `on_error` belong to the runner) and returns the factory.
+  std::function<ReaderFactory(const Params&)> configure;
+};
+
+class ReaderRegistry {
+ public:
+  void add(ReaderType type);
+  const ReaderType* find(const std::string& name) const;
+  // ConfigError naming the known formats on an unknown one; unread keys are rejected.
+  ReaderFactory configure(const std::string& name, const Params& read) const;
+  const std::vector<ReaderType>& types() const { return types_; }
+
+ private:
+  std::vector<ReaderType> types_;
 };
 
 }  // namespace rpdata

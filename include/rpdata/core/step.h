@@ -39,6 +39,8 @@ class Reader {
   virtual bool next(Batch& batch) = 0;
   // Bytes of the raw input consumed so far (for progress and MB/s).
   virtual uint64_t bytes_read() const = 0;
+  // Decompressed bytes consumed so far (equal to bytes_read for uncompressed inputs).
+  virtual uint64_t raw_bytes_read() const { return bytes_read(); }
 };
 
 class Writer {

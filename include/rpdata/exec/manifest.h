@@ -26,11 +26,24 @@ struct UnitRecord {
   Stats stats;
 };
 
+// One raw file of a multi-file unit (e.g. one WET segment of a cc_net shard).
+struct PlanPart {
+  std::string name;  // relative path under _work/raw (may contain '/'); key for checksums
+  std::string url;   // empty for local parts
+  std::string path;  // local path, empty when downloaded
+};
+
 struct PlanUnit {
   std::string name;
   std::string url;  // empty for local inputs
   std::string path; // local input path, empty when downloaded
+  // Non-empty: the unit is these files, in order (name/url/path above are then unused but
+  // for `name`). Empty: the unit is the one file above.
+  std::vector<PlanPart> parts;
 };
+
+// The files of a unit in order: its parts, or the unit itself as one part.
+std::vector<PlanPart> unit_parts(const PlanUnit& unit);
 
 struct Plan {
   std::string recipe;

@@ -45,8 +45,9 @@ struct RunSummary {
   bool manifest_written = false;
 };
 
-// The one explicit list of step types (exec/step_list.cpp).
+// The one explicit list of step types and reader formats (exec/step_list.cpp).
 const StepRegistry& step_registry();
+const ReaderRegistry& reader_registry();
 
 // Validates the recipe fully (steps, keys) before any work; throws ConfigError.
 void validate_recipe(const Recipe& recipe);

@@ -28,7 +28,7 @@ class JsonlReader final : public Reader {
   bool next(Batch& batch) override;
   uint64_t bytes_read() const override;
   // Decompressed bytes consumed.
-  uint64_t raw_bytes_read() const;
+  uint64_t raw_bytes_read() const override;
 
  private:
   struct Impl;
