@@ -3,7 +3,9 @@
 // recipe through the real downloader (file:// URLs) and pipeline, and prints the table.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <functional>
 
 #include "common.h"
 #include "rpdata/io/fs.h"
@@ -12,29 +14,50 @@
 
 namespace rpdata::cli {
 namespace {
+namespace fs = std::filesystem;
 std::string g_out;
 int g_threads = 1;
 sources::c4::SampleOptions g_c4;
 bool g_no_progress = false;
+std::vector<std::string> g_only;
+
+// One source of the bundled sample: its sample recipe and the generator that writes its raw
+// files (in the source's real format) into a mirror folder, returning their names. Sources
+// add one line here.
+struct SampleSource {
+  std::string source;
+  std::string recipe;
+  std::function<std::vector<std::string>(const fs::path& mirror)> write;
+  int64_t limit = -1;  // inputs of the recipe to run (-1: all)
+};
+
+std::vector<SampleSource> sample_sources() {
+  return {
+      {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
+  };
+}
 
 int run_sample() {
-  namespace fs = std::filesystem;
-  fs::path mirror = fs::path(g_out) / "_mirror" / "c4";
-  auto names = sources::c4::write_sample(mirror, g_c4);
-  std::string sums;
-  for (const auto& n : names) sums += io::file_sha256_hex(mirror / n) + "  " + n + "\n";
-  io::write_file_atomic(mirror / "SHA256SUMS", sums);
-  spdlog::info("sample: wrote {} C4 raw files to {}", names.size(), mirror.string());
+  int rc = 0;
+  for (const auto& src : sample_sources()) {
+    if (!g_only.empty() && std::find(g_only.begin(), g_only.end(), src.source) == g_only.end()) continue;
+    fs::path mirror = fs::path(g_out) / "_mirror" / src.source;
+    auto names = src.write(mirror);
+    std::string sums;
+    for (const auto& n : names) sums += io::file_sha256_hex(mirror / n) + "  " + n + "\n";
+    io::write_file_atomic(mirror / "SHA256SUMS", sums);
+    spdlog::info("sample: wrote {} {} raw files to {}", names.size(), src.source, mirror.string());
 
-  RunArgs a;
-  a.source = "c4";
-  a.recipe = "sample/c4";
-  a.limit = g_c4.files;
-  a.out = g_out;
-  a.mirror = mirror.string();
-  a.threads = g_threads;
-  a.no_progress = g_no_progress;
-  int rc = execute_run(a, true, true);
+    RunArgs a;
+    a.source = src.source;
+    a.recipe = src.recipe;
+    a.limit = src.limit;
+    a.out = g_out;
+    a.mirror = mirror.string();
+    a.threads = g_threads;
+    a.no_progress = g_no_progress;
+    rc = std::max(rc, execute_run(a, true, true));
+  }
   print_run_table(g_out);
   return rc;
 }
@@ -45,6 +68,13 @@ void register_sample(CLI::App& app) {
   cmd->add_option("--out,-o", g_out, "Run directory")->required();
   cmd->add_option("--threads,-j", g_threads, "Inputs processed in parallel")->check(at_least(1));
   cmd->add_flag("--no-progress", g_no_progress, "No progress bar");
+  std::string known;
+  for (const auto& src : sample_sources()) known += (known.empty() ? "" : ", ") + src.source;
+  cmd->add_option("--only", g_only, "Run only these sources (" + known + ")")->delimiter(',')->check([](const std::string& v) {
+    for (const auto& src : sample_sources())
+      if (src.source == v) return std::string();
+    return "no sample for source '" + v + "'";
+  });
   cmd->add_option("--c4-files", g_c4.files, "C4 sample: number of raw files (at most 4 in the recipe)")
       ->check(CLI::Range(1, 4))
       ->capture_default_str();
