@@ -26,6 +26,7 @@ struct RunArgs {
   bool verify_sha256 = false;
   bool no_progress = false;
   std::vector<std::string> tokenizers;
+  std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)
 };
 
 // A validator for integer flags with a readable message.
