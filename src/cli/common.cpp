@@ -12,6 +12,7 @@
 namespace rpdata::cli {
 
 int g_exit_code = 0;
+std::vector<std::string> g_command_line;
 
 CLI::Validator at_least(long min) {
   return CLI::Validator(

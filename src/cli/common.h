@@ -74,5 +74,7 @@ class ProgressLine {
 
 // Set by a subcommand's callback; main returns it.
 extern int g_exit_code;
+// The process arguments (argv[0..]), set by main before parsing.
+extern std::vector<std::string> g_command_line;
 
 }  // namespace rpdata::cli

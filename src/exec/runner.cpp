@@ -37,10 +37,12 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 
 // Test hook for crash safety: RPDATA_TEST_CRASH=<point>:<n> SIGKILLs this process the n-th
 // time it reaches <point> (downloaded, staged, renamed, marked), so tests can kill at exact
-// moments instead of guessing with timers.
-void crash_point(const char* point) {
+// moments instead of guessing with timers; RPDATA_TEST_CRASH_UNIT=<name> limits it to one unit.
+void crash_point(const char* point, const std::string& unit) {
   static const char* spec = std::getenv("RPDATA_TEST_CRASH");
   if (!spec) return;
+  static const char* only = std::getenv("RPDATA_TEST_CRASH_UNIT");
+  if (only && unit != only) return;
   static std::atomic<int> hits{0};
   std::string_view s(spec);
   auto colon = s.find(':');
@@ -313,7 +315,7 @@ void run_unit(Shared& sh, size_t index) {
   }
   auto t0 = Clock::now();
   std::vector<fs::path> input = obtain_input(sh, unit);
-  crash_point("downloaded");
+  crash_point("downloaded", unit.name);
   if (!sh.options.process) return;
   invalidate_merged_manifest(layout);
 
@@ -328,19 +330,19 @@ void run_unit(Shared& sh, size_t index) {
   UnitOutput out = transform(sh, unit, index, input, staging);
   out.rec.input_size = id.size;
   out.rec.input_sha256 = id.sha256;
-  crash_point("staged");
+  crash_point("staged", unit.name);
   for (const auto& s : out.rec.shards) {
     fs::create_directories((layout.source_dir() / s.name).parent_path());
     io::rename_durable(staging / (s.name + ".idx"), layout.source_dir() / (s.name + ".idx"));
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
-    crash_point("renamed");
+    crash_point("renamed", unit.name);
   }
   if (sh.stage.keys)
     dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.entries),
                             sh.stage.keys->partitions);
   double secs = since(t0);
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
-  crash_point("marked");
+  crash_point("marked", unit.name);
   if (sh.options.delete_raw)
     for (const auto& part : unit_parts(unit))
       if (part.path.empty()) fs::remove(part_path(sh, part));
