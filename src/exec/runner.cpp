@@ -448,6 +448,11 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
                       " has a cross-unit [dedup]: with several tasks run --stage main, then --stage reduce, then "
                       "--stage apply, each on every task (rpdata slurm submit chains them)");
   if (stage == "all" && !options.process) stage = "main";  // `rpdata download`
+  // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
+  fs::create_directories(dl.final_layout.work_dir());
+  publish_plan(dl.final_layout, plan);
+  io::write_file_atomic(dl.stages_dir() / "dedup.json",
+                        io::JsonObject().num("partitions", spec.partitions).str("key", spec.field).done() + "\n");
   RunSummary last;
   if (stage == "all" || stage == "main") {
     StageSpec main;
@@ -491,9 +496,6 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     RunOptions ao = options;
     ao.download = false;
     ao.delete_raw = false;
-    // The final plan.json is the raw plan (what `status` and `manifest` read).
-    fs::create_directories(dl.final_layout.work_dir());
-    publish_plan(dl.final_layout, plan);
     ap.settings_digest = plan.settings_digest;
     last = run_stage(apply, ap, ao);
   }

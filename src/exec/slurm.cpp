@@ -93,7 +93,9 @@ std::string sbatch_script(const SlurmSubmitOptions& o, const ArrayChunk& chunk) 
   std::string s = "#!/bin/bash\n";
   s += "#SBATCH --job-name=rpdata-" + name + "\n";
   s += "#SBATCH --array=" + array_spec(indices, o.max_parallel) + "\n";
-  s += "#SBATCH --output=" + (dir / "logs" / (name + "-%A_%a.out")).string() + "\n";
+  // Logs: <name>[+<offset>]-<job>_<index>.out, so rank = offset + index can be read back.
+  std::string log = name + (chunk.offset ? "+" + std::to_string(chunk.offset) : "") + "-%A_%a.out";
+  s += "#SBATCH --output=" + (dir / "logs" / log).string() + "\n";
   s += "#SBATCH --open-mode=append\n";
   s += "#SBATCH --requeue\n";
   s += "#SBATCH --chdir=" + o.out.string() + "\n";

@@ -72,6 +72,12 @@ cat "$WORK/submit1.txt"
 wait_idle 90
 [ -e "$WORK/run/toy/manifest.json" ] && fail "run completed although a main task was killed"
 ls "$WORK"/run/_slurm/logs/toy-main-*.out > /dev/null || fail "no per-task logs"
+"$RPDATA" status "$WORK/run" > "$WORK/status1.txt" || true
+cat "$WORK/status1.txt"
+grep -Eq '^  stage main +6/7 inputs' "$WORK/status1.txt" || fail "status does not show main at 6/7"
+grep -Eq '^  stage reduce +0/3 partitions' "$WORK/status1.txt" || fail "status does not show reduce at 0/3"
+grep -Eq '^  main/rank-00003-of-00005 +stale' "$WORK/status1.txt" || fail "status does not show the killed main task"
+grep -q '^  log of main/rank-00003-of-00005: .*/_slurm/logs/toy-main+3-[0-9]*_0.out' "$WORK/status1.txt" || fail "status lacks the failed task's log"
 "$RPDATA" slurm resubmit "$WORK/run" > "$WORK/submit2.txt" || { cat "$WORK/submit2.txt"; fail "resubmit failed"; }
 cat "$WORK/submit2.txt"
 grep -q 'submitted job array .*(1 of 5 task(s), stage main' "$WORK/submit2.txt" || fail "resubmit should redo exactly the one failed main task"

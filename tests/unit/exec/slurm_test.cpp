@@ -66,6 +66,7 @@ TEST(Slurm, ArraysAboveMaxArraySizeSplitIntoChunksWithRankOffsets) {
   o.after_ok = {"11", "12"};
   std::string s = sbatch_script(o, chunks[1]);
   EXPECT_NE(s.find("#SBATCH --array=0-1\n"), std::string::npos);
+  EXPECT_NE(s.find("#SBATCH --output=/r/_slurm/logs/github-apply+1000-%A_%a.out\n"), std::string::npos);
   EXPECT_NE(s.find("#SBATCH --dependency=afterok:11:12\n"), std::string::npos);
   EXPECT_NE(s.find("--stage apply --rank \"$((SLURM_ARRAY_TASK_ID + 1000))\" --world-size 1002\n"), std::string::npos);
   EXPECT_EQ(job_stem(o, 1, 2), "github-apply-1");
