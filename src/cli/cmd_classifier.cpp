@@ -36,6 +36,10 @@ struct FetchArgs {
   bool no_progress = false;
 } g_fetch;
 
+struct WetArgs {
+  std::string warc, out;
+} g_wet;
+
 struct DatasetArgs {
   std::vector<std::string> wiki_warc, wiki_jsonl, cc;
   std::string out, lid;
@@ -128,6 +132,12 @@ void run_fetch() {
   for (const auto& [kind, n] : st.failures) spdlog::info("  failed: {} x {}", n, kind);
 }
 
+void run_wet() {
+  auto st = quality::warc_to_wet(g_wet.warc, g_wet.out);
+  spdlog::info("{}: {} conversion records", g_wet.out, st.pages);
+  for (const auto& [reason, n] : st.drops) spdlog::info("  not converted, {}: {}", reason, n);
+}
+
 std::vector<std::filesystem::path> paths(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 void run_dataset() {
@@ -166,6 +176,7 @@ void register_classifier(CLI::App& app) {
       "Steps (spec §1.7):\n"
       "  rpdata classifier urls enwiki-...-pages-articles-multistream.xml.bz2 --sample 300000 --out urls.txt\n"
       "  rpdata classifier fetch urls.txt --out wiki_pages.warc.gz\n"
+      "  rpdata classifier wet wiki_pages.warc.gz --out wiki_pages.warc.wet.gz   # optional: run cc_net on it\n"
       "  rpdata classifier dataset --wiki-warc wiki_pages.warc.gz --cc en_head_0000.json.gz ... --out train.txt\n"
       "  rpdata classifier train train.txt --out model.bin\n"
       "Then a recipe step `cc_classifier` (model = \"model.bin\") scores documents.");
@@ -192,6 +203,11 @@ void register_classifier(CLI::App& app) {
   fetch->add_option("--limit", g_fetch.limit, "Only the first N URLs")->check(at_least(0));
   fetch->add_flag("--no-progress", g_fetch.no_progress, "No progress display");
   fetch->callback(run_fetch);
+
+  auto* wet = cmd->add_subcommand("wet", "Fetched pages (WARC) -> WET text records, input for the cc_net pipeline");
+  wet->add_option("warc", g_wet.warc, "WARC of fetched pages")->required();
+  wet->add_option("--out", g_wet.out, "WET file (.warc.wet.gz)")->required();
+  wet->callback(run_wet);
 
   auto* dataset = cmd->add_subcommand("dataset", "fastText training file (create_corpus.py's rules)");
   dataset->add_option("--wiki-warc", g_dataset.wiki_warc, "Fetched pages (WARC); text extracted here");

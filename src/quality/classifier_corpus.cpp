@@ -6,6 +6,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "rpdata/io/warc_writer.h"
 #include "rpdata/quality/cc_classifier.h"
 #include "rpdata/quality/langid.h"
 #include "rpdata/text/html_text.h"
@@ -129,6 +130,45 @@ PageResult warc_page_to_doc(const io::WarcRecord& record, PageDoc& out) {
   out.title = std::move(t.title);
   out.raw_content = std::move(t.text);
   return PageResult::kOk;
+}
+
+WetConversionStats warc_to_wet(const std::filesystem::path& warc, const std::filesystem::path& wet) {
+  WetConversionStats stats;
+  io::WarcReaderOptions wo;
+  wo.mode = io::WarcReaderOptions::Mode::kResync;
+  auto reader = io::WarcReader::open(warc, wo);
+  io::WarcWriter writer(wet);
+  writer.write_warcinfo({{"software", "rpdata classifier wet"},
+                         {"description", "text of the fetched Wikipedia-reference pages (rpdata html_to_text)"}},
+                        wet.filename().string(), io::warc_date(std::chrono::system_clock::now()));
+  io::WarcRecord rec;
+  while (reader.next(rec)) {
+    PageDoc doc;
+    PageResult r = warc_page_to_doc(rec, doc);
+    if (r == PageResult::kNotResponse) continue;
+    if (r != PageResult::kOk) {
+      ++stats.drops[std::string(to_string(r))];
+      continue;
+    }
+    // CommonCrawl's text ends with a newline before the record's CRLF CRLF (cc_net then
+    // drops the two empty lines that follow).
+    std::string body = doc.title + "\n" + doc.raw_content + "\n";
+    std::string date(text::python_first_token(rec.headers.get("WARC-Date")));
+    std::vector<io::HeaderField> h = {
+        {"WARC-Target-URI", doc.url},
+        {"WARC-Date", date},
+        {"WARC-Record-ID", io::warc_record_id("conversion\n" + doc.url + "\n" + date)},
+        {"WARC-Refers-To", std::string(rec.headers.get("WARC-Record-ID"))},
+        {"WARC-Block-Digest", io::warc_sha1_digest(body)},
+        {"Content-Type", "text/plain"}};
+    writer.write("conversion", h, body);
+    ++stats.pages;
+  }
+  const auto& ws = reader.stats();
+  if (ws.malformed) stats.drops["warc_malformed"] += static_cast<int64_t>(ws.malformed);
+  if (ws.too_large) stats.drops["warc_too_large"] += static_cast<int64_t>(ws.too_large);
+  writer.close();
+  return stats;
 }
 
 CorpusStats build_training_corpus(const std::vector<std::filesystem::path>& wiki_warcs,

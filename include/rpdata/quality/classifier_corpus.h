@@ -54,6 +54,19 @@ struct PageDoc {
 // A 2xx HTML (or text/plain) response with a valid UTF-8 payload -> cc_net's fields.
 PageResult warc_page_to_doc(const io::WarcRecord& record, PageDoc& out);
 
+// ---- WARC -> WET, for running the fetched pages through the cc_net pipeline ----
+
+struct WetConversionStats {
+  uint64_t pages = 0;                       // conversion records written
+  std::map<std::string, int64_t> drops;     // response records not converted, by PageResult
+};
+
+// Writes a WET file: a warcinfo record, then per convertible response a `conversion` record
+// with CommonCrawl's header order (WARC-Type, -Target-URI, -Date, -Record-ID, -Refers-To,
+// -Block-Digest, Content-Type, Content-Length: cc_net's by-position parse finds the URL at [2],
+// the date at [3], the digest at [6] and the length at [8]) and the body "title\ntext\n".
+WetConversionStats warc_to_wet(const std::filesystem::path& warc, const std::filesystem::path& wet);
+
 // ---- the fastText training file ----
 
 struct CorpusOptions {

@@ -12,6 +12,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/warc_writer.h"
 #include "rpdata/quality/cc_classifier.h"
+#include "rpdata/sources/commoncrawl/wet.h"
 #include "rpdata/text/html_text.h"
 #include "servers/server_process.h"
 #include "test_support.h"
@@ -211,6 +212,45 @@ TEST_F(FetchToWarcTest, PagesArriveInListOrderWithRetriesFailuresAndTruncation) 
   ASSERT_EQ(warc_page_to_doc(recs[1], d), PageResult::kOk);
   EXPECT_EQ(d.title, "A");
   EXPECT_EQ(d.raw_content.substr(0, 30), "alpha page bold & more\nalpha p");
+}
+
+// `classifier wet`: pages -> WET conversion records that cc_net's WET parsing reads back.
+TEST(WetConversion, ConversionRecordsParseAsCcnetDocuments) {
+  test::TempDir tmp;
+  fs::path warc = tmp / "pages.warc.gz";
+  std::string page = html_page("Cited page", "some cited text", 1200);
+  {
+    io::WarcWriter w(warc);
+    w.write_warcinfo({}, "pages.warc.gz", "2023-04-01T00:00:00Z");
+    w.write_response("http://cited.org/a", "2023-04-02T10:00:00Z", http("text/html", page));
+    w.write_response("http://cited.org/b", "2023-04-02T10:00:01Z", http("text/html", "<p>caf\xe9</p>"));
+    w.close();
+  }
+  WetConversionStats st = warc_to_wet(warc, tmp / "pages.warc.wet.gz");
+  EXPECT_EQ(st.pages, 1u);
+  EXPECT_EQ(st.drops["not_utf8"], 1);
+  auto recs = read_warc(tmp / "pages.warc.wet.gz");
+  ASSERT_EQ(recs.size(), 2u);
+  const auto& c = recs[1];
+  ASSERT_EQ(c.type(), "conversion");
+  // cc_net reads these headers by position (after the version line at [0]).
+  const auto& f = c.headers.fields();
+  ASSERT_EQ(f.size(), 8u);
+  EXPECT_EQ(f[0].name, "WARC-Type");
+  EXPECT_EQ(f[1].name, "WARC-Target-URI");
+  EXPECT_EQ(f[2].name, "WARC-Date");
+  EXPECT_EQ(f[5].name, "WARC-Block-Digest");
+  EXPECT_EQ(f[7].name, "Content-Length");
+  sources::commoncrawl::WetDocument doc;
+  ASSERT_EQ(sources::commoncrawl::parse_wet_record(c, doc), sources::commoncrawl::WetResult::kOk);
+  PageDoc want;
+  auto src = read_warc(warc);
+  ASSERT_EQ(warc_page_to_doc(src[1], want), PageResult::kOk);
+  EXPECT_EQ(doc.url, "http://cited.org/a");
+  EXPECT_EQ(doc.date_download, "2023-04-02T10:00:00Z");
+  EXPECT_EQ(doc.title, "Cited page");
+  EXPECT_EQ(doc.raw_content, want.raw_content);
+  EXPECT_EQ(doc.digest, io::warc_sha1_digest(c.block));
 }
 
 // create_corpus.py on WARC positives and JSONL negatives.
