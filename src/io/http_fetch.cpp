@@ -583,21 +583,12 @@ std::string Fetcher::get(const std::string& url) {
   return sink.take();
 }
 
-}  // namespace rpdata::io
-
-namespace rpdata::io {
-
 HttpPage Fetcher::get_page(const std::string& url, uint64_t max_body_bytes) {
   http::CappedMemorySink sink(max_body_bytes);
-  PageCapture capture;
-  impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr, &capture);
-  HttpPage page;
-  page.url = capture.effective_url.empty() ? url : capture.effective_url;
-  page.status = capture.status;
-  page.header_lines = std::move(capture.header_lines);
-  page.truncated = capture.truncated;
-  page.body = sink.take();
-  return page;
+  PageCapture c;
+  impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr, &c);
+  return HttpPage{c.effective_url.empty() ? url : c.effective_url, c.status, std::move(c.header_lines), sink.take(),
+                  c.truncated};
 }
 
 }  // namespace rpdata::io
