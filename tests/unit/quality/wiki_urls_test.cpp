@@ -107,6 +107,22 @@ TEST(WikiUrls, RealEnwikiExcerptMatchesPythonRegexOnRawLines) {
   for (size_t i = 0; i < ref.size(); ++i) ASSERT_EQ(ours[i], ref[i]) << "URL #" << i;
 }
 
+// Wikipedia's multistream dumps are concatenated bz2 streams: split the excerpt in two.
+TEST(WikiUrls, MultistreamBz2GivesTheSameUrls) {
+  RPDATA_REQUIRE_REALDATA(realdata);
+  if (std::system("command -v bzip2 > /dev/null 2>&1") != 0) GTEST_SKIP() << "SKIPPED: bzip2 not installed";
+  test::TempDir tmp;
+  fs::path dump = realdata / kDump;
+  std::vector<std::string> one, two;
+  extract_dump_urls(dump, [&](std::string_view u) { one.emplace_back(u); });
+  std::string cmd = "bzip2 -dc " + dump.string() + " > " + (tmp / "x.xml").string() + " && head -c 3000000 " +
+                    (tmp / "x.xml").string() + " | bzip2 -c > " + (tmp / "m.bz2").string() + " && tail -c +3000001 " +
+                    (tmp / "x.xml").string() + " | bzip2 -c >> " + (tmp / "m.bz2").string();
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  extract_dump_urls(tmp / "m.bz2", [&](std::string_view u) { two.emplace_back(u); });
+  EXPECT_EQ(one, two);
+}
+
 void expect_refused(const std::string& xml, const std::string& what) {
   test::TempDir tmp;
   test::write_all(tmp / "d.xml", xml);
