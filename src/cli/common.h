@@ -58,6 +58,7 @@ void register_count(CLI::App& app);
 void register_report(CLI::App& app);
 void register_slurm(CLI::App& app);
 void register_plan(CLI::App& app);
+void register_classifier(CLI::App& app);
 
 // A one-line progress bar on a terminal (stderr), else an info line every 30 s.
 class ProgressLine {

@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   register_report(app);
   register_slurm(app);
   register_plan(app);
+  register_classifier(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);
