@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -129,7 +130,8 @@ std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitR
   std::string problem = verify_unit(sh.layout, done, sh.options.verify_sha256);
   if (!problem.empty()) return problem;
   auto it = sh.sums.find(unit.name);
-  if (unit.parts.empty() && it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
+  if (unit.parts.empty() && it != sh.sums.end() && !it->second.sha256.empty() && !done.input_sha256.empty() &&
+      it->second.sha256 != done.input_sha256)
     return "the source now publishes a different " + unit.name;
   for (const auto& part : unit_parts(unit))
     if (!fs::exists(part_path(sh, part))) return {};  // raw input deleted (--delete-raw): trust the shards
@@ -402,7 +404,26 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   validate_recipe(recipe);  // step types and every key, before any work
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
-  Plan plan = build_plan(recipe, settings, options);
+  // An S3 recipe lists its bucket (network); `rpdata process` reuses the plan the download wrote.
+  std::optional<S3Listing> s3;
+  std::vector<PlanUnit> listed;
+  if (!settings.s3_uri.empty() && options.inputs.empty() && options.mirror.empty()) {
+    if (options.download) {
+      s3 = list_s3_inputs(settings, options.fetch);
+      listed = s3->units;
+    } else if (fs::exists(layout.plan_file())) {
+      listed = read_plan(layout.plan_file()).units;
+    } else {
+      throw ConfigError("no plan in " + layout.source_dir().string() + ": run `rpdata download " + recipe.source +
+                        "` first (the input list comes from the S3 listing)");
+    }
+  }
+  Plan plan = build_plan(recipe, settings, options, listed.empty() ? nullptr : &listed);
+  if (s3) {  // before anything is written: the bytes this task would fetch, and their price
+    std::vector<const PlanUnit*> todo;
+    for (size_t k : assign_units(plan.units.size(), options.task)) todo.push_back(&plan.units[k]);
+    confirm_s3_cost(*s3, settings, todo, layout.raw_dir(), options.yes);
+  }
   auto token_models = load_token_models(settings, options);
   std::vector<std::string> counted;
   for (const auto& m : token_models) counted.push_back(m->name());
@@ -419,7 +440,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   fs::remove(tasks / (label + ".failed"));
   io::write_file_atomic(running, io::JsonObject().num("pid", ::getpid()).str("host", hostname()).done() + "\n");
   try {
-    io::FetchOptions fopt = options.fetch;
+    io::FetchOptions fopt = s3 ? s3->fetch : options.fetch;
     fopt.max_attempts = settings.max_attempts;
     fopt.per_host_connections = settings.per_host_connections;
     fopt.per_host_requests_per_s = settings.requests_per_s;
@@ -442,6 +463,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
                      e.what());
       }
     }
+    if (s3) sh.sums = s3->expects;  // size and md5 from the bucket's manifest (checksums = "s3_manifest")
     run_units(sh, mine);
 
     RunSummary summary = std::move(sh.summary);
