@@ -248,5 +248,50 @@ TEST(ArxivReader, SampleGeneratorIsDeterministicAndReadable) {
   EXPECT_NE(r.docs[0].text.find("the \\textsc{Toy} model"), std::string::npos);  // \model expanded
 }
 
+TEST(ArxivLanguage, Lid176IntoMetaOrUnknownWithoutModel) {
+  RPDATA_REQUIRE_REALDATA(real);
+  Batch b;
+  Document d;
+  d.text = "\\section{Introduction}\nWe study the spectrum of the Laplacian on compact manifolds.\n";
+  d.meta.set("language", std::string("unknown"));
+  b.docs.push_back(d);
+  Params with;
+  with.set("model", std::string((real / "models/fasttext/lid.176.ftz").string()));
+  make_language_step(with)->process(b);
+  EXPECT_EQ(meta_str(b.docs[0], "language"), "en");
+  Params missing;
+  missing.set("model", std::string("/nonexistent/lid.176.bin"));
+  EXPECT_THROW(make_language_step(missing), ConfigError);
+  Params optional;
+  optional.set("model", std::string());
+  optional.set("require_model", false);
+  b.docs[0].meta.set("language", std::string("unknown"));
+  const char* models = std::getenv("RPDATA_MODELS");
+  std::string saved = models ? models : "";
+  ::setenv("RPDATA_MODELS", "/nonexistent", 1);
+  const char* home = std::getenv("HOME");
+  std::string saved_home = home ? home : "";
+  ::setenv("HOME", "/nonexistent", 1);
+  make_language_step(optional)->process(b);
+  EXPECT_EQ(meta_str(b.docs[0], "language"), "unknown");
+  if (models) ::setenv("RPDATA_MODELS", saved.c_str(), 1); else ::unsetenv("RPDATA_MODELS");
+  if (home) ::setenv("HOME", saved_home.c_str(), 1); else ::unsetenv("HOME");
+}
+
+TEST(ArxivManifest, ParsesFilesAndEstimatesCost) {
+  auto m = parse_manifest(
+      "<arXivSRC><file><content_md5sum>c</content_md5sum><filename>src/arXiv_src_0001_001.tar</filename>"
+      "<md5sum>949ae880fbaf4649a02a6d4ae6e3a6e9</md5sum><num_items>2364</num_items><size>225605507</size>"
+      "<yymm>0001</yymm></file><file><filename>src/arXiv_src_0001_002.tar</filename><size>5</size></file></arXivSRC>");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].filename, "src/arXiv_src_0001_001.tar");
+  EXPECT_EQ(m[0].md5, "949ae880fbaf4649a02a6d4ae6e3a6e9");
+  EXPECT_EQ(m[0].size, 225605507u);
+  EXPECT_EQ(m[0].num_items, 2364);
+  EXPECT_THROW(parse_manifest("<arXivSRC></arXivSRC>"), InputError);
+  EXPECT_DOUBLE_EQ(requester_pays_usd(1ull << 30, 0), 0.09);
+  EXPECT_NEAR(requester_pays_usd(100ull << 30, 1000), 9.0004, 1e-9);
+}
+
 }  // namespace
 }  // namespace rpdata::sources::arxiv
