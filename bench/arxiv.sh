@@ -2,7 +2,8 @@
 # arXiv bulk-tar throughput on one core (taskset -c 0), side by side in the same run with
 #   tar -xOf TAR > /dev/null            (the issue's yardstick: reading the tar's members)
 #   tar -xOf TAR | zcat > /dev/null     (also decompressing every paper's gzip)
-# Reports medians of N runs: papers/s and MB/s of tar consumed, per wall second.
+# Reports medians of N runs: papers/s and MB/s of tar consumed, per wall second and per CPU
+# second (user+sys of every process: rpdata's wall time includes fsyncs of its outputs).
 #
 # Usage: bench/arxiv.sh [BUILD_DIR] [RUNS] [COPIES]
 # Input: a bulk tar in arXiv's layout (YYMM/<id>.gz members) made of the real paper sources of
@@ -36,10 +37,11 @@ papers=$(tar -tf "$tar_file" | wc -l)
 tar_mb=$(python3 -c "import os;print(os.path.getsize('$tar_file')/1e6)")
 if [ -d "$realdata/models" ] && [ -z "${RPDATA_MODELS:-}" ]; then export RPDATA_MODELS="$realdata/models"; fi
 
-time_wall() {
+# time_cmd CMD... -> "wall cpu" seconds (cpu = user+sys including children)
+time_cmd() {
   local out
-  out=$( { TIMEFORMAT='%R'; time "$@" > /dev/null 2>&1; } 2>&1 )
-  echo "$out"
+  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
+  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 tar_only() { taskset -c 0 tar -xOf "$tar_file" > /dev/null; }
@@ -50,18 +52,20 @@ ours() { rm -rf "$work/out"; taskset -c 0 "$rpdata" process arxiv --input "$tar_
 ours_nolang() { rm -rf "$work/out"; RPDATA_MODELS=/nonexistent HOME="$work" taskset -c 0 "$rpdata" process arxiv --recipe sample/arxiv --input "$tar_file" --out "$work/out" --threads 1 --tokenizers none --no-progress -q; }
 
 names=(tar_only tar_zcat ours ours_nolang)
-declare -A wall
+declare -A wall cpu
 for name in "${names[@]}"; do
-  for _ in $(seq "$runs"); do time_wall "$name"; done > "$work/$name.times"
-  wall[$name]=$(median < "$work/$name.times")
+  for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
+  wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
+  cpu[$name]=$(cut -d' ' -f2 "$work/$name.times" | median)
 done
 docs=$(zstd -dc "$work"/out/arxiv/*.jsonl.zst 2>/dev/null | wc -l || echo "?")
 echo "input: $papers papers (real sources x$copies), $tar_mb MB bulk tar; median of $runs runs; one core (taskset -c 0)"
-printf "%-46s %10s %12s %12s\n" "command" "wall s" "papers/s" "MB/s of tar"
+printf "%-46s %8s %8s %10s %10s %10s %10s\n" "command" "wall s" "cpu s" "papers/s" "MB/s" "papers/s" "MB/s"
+printf "%-46s %8s %8s %21s %21s\n" "" "" "" "(per wall second)" "(per CPU second)"
 declare -A titles=([tar_only]="tar -xOf TAR > /dev/null" [tar_zcat]="tar -xOf TAR | zcat > /dev/null"
   [ours]="rpdata process arxiv (clean + lid.176.ftz)" [ours_nolang]="rpdata, no language model")
 for name in "${names[@]}"; do
-  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v mb="$tar_mb" -v p="$papers" \
-    'BEGIN {printf "%-46s %10.3f %12.0f %12.1f\n", t, w, p/w, mb/w}'
+  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v mb="$tar_mb" -v p="$papers" \
+    'BEGIN {printf "%-46s %8.3f %8.3f %10.0f %10.1f %10.0f %10.1f\n", t, w, c, p/w, mb/w, p/c, mb/c}'
 done
 echo "documents written by the last rpdata run: $docs"
