@@ -170,16 +170,19 @@ std::string strip_comments_and_tail(std::string_view s) {
     if (s[i] != '%') b.append(s.substr(i, le - i + (le < s.size() ? 1 : 0)));
     i = le + 1;
   }
-  // (c) [^\\]%.+$ (MULTILINE, so '.' stops at '\n'; the first char may be a '\n').
+  // (c) [^\\]%.+$ (MULTILINE, so '.' stops at '\n'; the first char may be a '\n'). The
+  // removed character before '%' is a whole code point ("café%x" loses the é).
   std::string c;
   c.reserve(b.size());
   for (size_t i = 0; i < b.size();) {
-    if (b[i] != '\\' && i + 2 < b.size() && b[i + 1] == '%' && b[i + 2] != '\n') {
-      i = line_end(b, i + 2);
+    size_t len = 1;
+    while (i + len < b.size() && (static_cast<unsigned char>(b[i + len]) & 0xc0) == 0x80) ++len;
+    if (b[i] != '\\' && i + len + 1 < b.size() && b[i + len] == '%' && b[i + len + 1] != '\n') {
+      i = line_end(b, i + len + 1);
       continue;
     }
-    c.push_back(b[i]);
-    ++i;
+    c.append(b, i, len);
+    i += len;
   }
   // (d) the first \appendix, \begin{references|REFERENCES|thebibliography}, \bibliography{.*}
   const size_t last_brace = c.rfind('}');

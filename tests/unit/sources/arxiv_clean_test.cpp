@@ -59,6 +59,13 @@ TEST(ArxivClean, Comments) {
   EXPECT_EQ(clean1("\\section{A}\nword % note\n"), "\\section{A}\nword\n");
 }
 
+// [^\\] is one code point: before a '%' the whole "é" goes, not its last byte (found by the
+// random differential test against Python's re).
+TEST(ArxivClean, InlineCommentRemovesWholeCodePointBefore) {
+  EXPECT_EQ(clean1("\\section{A}\ncaf\xc3\xa9% note\n"), "\\section{A}\ncaf\n");
+  EXPECT_EQ(clean1("\\section{A}\n\xe2\x82\xac%x\n"), "\\section{A}\n\n");
+}
+
 TEST(ArxivClean, TruncatesAtAppendixOrBibliography) {
   EXPECT_EQ(clean1("\\section{A}\ntext\n\\appendix\n\\section{B}\n"), "\\section{B}\n");  // last heading
   CleanOptions first;
