@@ -39,6 +39,7 @@ int slurm_submit() {
   if (g_run.threads != 1) o.run_args.insert(o.run_args.end(), {"--threads", std::to_string(g_run.threads)});
   if (g_run.limit >= 0) o.run_args.insert(o.run_args.end(), {"--limit", std::to_string(g_run.limit)});
   if (g_run.verify_sha256) o.run_args.push_back("--verify-sha256");
+  if (g_run.yes) o.run_args.push_back("--yes");
   if (!g_run.tokenizers.empty()) {
     std::string t;
     for (const auto& x : g_run.tokenizers) t += (t.empty() ? "" : ",") + x;

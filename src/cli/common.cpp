@@ -30,7 +30,7 @@ CLI::Validator at_least(long min) {
 
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
+  cmd.add_option("source", a.source, "Source to build: c4, arxiv")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
@@ -56,6 +56,9 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   cmd.add_flag("--verify-sha256", a.verify_sha256,
                "Re-hash completed shards before skipping them (default: size check)");
   cmd.add_flag("--no-progress", a.no_progress, "No progress bar, even on a terminal");
+  cmd.add_flag("--yes,-y", a.yes,
+               "Proceed with a download that costs money (arXiv's requester-pays S3 bucket: the cost "
+               "estimate is printed first)");
   cmd.add_option("--tokenizers", a.tokenizers,
                  "Token counts to record per shard: neox, llama, or none (default: the recipe's)")
       ->delimiter(',')
@@ -84,6 +87,7 @@ exec::RunOptions make_run_options(const RunArgs& a) {
   o.threads = a.threads;
   o.delete_raw = a.delete_raw;
   o.verify_sha256 = a.verify_sha256;
+  o.yes = a.yes;
   o.stage = a.stage;
   o.fetch.progress = !a.no_progress;
   if (!a.tokenizers.empty()) o.tokenizers = a.tokenizers;

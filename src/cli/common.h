@@ -24,6 +24,7 @@ struct RunArgs {
   int threads = 1;
   bool delete_raw = false;
   bool verify_sha256 = false;
+  bool yes = false;
   bool no_progress = false;
   std::vector<std::string> tokenizers;
   std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)

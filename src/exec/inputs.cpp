@@ -57,7 +57,11 @@ std::string as_url(const std::string& base) {
   return url;
 }
 
-std::string unit_stem(const std::string& unit_name) { return sources::c4::output_stem(unit_name); }
+std::string unit_stem(const std::string& unit_name) {
+  std::string stem = sources::c4::output_stem(unit_name);
+  if (stem.size() > 4 && stem.ends_with(".tar")) stem.resize(stem.size() - 4);  // arXiv_src_0903_001.tar
+  return stem;
+}
 
 bool is_route_name(const std::string& name) {
   if (name.empty() || name == "_work") return false;
@@ -80,17 +84,22 @@ bool is_unit_output(const std::string& name, const std::string& stem) {
   return n.empty() || n.substr(0, 5) == ".tmp.";
 }
 
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const std::vector<PlanUnit>* listed) {
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
-  if (!o.inputs.empty()) {
+  if (listed && o.inputs.empty()) {
+    plan.units = *listed;
+  } else if (!o.inputs.empty()) {
     for (const auto& p : o.inputs) {
       if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
       plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
     }
   } else {
     std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
+    if (!s.s3_uri.empty() && s.pattern.empty())
+      throw ConfigError("recipe reads " + s.s3_uri + " (listed with ListObjectsV2); a mirror needs [download] pattern, "
+                        "or give the files with --input", r.name);
     if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
     while (!base.empty() && base.back() == '/') base.pop_back();
     if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
@@ -155,6 +164,10 @@ std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
 
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
                         const std::map<std::string, io::Expect>& sums) {
+  if (s.checksums == "s3_manifest") {
+    auto it = sums.find(unit.name);
+    return it == sums.end() ? io::Expect{} : it->second;
+  }
   if (s.checksums == "sha256sums" || (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
     auto it = sums.find(unit.name);
     if (it == sums.end()) throw DownloadError("no checksum published for " + unit.name, unit.url);

@@ -3,8 +3,10 @@
 // one input's outputs may have (so cleanup never touches another input's files).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "rpdata/exec/manifest.h"
 #include "rpdata/exec/runner.h"
@@ -19,7 +21,23 @@ std::string percent_encode_segment(std::string_view s);
 
 // Units from --input files or from the recipe's [download] pattern (and --mirror), with
 // --limit applied. ConfigError on an empty list, non-UTF-8 names, or colliding names/stems.
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o);
+// `listed`: the units of an S3 recipe (list_s3_inputs), used instead of the pattern.
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const std::vector<PlanUnit>* listed = nullptr);
+
+// An S3 recipe's inputs: ListObjectsV2 of [download] s3 (files directly under the prefix
+// whose names match name_prefix/name_suffix), expected size/md5 from the manifest (else the
+// listing's size), and the fetch options carrying the Signature V4 signer.
+struct S3Listing {
+  std::vector<PlanUnit> units;
+  std::map<std::string, io::Expect> expects;
+  io::FetchOptions fetch;
+  std::string bucket_url;  // "s3://bucket/prefix", for messages
+};
+S3Listing list_s3_inputs(const Settings& s, const io::FetchOptions& base);
+// Logs the bytes still to fetch for `units` and the requester-pays estimate; ConfigError
+// unless `yes` when anything is to be fetched.
+void confirm_s3_cost(const S3Listing& listing, const Settings& s, const std::vector<const PlanUnit*>& units,
+                     const std::filesystem::path& raw_dir, bool yes);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <thread>
 
@@ -133,7 +134,8 @@ std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitR
   std::string problem = verify_unit(sh.layout, done, sh.options.verify_sha256);
   if (!problem.empty()) return problem;
   auto it = sh.sums.find(unit.name);
-  if (unit.parts.empty() && it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
+  if (unit.parts.empty() && it != sh.sums.end() && !it->second.sha256.empty() && !done.input_sha256.empty() &&
+      it->second.sha256 != done.input_sha256)
     return "the source now publishes a different " + unit.name;
   for (const auto& part : unit_parts(unit))
     if (!fs::exists(part_path(sh, part))) return {};  // raw input deleted (--delete-raw): trust the shards
@@ -523,18 +525,41 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   validate_recipe(recipe);  // step types and every key, before any work
   Settings settings = resolve_settings(recipe);
-  Plan plan = build_plan(recipe, settings, options);
+  RunLayout layout{options.out, recipe.source};
+  // An S3 recipe lists its bucket (network); `rpdata process` reuses the plan the download wrote.
+  std::optional<S3Listing> s3;
+  std::vector<PlanUnit> listed;
+  if (!settings.s3_uri.empty() && options.inputs.empty() && options.mirror.empty()) {
+    if (options.download) {
+      s3 = list_s3_inputs(settings, options.fetch);
+      listed = s3->units;
+    } else if (fs::exists(layout.plan_file())) {
+      listed = read_plan(layout.plan_file()).units;
+    } else {
+      throw ConfigError("no plan in " + layout.source_dir().string() + ": run `rpdata download " + recipe.source +
+                        "` first (the input list comes from the S3 listing)");
+    }
+  }
+  Plan plan = build_plan(recipe, settings, options, listed.empty() ? nullptr : &listed);
+  RunOptions opts = options;
+  if (s3) {  // before anything is written: the bytes this task would fetch, and their price
+    std::vector<const PlanUnit*> todo;
+    for (size_t k : assign_units(plan.units.size(), options.task)) todo.push_back(&plan.units[k]);
+    confirm_s3_cost(*s3, settings, todo, layout.raw_dir(), options.yes);
+    opts.fetch = s3->fetch;  // carries the Signature V4 signer
+  }
   plan.settings_digest = settings_digest(recipe, counted_tokenizers(settings, options));
-  if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), options);
+  if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), opts);
   if (!options.stage.empty() && options.stage != "all")
     throw ConfigError("--stage " + options.stage + ": recipe " + recipe.name + " has one stage (no [dedup])");
   StageSpec single;
-  single.layout = RunLayout{options.out, recipe.source};
+  single.layout = layout;
   single.raw_dir = single.layout.raw_dir();
   single.settings = settings;
   single.source = recipe.source;
   single.make_steps = [&recipe](size_t) { return build_steps(recipe); };
-  return run_stage(single, plan, options);
+  if (s3) single.published = s3->expects;  // size and md5 from the bucket's manifest
+  return run_stage(single, plan, opts);
 }
 
 RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options) {
@@ -579,6 +604,7 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
                      e.what());
       }
     }
+    if (!stage.published.empty()) sh.sums = stage.published;  // checksums = "s3_manifest"
     run_units(sh, mine);
 
     RunSummary summary = std::move(sh.summary);

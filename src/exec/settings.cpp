@@ -18,8 +18,21 @@ Settings resolve_settings(const Recipe& r) {
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
   s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
   s.requests_per_s = r.download.get_double("requests_per_s", 0);
-  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
-    throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
+  s.s3_uri = r.download.get_string("s3", "");
+  s.s3_name_prefix = r.download.get_string("name_prefix", "");
+  s.s3_name_suffix = r.download.get_string("name_suffix", "");
+  s.s3_manifest = r.download.get_string("manifest", "");
+  s.s3_endpoint = r.download.get_string("endpoint", "");
+  s.s3_region = r.download.get_string("region", "us-east-1");
+  s.requester_pays = r.download.get_bool("requester_pays", true);
+  s.price_per_gb = r.download.get_double("price_per_gb", 0.09);
+  if (!s.s3_uri.empty() && !s.s3_uri.starts_with("s3://"))
+    throw ConfigError("[download] s3 must be an s3://bucket/prefix URI", r.name);
+  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer" &&
+      s.checksums != "s3_manifest")
+    throw ConfigError("[download] checksums must be none, sha256sums, hf_lfs_pointer or s3_manifest", r.name);
+  if (s.checksums == "s3_manifest" && s.s3_manifest.empty())
+    throw ConfigError("[download] checksums = \"s3_manifest\" needs manifest = \"<key>\"", r.name);
   s.format = r.read.get_string("format", "jsonl");
   std::string on_error = r.read.get_string("on_error", "fail");
   if (on_error != "fail" && on_error != "truncate")

@@ -18,11 +18,20 @@ struct Settings {
   std::string base_url;
   std::string pattern;
   int64_t count = 0, first = 0;
-  std::string checksums;       // none | sha256sums | hf_lfs_pointer
+  std::string checksums;       // none | sha256sums | hf_lfs_pointer | s3_manifest
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;
   int per_host_connections = 4;
   double requests_per_s = 0;
+  // [download] from an S3 bucket instead of base_url/pattern (arXiv's requester-pays bucket)
+  std::string s3_uri;            // "s3://arxiv/src/": list this prefix with ListObjectsV2
+  std::string s3_name_prefix;    // keep keys whose file name starts with this ("arXiv_src_")
+  std::string s3_name_suffix;    // ... and ends with this (".tar")
+  std::string s3_manifest;       // key under the prefix giving size/md5 per file ("" = none)
+  std::string s3_endpoint;       // "" = AWS (https://<bucket>.s3.amazonaws.com)
+  std::string s3_region = "us-east-1";
+  bool requester_pays = true;
+  double price_per_gb = 0.09;    // egress USD per GiB for the cost estimate
   // [read]
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation

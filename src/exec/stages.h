@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "rpdata/dedup/shuffle.h"
 #include "rpdata/exec/layout.h"
 #include "rpdata/exec/manifest.h"
+#include "rpdata/io/http_fetch.h"
 #include "rpdata/exec/runner.h"
 #include "settings.h"
 
@@ -43,6 +45,9 @@ struct StageSpec {
   std::optional<KeySpec> keys;  // write the unit's dedup entry file (main stage)
   std::filesystem::path keys_dir;
   bool count_tokens = true;
+  // Expected size/md5 per input name from the source's own listing (the S3 manifest), used
+  // instead of a SHA256SUMS when non-empty.
+  std::map<std::string, io::Expect> published;
 };
 
 // The three layouts of a dedup run under OUT/<source>/_work/stages.

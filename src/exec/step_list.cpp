@@ -4,6 +4,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/quality/cc_classifier_steps.h"
+#include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::exec {
@@ -27,6 +28,10 @@ const StepRegistry& step_registry() {
            "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
            "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
            [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
+    r.add({"arxiv_language",
+           "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
+           "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",
+           [](const Params& p) { return sources::arxiv::make_language_step(p); }});
     return r;
   }();
   return registry;
@@ -48,6 +53,36 @@ const ReaderRegistry& reader_registry() {
                opt.source = in.source;
                opt.id_prefix = in.unit;
                return std::make_unique<io::JsonlReader>(in.parts[0], opt);
+             };
+           }});
+    r.add({"arxiv_tar",
+           "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
+           "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "
+           "heading, paragraph_heading_bug, fail_on_escaped_macro, batch_docs",
+           [](const Params& p) -> ReaderFactory {
+             sources::arxiv::ArxivReaderOptions o;
+             o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes", 1ll << 30));
+             std::string apple = p.get_string("appledouble", "ignore");
+             if (apple != "ignore" && apple != "redpajama")
+               throw ConfigError("[read] appledouble must be ignore or redpajama");
+             o.paper.ignore_appledouble = apple == "ignore";
+             std::string tz = p.get_string("timezone", "utc");
+             if (tz != "utc" && tz != "local") throw ConfigError("[read] timezone must be utc or local");
+             o.local_time = tz == "local";
+             std::string heading = p.get_string("heading", "last");
+             if (heading != "last" && heading != "first") throw ConfigError("[read] heading must be last or first");
+             o.clean.heading_last = heading == "last";
+             o.clean.paragraph_bug = p.get_bool("paragraph_heading_bug", true);
+             o.clean.fail_on_escaped_macro = p.get_bool("fail_on_escaped_macro", true);
+             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 64));
+             if (o.paper.max_paper_bytes == 0 || o.batch_docs == 0)
+               throw ConfigError("[read] max_paper_bytes and batch_docs must be positive");
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               if (in.parts.size() != 1) throw ConfigError("[read] format arxiv_tar reads one tar per input");
+               sources::arxiv::ArxivReaderOptions opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               return std::make_unique<sources::arxiv::ArxivTarReader>(in.parts[0], opt);
              };
            }});
     return r;

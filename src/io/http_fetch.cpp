@@ -210,6 +210,10 @@ std::string describe_status(long status, const std::string& body) {
   size_t b = body.find("</Code>");
   if (a != std::string::npos && b != std::string::npos && b > a + 6 && b - a < 80)
     out += " " + body.substr(a + 6, b - a - 6);
+  // A client error says why (S3: "The request signature we calculated does not match ...").
+  size_t m = body.find("<Message>"), n = body.find("</Message>");
+  if (status >= 400 && status < 500 && m != std::string::npos && n != std::string::npos && n > m + 9)
+    out += ": " + body.substr(m + 9, std::min<size_t>(n - m - 9, 300));
   return out;
 }
 
@@ -364,7 +368,24 @@ struct Fetcher::Impl {
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kCurlBufferSize);
     curl_easy_setopt(c, CURLOPT_USERAGENT, options.user_agent.c_str());
-    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    // Signed headers are made per attempt (a signature carries its time) on a private list.
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> signed_headers(nullptr, curl_slist_free_all);
+    if (options.sign) {
+      curl_slist* list = nullptr;
+      for (const curl_slist* h = headers; h; h = h->next) list = curl_slist_append(list, h->data);
+      for (const auto& h : options.sign("GET", url)) {
+        curl_slist* next = curl_slist_append(list, h.c_str());
+        if (!next) {
+          curl_slist_free_all(list);
+          throw DownloadError("cannot build the request header list", shown);
+        }
+        list = next;
+      }
+      signed_headers.reset(list);
+      curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+    } else if (headers) {
+      curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+    }
     if (t.offset > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);

@@ -8,8 +8,16 @@ grep -qE '^c4 +2000 ' "$WORK/table.txt" || fail "table lacks 2000 c4 docs"
 grep -q 'total' "$WORK/table.txt" || fail "table lacks total"
 [ -f "$WORK/s/c4/manifest.json" ] || fail "no merged manifest"
 ls "$WORK/s/c4/_work/raw/" | grep -q 'c4-train.00003-of-01024.json.gz' || fail "raw inputs not downloaded"
+# arXiv: one bulk tar in arXiv's layout, 5 papers kept (a project, single .tex files).
+grep -qE '^arxiv +5 ' "$WORK/table.txt" || fail "table lacks 5 arxiv docs"
+[ -f "$WORK/s/arxiv/manifest.json" ] || fail "no arxiv manifest"
+ls "$WORK/s/arxiv/_work/raw/" | grep -q 'arXiv_src_2303_001.tar' || fail "arxiv tar not downloaded"
+zstd -dc "$WORK"/s/arxiv/arXiv_src_2303_001-*.jsonl.zst | head -1 | grep -q '"meta": {"timestamp": "2023-04-01T00:00:00", "yymm": "2303", "arxiv_id": "2303.00001", "language": "' \
+  || fail "arxiv record schema"
+"$RPDATA" sample --out "$WORK/s2" --only arxiv --no-progress > /dev/null 2>&1 || fail "second arxiv sample failed"
+same_outputs "$WORK/s/arxiv" "$WORK/s2/arxiv" "arxiv sample output is not deterministic"
 "$RPDATA" sample --out "$WORK/s" --no-progress > /dev/null 2> "$WORK/log2.txt"
-grep -q '0 processed, 4 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "rerun did not skip"; }
+grep -q '0 processed, 4 already complete' "$WORK/log2.txt" && grep -q '0 processed, 1 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "rerun did not skip"; }
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
 "$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
 echo OK

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rpdata::io {
@@ -24,6 +25,10 @@ struct FetchOptions {
   int per_host_connections = 4;      // concurrent transfers per host, across threads
   double per_host_requests_per_s = 0;  // 0 = unlimited
   std::vector<std::string> headers;  // extra request headers, "Name: value"
+  // Per-request headers, computed afresh for every attempt (e.g. an AWS Signature V4 with
+  // the current time): given the method and the exact URL, returns "Name: value" lines sent
+  // after `headers`. Must be thread-safe. Their values are never logged.
+  std::function<std::vector<std::string>(std::string_view method, const std::string& url)> sign;
   std::string user_agent = "rpdata/0.1 (+https://github.com/rpdata)";
   // Progress: a bar on a TTY (stderr), otherwise an info log line every `log_interval_s`.
   bool progress = true;
