@@ -6,6 +6,8 @@ PKGS=(build-essential cmake pkg-config git python3 ca-certificates
       libcli11-dev libsimdjson-dev libzstd-dev zstd libcurl4-openssl-dev libfasttext-dev
       libspdlog-dev libfmt-dev libgtest-dev libarchive-dev libexpat1-dev libxxhash-dev
       libsentencepiece-dev libtomlplusplus-dev libssl-dev zlib1g-dev libicu-dev)
+# StackExchange: the cross-check test's reference (bs4 + lxml) and the bench baseline (7z).
+PKGS+=(python3-bs4 python3-lxml p7zip-full)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -19,7 +19,10 @@ std::string percent_encode_segment(std::string_view s);
 
 // Units from --input files or from the recipe's [download] pattern (and --mirror), with
 // --limit applied. ConfigError on an empty list, non-UTF-8 names, or colliding names/stems.
+// With [download] select_top or files_from the list is completed by select_plan.
 Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o);
+// --limit, then names must be UTF-8 and unique (also their output stems).
+void check_plan_units(Plan& plan, const RunOptions& o);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);

@@ -22,9 +22,11 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
+#include "rpdata/io/xml_stream_se.h"
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
+#include "site_select.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
@@ -129,7 +131,8 @@ std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitR
   std::string problem = verify_unit(sh.layout, done, sh.options.verify_sha256);
   if (!problem.empty()) return problem;
   auto it = sh.sums.find(unit.name);
-  if (unit.parts.empty() && it != sh.sums.end() && !done.input_sha256.empty() && it->second.sha256 != done.input_sha256)
+  if (unit.parts.empty() && it != sh.sums.end() && !done.input_sha256.empty() && !it->second.sha256.empty() &&
+      it->second.sha256 != done.input_sha256)
     return "the source now publishes a different " + unit.name;
   for (const auto& part : unit_parts(unit))
     if (!fs::exists(part_path(sh, part))) return {};  // raw input deleted (--delete-raw): trust the shards
@@ -403,6 +406,8 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
   Plan plan = build_plan(recipe, settings, options);
+  if (settings.select_top > 0 || !settings.files_from.empty())
+    for (const auto& line : select_plan(plan, settings, options, layout)) spdlog::info("{}: {}", recipe.source, line);
   auto token_models = load_token_models(settings, options);
   std::vector<std::string> counted;
   for (const auto& m : token_models) counted.push_back(m->name());
@@ -432,12 +437,14 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
     bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
                        plan.units[0].url.find("/resolve/") == std::string::npos;
     // `rpdata process` never touches the network: checksums are for downloads.
-    if (options.inputs.empty() && options.download && (settings.checksums == "sha256sums" || mirror_sums)) {
+    bool files_xml = settings.checksums == "archive_org_files_xml";
+    if (options.inputs.empty() && options.download && (settings.checksums == "sha256sums" || mirror_sums || files_xml)) {
       std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
       try {
-        sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
+        std::string text = fetcher.get(base + "/" + settings.checksums_file);
+        sh.sums = files_xml ? io::parse_archive_org_files_xml(text) : parse_sha256sums(text);
       } catch (const DownloadError& e) {
-        if (settings.checksums == "sha256sums") throw;
+        if (settings.checksums != "hf_lfs_pointer") throw;
         spdlog::warn("mirror publishes no {} ({}); downloads are checked by length only", settings.checksums_file,
                      e.what());
       }

@@ -13,13 +13,20 @@ Settings resolve_settings(const Recipe& r) {
   s.pattern = r.download.get_string("pattern", "");
   s.count = r.download.get_int("count", 0);
   s.first = r.download.get_int("first", 0);
+  s.files = r.download.get_strings("files", {});
+  s.files_from = r.download.get_string("files_from", "");
+  s.files_suffix = r.download.get_string("files_suffix", "");
+  s.exclude = r.download.get_strings("exclude", {});
+  s.select_top = r.download.get_int("select_top", 0);
+  s.select_by = r.download.get_string("select_by", "");
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
   s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
   s.requests_per_s = r.download.get_double("requests_per_s", 0);
-  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
-    throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
+  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer" &&
+      s.checksums != "archive_org_files_xml")
+    throw ConfigError("[download] checksums must be none, sha256sums, hf_lfs_pointer or archive_org_files_xml", r.name);
   s.format = r.read.get_string("format", "jsonl");
   std::string on_error = r.read.get_string("on_error", "fail");
   if (on_error != "fail" && on_error != "truncate")
@@ -38,7 +45,16 @@ Settings resolve_settings(const Recipe& r) {
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
   for (const Params* p : {&r.download, &r.output}) p->reject_unused();
   if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
-  if (s.pattern.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
+  if (!s.files_from.empty() && (s.files_from != "checksums_file" || s.checksums != "archive_org_files_xml"))
+    throw ConfigError("[download] files_from must be \"checksums_file\" with checksums = \"archive_org_files_xml\"",
+                      r.name);
+  if (s.select_top < 0) throw ConfigError("[download] select_top must be >= 0", r.name);
+  if (s.select_top > 0 && s.select_by != "stackexchange_posts")
+    throw ConfigError("[download] select_by must be \"stackexchange_posts\" when select_top is set", r.name);
+  if (!s.files.empty() && !s.pattern.empty())
+    throw ConfigError("[download] has both files and pattern; give one", r.name);
+  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && !s.base_url.empty())
+    throw ConfigError("[download] has base_url but no pattern or files", r.name);
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/sources/c4/c4.h"
+#include "stackexchange_reader.h"
 
 namespace rpdata::exec {
 
@@ -37,6 +38,7 @@ const ReaderRegistry& reader_registry() {
                return std::make_unique<io::JsonlReader>(in.parts[0], opt);
              };
            }});
+    r.add(stackexchange_reader_type());
     return r;
   }();
   return registry;
