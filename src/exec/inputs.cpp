@@ -57,7 +57,12 @@ std::string as_url(const std::string& base) {
   return url;
 }
 
-std::string unit_stem(const std::string& unit_name) { return sources::c4::output_stem(unit_name); }
+std::string unit_stem(const std::string& unit_name) {
+  // A Stack Exchange site archive: "beer.stackexchange.com.7z" -> "beer.stackexchange.com".
+  if (unit_name.size() > 3 && unit_name.compare(unit_name.size() - 3, 3, ".7z") == 0)
+    return unit_name.substr(0, unit_name.size() - 3);
+  return sources::c4::output_stem(unit_name);
+}
 
 bool is_route_name(const std::string& name) {
   if (name.empty() || name == "_work") return false;

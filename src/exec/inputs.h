@@ -32,7 +32,8 @@ std::map<std::string, io::Expect> parse_sha256sums(const std::string& text);
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
                         const std::map<std::string, io::Expect>& sums);
 
-// The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024").
+// The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024",
+// "beer.stackexchange.com.7z" -> "beer.stackexchange.com").
 std::string unit_stem(const std::string& unit_name);
 // A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
 bool is_route_name(const std::string& name);

@@ -19,7 +19,7 @@ grep -q '"name": "beer.stackexchange.com.7z", "posts": [0-9]*, "selected": true'
 grep -q '"name": "coffee.stackexchange.com.7z", "posts": [0-9]*, "selected": false' "$WORK/s/stackexchange/_work/site_selection.json" ||
   fail "coffee (fewest posts) selected"
 grep -q 'selected the 2 of 3 sites with most posts' "$WORK/log1.txt" || fail "site selection not logged"
-zstd -dc "$WORK"/s/stackexchange/*.jsonl.zst | head -1 | grep -q '^{"text": "Q: .*"meta": {"language": "[a-z]*", "url": "https://beer.stackexchange.com/questions/1", "timestamp": "2023-03-29", "source": "stackexchange", "question_score": "' ||
+zstd -dc "$WORK"/s/stackexchange/beer.stackexchange.com-00000.jsonl.zst | head -1 | grep -q '^{"text": "Q: .*"meta": {"language": "[a-z]*", "url": "https://beer.stackexchange.com/questions/1", "timestamp": "2023-03-29", "source": "stackexchange", "question_score": "' ||
   fail "stackexchange record shape"
 "$RPDATA" sample --out "$WORK/s2" --only stackexchange --no-progress > /dev/null 2>&1
 cmp <(cut -d, -f1-4 "$WORK/s/stackexchange/manifest.jsonl") <(cut -d, -f1-4 "$WORK/s2/stackexchange/manifest.jsonl") ||
