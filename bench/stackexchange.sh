@@ -2,8 +2,9 @@
 # StackExchange reader throughput on one core, side by side with the baseline
 #   7z x -so FILE Posts.xml > /dev/null
 # (p7zip, decompression only) on the same site .7z in the same run. Reports medians of N runs:
-# posts/s (rows of Posts.xml) and MB/s of Posts.xml, per wall second, both under
-# `taskset -c 0`; rpdata without and with lid.176 language id.
+# posts/s (rows of Posts.xml) and MB/s of Posts.xml, per wall second and per CPU second
+# (user+sys: the fair figure on a loaded machine), both under `taskset -c 0`; rpdata without
+# and with lid.176 language id.
 #
 # Usage: bench/stackexchange.sh [BUILD_DIR] [RUNS] [COPIES]
 # Input: the real beer.stackexchange.com Posts.xml of ../shared/realdata, its rows repeated
@@ -66,8 +67,8 @@ time_cmd() {
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 pin() { if command -v taskset > /dev/null; then taskset -c 0 "$@"; else "$@"; fi; }
 baseline() { pin 7z x -so -mmt=1 "$file" Posts.xml > /dev/null; }
-ours() { rm -rf "$work/out"; pin "$rpdata" run "$work/se.toml" --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
-ours_lid() { rm -rf "$work/out"; pin "$rpdata" run "$work/se_lid.toml" --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
+ours() { rm -rf "$work/out"; pin "$rpdata" run stackexchange --recipe "$work/se.toml" --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
+ours_lid() { rm -rf "$work/out"; pin "$rpdata" run stackexchange --recipe "$work/se_lid.toml" --input "$file" --out "$work/out" --threads 1 --no-progress -q; }
 
 ours  # fail loudly before timing
 names=(baseline ours)
@@ -80,11 +81,12 @@ for name in "${names[@]}"; do
 done
 docs=$(zstd -dc "$work"/out/stackexchange/*.jsonl.zst | wc -l)
 echo "input: beer.stackexchange.com Posts.xml x$copies: $posts posts, $xml_mb MB Posts.xml, $sz_mb MB .7z (BZip2); $docs Q/A documents; median of $runs runs; one core (taskset -c 0)"
-printf "%-40s %9s %9s %12s %14s\n" "command" "wall s" "cpu s" "posts/s" "MB/s Posts.xml"
+printf "%-36s %8s %8s %13s %13s %12s\n" "command" "wall s" "cpu s" "posts/s wall" "posts/s cpu" "MB/s cpu"
 declare -A titles=([baseline]="7z x -so FILE Posts.xml (baseline)" [ours]="rpdata run (no language id)"
   [ours_lid]="rpdata run + lid.176 language")
 for name in "${names[@]}"; do
   awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v p="$posts" -v mb="$xml_mb" \
-    'BEGIN {printf "%-40s %9.3f %9.3f %12.0f %14.1f\n", t, w, c, p/w, mb/w}'
+    'BEGIN {printf "%-36s %8.3f %8.3f %13.0f %13.0f %12.1f\n", t, w, c, p/w, p/c, mb/c}'
 done
-awk -v b="${wall[baseline]}" -v o="${wall[ours]}" 'BEGIN {printf "rpdata / 7z throughput: %.0f%%\n", 100*b/o}'
+awk -v b="${wall[baseline]}" -v o="${wall[ours]}" -v bc="${cpu[baseline]}" -v oc="${cpu[ours]}" \
+  'BEGIN {printf "rpdata / 7z throughput: %.0f%% per wall second, %.0f%% per CPU second\n", 100*b/o, 100*bc/oc}'

@@ -64,6 +64,14 @@ TEST(StackExchangeHtml, MatchesBeautifulSoupLxml) {
       {"<!-->x", ""},
       {"<!- x ->y", "<!- x ->y"},
       {"x <b>y</b>\n", "x y\n"},
+      {"<!-- x -->\n<p>a</p>", "a"},
+      {" <!-- x --> b", "b"},
+      {"<pre>\nx</pre>", "\nx"},
+      {"<p>a</p>\n<pre><code>  \n</code></pre>\n", "a\n  \n\n"},
+      {"<div><!-- c -->\n</div>", "\n"},
+      {"<a title=\"x>y\">t</a>", "t"},
+      {"<a title=x>y>t</a>", "y>t"},
+      {"<p>&nbsp;</p>\n\n<p>x</p>", "\xC2\xA0\nx"},
   };
   for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
 }
