@@ -24,7 +24,7 @@ fs::path find_lid_model(const std::string& setting) {
 ReaderType stackexchange_reader_type() {
   return {"stackexchange_7z",
           "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
-          "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, batch_docs, "
+          "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, batch_docs, "
           "lid_model, require_lid",
           [](const Params& p) -> ReaderFactory {
             se::PostsReaderOptions o;
@@ -36,6 +36,7 @@ ReaderType stackexchange_reader_type() {
             o.score_order = order == "string" ? se::ScoreOrder::kString : se::ScoreOrder::kNumeric;
             o.max_row_bytes = static_cast<uint64_t>(p.get_int("max_row_bytes", 256ll << 20));
             o.max_buffer_bytes = static_cast<uint64_t>(p.get_int("max_buffer_bytes", 0));
+            o.spill_dir = p.get_string("spill_dir", "");
             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
             std::string lid_setting = p.get_string("lid_model", "auto");
             bool require_lid = p.get_bool("require_lid", true);

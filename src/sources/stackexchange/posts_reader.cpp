@@ -1,6 +1,7 @@
 // PostsReader: Posts.xml rows -> RedPajama's Q/A documents (filter.py + post_processing.py).
-// Memory: one pass keeps, per question, its cleaned text and score, and per answered
-// question its answers' cleaned texts and scores (docs/stackexchange.md "Memory").
+// Memory (docs/stackexchange.md "Memory"): in memory, one pass keeps every kept question's and
+// answer's cleaned text until the end of the site; with max_buffer_bytes, questions go to a
+// temporary log and answers through an external sort (qa_spill.h).
 #include "rpdata/sources/stackexchange/stackexchange.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@
 #include "rpdata/io/xml_stream_se.h"
 #include "rpdata/quality/langid.h"
 #include "rpdata/sources/stackexchange/html_text.h"
+#include "qa_spill.h"
 
 namespace rpdata::sources::stackexchange {
 namespace {
@@ -71,14 +73,59 @@ struct PostsReader::Impl {
   Impl(const std::filesystem::path& p, PostsReaderOptions o)
       : opt(std::move(o)), path(p.string()), lines(io::open_archive_member(p, opt.member), opt.max_row_bytes) {
     if (opt.site.empty()) opt.site = site_from_unit_name(p.filename().string());
+    if (external()) {
+      std::filesystem::path dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path() : opt.spill_dir;
+      qlog = std::make_unique<QuestionLog>(dir);
+      runs = std::make_unique<AnswerRuns>(dir, opt.max_buffer_bytes);
+    }
   }
 
-  void account(uint64_t bytes, uint64_t offset) {
-    buffered += bytes + kPostOverhead;
-    if (opt.max_buffer_bytes && buffered > opt.max_buffer_bytes)
-      throw InputError("Q/A state of the site exceeds [read] max_buffer_bytes (" +
-                           std::to_string(opt.max_buffer_bytes) + "); see docs/stackexchange.md \"Memory\"",
-                       path, offset);
+  void account(uint64_t bytes) { buffered += bytes + kPostOverhead; }
+
+  // External mode (max_buffer_bytes > 0).
+  bool external() const { return opt.max_buffer_bytes > 0; }
+  std::unique_ptr<QuestionLog> qlog;
+  std::unique_ptr<AnswerRuns> runs;
+  std::unordered_map<std::string, uint64_t> question_ord;  // id -> ordinal of the kept question
+  std::unordered_map<std::string, std::vector<SpilledAnswer>> early;  // answers before their question
+  uint64_t answer_seq = 0, questions_logged = 0, questions_read = 0;
+  SpilledAnswer lookahead;
+  bool has_lookahead = false;
+  bool done = false;
+
+  void add_answer(const std::string& parent, std::string score, std::string text) {
+    if (!external()) {
+      account(text.size() + score.size());
+      answers[parent].push_back(Answer{std::move(text), std::move(score)});
+      return;
+    }
+    SpilledAnswer a{0, answer_seq++, std::move(score), std::move(text)};
+    auto it = question_ord.find(parent);
+    if (it == question_ord.end()) {
+      early[parent].push_back(std::move(a));
+      return;
+    }
+    a.question = it->second;
+    runs->add(std::move(a));
+  }
+
+  void add_question(Question q) {
+    if (!external()) {
+      account(q.text.size() + q.id.size() + q.score.size());
+      questions.push_back(std::move(q));
+      return;
+    }
+    uint64_t ord = questions_logged++;
+    qlog->add(SpilledQuestion{q.id, q.text, q.score, q.has_score});
+    if (!question_ord.emplace(q.id, ord).second) return;  // duplicate Id: answers go to the first
+    auto it = early.find(q.id);
+    if (it != early.end()) {
+      for (auto& a : it->second) {
+        a.question = ord;
+        runs->add(std::move(a));
+      }
+      early.erase(it);
+    }
   }
 
   void row_line(const io::Line& line) {
@@ -108,9 +155,7 @@ struct PostsReader::Impl {
         return;
       }
       ++counts.answers;
-      Answer a{clean_html(*body), *score};
-      account(a.text.size() + a.score.size(), line.offset);
-      answers[*parent].push_back(std::move(a));
+      add_answer(*parent, *score, clean_html(*body));
       return;
     }
     if (id == nullptr) {
@@ -133,8 +178,7 @@ struct PostsReader::Impl {
       q.score = *score;
       q.has_score = true;
     }
-    account(q.text.size() + q.id.size() + q.score.size(), line.offset);
-    questions.push_back(std::move(q));
+    add_question(std::move(q));
   }
 
   // Pass over every row: lines 1-2 are the header, the last line the footer.
@@ -172,15 +216,34 @@ struct PostsReader::Impl {
     while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
     if (last != "</posts>")
       throw TruncatedInputError("Posts.xml does not end with </posts> (truncated?)", path, lines.stream().offset());
-    for (auto& [parent, list] : answers) {
-      if (opt.score_order == ScoreOrder::kString) {
-        std::stable_sort(list.begin(), list.end(), [](const Answer& a, const Answer& b) { return a.score > b.score; });
-      } else {
-        std::stable_sort(list.begin(), list.end(), [](const Answer& a, const Answer& b) {
-          return numeric_score(a.score) > numeric_score(b.score);
-        });
-      }
+    for (auto& [parent, list] : answers) sort_answers(list);
+  }
+
+  void sort_answers(std::vector<Answer>& list) const {
+    if (opt.score_order == ScoreOrder::kString) {
+      std::stable_sort(list.begin(), list.end(), [](const Answer& a, const Answer& b) { return a.score > b.score; });
+    } else {
+      std::stable_sort(list.begin(), list.end(), [](const Answer& a, const Answer& b) {
+        return numeric_score(a.score) > numeric_score(b.score);
+      });
     }
+  }
+
+  // External mode: the next question of the log with its answers (sorted), false at the end.
+  bool next_external(Question& q, std::vector<Answer>& list) {
+    SpilledQuestion sq;
+    if (!qlog->next(sq)) return false;
+    uint64_t ord = questions_read++;
+    q = Question{std::move(sq.id), std::move(sq.text), std::move(sq.score), sq.has_score};
+    list.clear();
+    for (;;) {
+      if (!has_lookahead) has_lookahead = runs->next(lookahead);
+      if (!has_lookahead || lookahead.question != ord) break;
+      list.push_back(Answer{std::move(lookahead.text), std::move(lookahead.score)});
+      has_lookahead = false;
+    }
+    sort_answers(list);
+    return true;
   }
 
   void emit(const Question& q, const std::vector<Answer>* list, Document& doc) {
@@ -228,7 +291,13 @@ bool PostsReader::next(Batch& batch) {
     batch.drops = std::move(im.pending_drops);
     im.pending_drops.clear();
     int64_t orphans = 0;
-    {
+    if (im.external()) {
+      for (const auto& [parent, list] : im.early) orphans += static_cast<int64_t>(list.size());
+      im.early.clear();
+      im.question_ord.clear();
+      im.qlog->finish();
+      im.runs->finish();
+    } else {
       std::unordered_map<std::string_view, bool> ids;
       for (const auto& q : im.questions) ids.emplace(q.id, true);
       for (const auto& [parent, list] : im.answers)
@@ -236,16 +305,30 @@ bool PostsReader::next(Batch& batch) {
     }
     if (orphans) batch.drops["read:orphan_answer"] += orphans;
   }
-  while (im.next_question < im.questions.size() && batch.docs.size() < im.opt.batch_docs) {
-    Question& q = im.questions[im.next_question++];
-    auto it = im.answers.find(q.id);
-    const std::vector<Answer>* list = it == im.answers.end() ? nullptr : &it->second;
+  auto add = [&](const Question& q, const std::vector<Answer>* list) {
     if (list != nullptr && !q.has_score) {  // filter.py would raise KeyError('Score')
       ++batch.drops["read:answered_question_without_score"];
     } else {
       batch.docs.emplace_back();
       im.emit(q, list, batch.docs.back());
     }
+  };
+  if (im.external()) {
+    Question q;
+    std::vector<Answer> list;
+    while (batch.docs.size() < im.opt.batch_docs) {
+      if (!im.next_external(q, list)) {
+        im.done = true;
+        break;
+      }
+      add(q, list.empty() ? nullptr : &list);
+    }
+    return !batch.docs.empty() || !batch.drops.empty() || !im.done;
+  }
+  while (im.next_question < im.questions.size() && batch.docs.size() < im.opt.batch_docs) {
+    Question& q = im.questions[im.next_question++];
+    auto it = im.answers.find(q.id);
+    add(q, it == im.answers.end() ? nullptr : &it->second);
     q = Question{};  // release memory as documents leave
     if (it != im.answers.end()) im.answers.erase(it);
   }

@@ -106,6 +106,19 @@ TEST(StackExchangeCrossCheck, BeerDumpMatchesBeautifulSoupReference) {
     for (size_t i = 0; i < ba.docs.size(); ++i, ++n) ASSERT_EQ(ba.docs[i].text, bb.docs[i].text);
   }
   EXPECT_GT(n, 1000u);
+  // Bounded memory (external sort, 64 KB chunks): the same documents.
+  PostsReaderOptions bounded = o;
+  bounded.max_buffer_bytes = 64 << 10;
+  PostsReader c(archive, bounded), d(archive, o);
+  Batch bc, bd;
+  size_t m = 0;
+  while (d.next(bd)) {
+    ASSERT_TRUE(c.next(bc));
+    ASSERT_EQ(bc.docs.size(), bd.docs.size());
+    for (size_t i = 0; i < bc.docs.size(); ++i, ++m) ASSERT_EQ(bc.docs[i].text, bd.docs[i].text) << m;
+  }
+  EXPECT_FALSE(c.next(bc));
+  EXPECT_EQ(m, n);
 }
 
 TEST(StackExchangeCrossCheck, Coffee2015PostsXmlMatchesBeautifulSoupReference) {

@@ -33,9 +33,12 @@ struct PostsReaderOptions {
   std::string id_prefix;             // document ids "<id_prefix>/<n>"
   ScoreOrder score_order = ScoreOrder::kString;
   uint64_t max_row_bytes = 256ull << 20;  // a longer line is a counted drop (read:row_too_long)
-  // Bound on the Q/A state held until the end of the site (cleaned text of every kept
-  // question and answer + ~100 bytes per post); InputError when exceeded. 0 = unbounded.
+  // 0: the Q/A state (cleaned text of every kept question and answer, ~100 bytes per post)
+  // stays in memory until the end of the site. > 0: bounded memory: questions go to a
+  // temporary log and answers through an external sort with chunks of this many bytes
+  // (same output); answers seen before their question wait in memory for it.
   uint64_t max_buffer_bytes = 0;
+  std::filesystem::path spill_dir;  // temporary files of the bounded mode ("" = system temp dir)
   size_t batch_docs = 1024;
   std::shared_ptr<const quality::LangId> lid;  // null: meta.language is "" (documented)
   std::string timestamp = "2023-03-29";
@@ -48,7 +51,8 @@ std::string site_from_unit_name(const std::string& unit_name);
 
 // Reads one site. Rows are lines 3..N-1 (RedPajama: count = lines - 3); each is parsed by
 // expat. All rows are read before the first document is returned (answers may precede or
-// follow their question); documents come out in question row order.
+// follow their question); documents come out in question row order. Memory: in memory, or
+// bounded by an external sort of the answers (max_buffer_bytes; same output).
 class PostsReader final : public Reader {
  public:
   PostsReader(const std::filesystem::path& path, PostsReaderOptions options);
