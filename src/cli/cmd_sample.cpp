@@ -12,6 +12,7 @@
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
+#include "rpdata/sources/stackexchange/stackexchange.h"
 
 namespace rpdata::cli {
 namespace {
@@ -36,6 +37,7 @@ std::vector<SampleSource> sample_sources() {
   return {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
       {"arxiv", "sample/arxiv", [](const fs::path& m) { return sources::arxiv::write_sample(m, {}); }},
+      {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
   };
 }
 

@@ -58,6 +58,9 @@ std::string as_url(const std::string& base) {
 }
 
 std::string unit_stem(const std::string& unit_name) {
+  // A Stack Exchange site archive: "beer.stackexchange.com.7z" -> "beer.stackexchange.com".
+  if (unit_name.size() > 3 && unit_name.compare(unit_name.size() - 3, 3, ".7z") == 0)
+    return unit_name.substr(0, unit_name.size() - 3);
   std::string stem = sources::c4::output_stem(unit_name);
   if (stem.size() > 4 && stem.ends_with(".tar")) stem.resize(stem.size() - 4);  // arXiv_src_0903_001.tar
   return stem;
@@ -102,13 +105,25 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const s
                         "or give the files with --input", r.name);
     if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
-    for (int64_t i = 0; i < s.count; ++i) {
-      std::string name = format_pattern(s.pattern, s.first + i);
-      plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+    if (!s.files_from.empty()) {
+      // The candidates come from the checksums file (select_plan lists them); none here.
+    } else if (!s.files.empty()) {
+      for (const auto& name : s.files) plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+    } else {
+      if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
+      for (int64_t i = 0; i < s.count; ++i) {
+        std::string name = format_pattern(s.pattern, s.first + i);
+        plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+      }
     }
   }
   if (o.limit == 0) throw ConfigError("--limit 0 selects no inputs");
+  if (s.select_top > 0 || !s.files_from.empty()) return plan;  // select_plan applies --limit and the checks
+  check_plan_units(plan, o);
+  return plan;
+}
+
+void check_plan_units(Plan& plan, const RunOptions& o) {
   if (o.limit > 0 && static_cast<size_t>(o.limit) < plan.units.size()) plan.units.resize(static_cast<size_t>(o.limit));
   std::set<std::string> names, stems;
   for (const auto& u : plan.units) {
@@ -119,7 +134,6 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const s
       throw ConfigError("two inputs would write the same shards '" + unit_stem(u.name) + "-*.jsonl.zst' (" + u.name +
                         "); rename one");
   }
-  return plan;
 }
 
 void publish_plan(const RunLayout& layout, const Plan& plan) {
@@ -168,7 +182,8 @@ io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fe
     auto it = sums.find(unit.name);
     return it == sums.end() ? io::Expect{} : it->second;
   }
-  if (s.checksums == "sha256sums" || (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
+  if (s.checksums == "sha256sums" || s.checksums == "archive_org_files_xml" ||
+      (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
     auto it = sums.find(unit.name);
     if (it == sums.end()) throw DownloadError("no checksum published for " + unit.name, unit.url);
     return it->second;

@@ -22,6 +22,7 @@ std::string percent_encode_segment(std::string_view s);
 // Units from --input files or from the recipe's [download] pattern (and --mirror), with
 // --limit applied. ConfigError on an empty list, non-UTF-8 names, or colliding names/stems.
 // `listed`: the units of an S3 recipe (list_s3_inputs), used instead of the pattern.
+// With [download] select_top or files_from the list is completed by select_plan.
 Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const std::vector<PlanUnit>* listed = nullptr);
 
 // An S3 recipe's inputs: ListObjectsV2 of [download] s3 (files directly under the prefix
@@ -38,6 +39,8 @@ S3Listing list_s3_inputs(const Settings& s, const io::FetchOptions& base);
 // unless `yes` when anything is to be fetched.
 void confirm_s3_cost(const S3Listing& listing, const Settings& s, const std::vector<const PlanUnit*>& units,
                      const std::filesystem::path& raw_dir, bool yes);
+// --limit, then names must be UTF-8 and unique (also their output stems).
+void check_plan_units(Plan& plan, const RunOptions& o);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);
@@ -47,7 +50,8 @@ std::map<std::string, io::Expect> parse_sha256sums(const std::string& text);
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
                         const std::map<std::string, io::Expect>& sums);
 
-// The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024").
+// The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024",
+// "beer.stackexchange.com.7z" -> "beer.stackexchange.com").
 std::string unit_stem(const std::string& unit_name);
 // A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
 bool is_route_name(const std::string& name);

@@ -24,9 +24,11 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
+#include "rpdata/io/xml_stream_se.h"
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
+#include "site_select.h"
 #include "stages.h"
 
 namespace rpdata::exec {
@@ -541,6 +543,9 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
     }
   }
   Plan plan = build_plan(recipe, settings, options, listed.empty() ? nullptr : &listed);
+  if (settings.select_top > 0 || !settings.files_from.empty())
+    for (const auto& line : select_plan(plan, settings, options, RunLayout{options.out, recipe.source}))
+      spdlog::info("{}: {}", recipe.source, line);
   RunOptions opts = options;
   if (s3) {  // before anything is written: the bytes this task would fetch, and their price
     std::vector<const PlanUnit*> todo;
@@ -593,13 +598,15 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
     bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
                        plan.units[0].url.find("/resolve/") == std::string::npos;
     // `rpdata process` never touches the network: checksums are for downloads.
+    bool files_xml = settings.checksums == "archive_org_files_xml";
     if (stage.name != "apply" && options.inputs.empty() && options.download &&
-        (settings.checksums == "sha256sums" || mirror_sums)) {
+        (settings.checksums == "sha256sums" || mirror_sums || files_xml)) {
       std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
       try {
-        sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
+        std::string text = fetcher.get(base + "/" + settings.checksums_file);
+        sh.sums = files_xml ? io::parse_archive_org_files_xml(text) : parse_sha256sums(text);
       } catch (const DownloadError& e) {
-        if (settings.checksums == "sha256sums") throw;
+        if (settings.checksums != "hf_lfs_pointer") throw;
         spdlog::warn("mirror publishes no {} ({}); downloads are checked by length only", settings.checksums_file,
                      e.what());
       }

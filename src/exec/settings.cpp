@@ -13,6 +13,12 @@ Settings resolve_settings(const Recipe& r) {
   s.pattern = r.download.get_string("pattern", "");
   s.count = r.download.get_int("count", 0);
   s.first = r.download.get_int("first", 0);
+  s.files = r.download.get_strings("files", {});
+  s.files_from = r.download.get_string("files_from", "");
+  s.files_suffix = r.download.get_string("files_suffix", "");
+  s.exclude = r.download.get_strings("exclude", {});
+  s.select_top = r.download.get_int("select_top", 0);
+  s.select_by = r.download.get_string("select_by", "");
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
@@ -29,8 +35,9 @@ Settings resolve_settings(const Recipe& r) {
   if (!s.s3_uri.empty() && !s.s3_uri.starts_with("s3://"))
     throw ConfigError("[download] s3 must be an s3://bucket/prefix URI", r.name);
   if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer" &&
-      s.checksums != "s3_manifest")
-    throw ConfigError("[download] checksums must be none, sha256sums, hf_lfs_pointer or s3_manifest", r.name);
+      s.checksums != "s3_manifest" && s.checksums != "archive_org_files_xml")
+    throw ConfigError(
+        "[download] checksums must be none, sha256sums, hf_lfs_pointer, s3_manifest or archive_org_files_xml", r.name);
   if (s.checksums == "s3_manifest" && s.s3_manifest.empty())
     throw ConfigError("[download] checksums = \"s3_manifest\" needs manifest = \"<key>\"", r.name);
   s.format = r.read.get_string("format", "jsonl");
@@ -51,7 +58,16 @@ Settings resolve_settings(const Recipe& r) {
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
   for (const Params* p : {&r.download, &r.output}) p->reject_unused();
   if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
-  if (s.pattern.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
+  if (!s.files_from.empty() && (s.files_from != "checksums_file" || s.checksums != "archive_org_files_xml"))
+    throw ConfigError("[download] files_from must be \"checksums_file\" with checksums = \"archive_org_files_xml\"",
+                      r.name);
+  if (s.select_top < 0) throw ConfigError("[download] select_top must be >= 0", r.name);
+  if (s.select_top > 0 && s.select_by != "stackexchange_posts")
+    throw ConfigError("[download] select_by must be \"stackexchange_posts\" when select_top is set", r.name);
+  if (!s.files.empty() && !s.pattern.empty())
+    throw ConfigError("[download] has both files and pattern; give one", r.name);
+  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && !s.base_url.empty())
+    throw ConfigError("[download] has base_url but no pattern or files", r.name);
   return s;
 }
 

@@ -18,7 +18,17 @@ struct Settings {
   std::string base_url;
   std::string pattern;
   int64_t count = 0, first = 0;
-  std::string checksums;       // none | sha256sums | hf_lfs_pointer | s3_manifest
+  std::vector<std::string> files;  // explicit input names (instead of pattern/first/count)
+  // "checksums_file": the inputs are the names in the checksums file (archive_org_files_xml)
+  // ending in files_suffix, minus `exclude`, in name order.
+  std::string files_from;
+  std::string files_suffix;
+  std::vector<std::string> exclude;
+  // Site selection (exec/site_select.h): keep the `select_top` inputs with most posts.
+  int64_t select_top = 0;
+  std::string select_by;  // "stackexchange_posts": rows of Posts.xml (RedPajama count.py)
+  // none | sha256sums | hf_lfs_pointer | s3_manifest | archive_org_files_xml (<item>_files.xml: size, md5)
+  std::string checksums;
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;
   int per_host_connections = 4;

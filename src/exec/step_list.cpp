@@ -6,6 +6,7 @@
 #include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
+#include "stackexchange_reader.h"
 
 namespace rpdata::exec {
 
@@ -85,6 +86,7 @@ const ReaderRegistry& reader_registry() {
                return std::make_unique<sources::arxiv::ArxivTarReader>(in.parts[0], opt);
              };
            }});
+    r.add(stackexchange_reader_type());
     return r;
   }();
   return registry;

@@ -20,4 +20,16 @@ same_outputs "$WORK/s/arxiv" "$WORK/s2/arxiv" "arxiv sample output is not determ
 grep -q '0 processed, 4 already complete' "$WORK/log2.txt" && grep -q '0 processed, 1 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "rerun did not skip"; }
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
 "$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
+# StackExchange: 3 synthetic sites (.7z in the dump layout), the top 2 by posts selected.
+[ -f "$WORK/s/stackexchange/manifest.json" ] || fail "no stackexchange manifest"
+grep -q '"name": "beer.stackexchange.com.7z", "posts": [0-9]*, "selected": true' "$WORK/s/stackexchange/_work/site_selection.json" ||
+  fail "beer not selected"
+grep -q '"name": "coffee.stackexchange.com.7z", "posts": [0-9]*, "selected": false' "$WORK/s/stackexchange/_work/site_selection.json" ||
+  fail "coffee (fewest posts) selected"
+grep -q 'selected the 2 of 3 sites with most posts' "$WORK/log1.txt" || fail "site selection not logged"
+zstd -dc "$WORK"/s/stackexchange/beer.stackexchange.com-00000.jsonl.zst | head -1 | grep -q '^{"text": "Q: .*"meta": {"language": "[a-z]*", "url": "https://beer.stackexchange.com/questions/1", "timestamp": "2023-03-29", "source": "stackexchange", "question_score": "' ||
+  fail "stackexchange record shape"
+"$RPDATA" sample --out "$WORK/s2" --only stackexchange --no-progress > /dev/null 2>&1
+cmp <(cut -d, -f1-4 "$WORK/s/stackexchange/manifest.jsonl") <(cut -d, -f1-4 "$WORK/s2/stackexchange/manifest.jsonl") ||
+  fail "stackexchange sample output not deterministic"
 echo OK

@@ -1,0 +1,64 @@
+#include "stackexchange_reader.h"
+
+#include "rpdata/core/error.h"
+#include "rpdata/quality/langid.h"
+#include "rpdata/sources/stackexchange/stackexchange.h"
+#include "rpdata/tokenize/models.h"
+
+namespace rpdata::exec {
+namespace fs = std::filesystem;
+namespace se = sources::stackexchange;
+
+namespace {
+// lid.176: "auto" looks for fasttext/lid.176.bin, then fasttext/lid.176.ftz, under the model
+// dirs ($RPDATA_MODELS, ~/.cache/rpdata/models); anything else is a path.
+fs::path find_lid_model(const std::string& setting) {
+  if (setting != "auto") return setting;
+  for (const auto& dir : tokenize::model_search_dirs())
+    for (const char* rel : {"fasttext/lid.176.bin", "fasttext/lid.176.ftz"})
+      if (fs::is_regular_file(dir / rel)) return dir / rel;
+  return {};
+}
+}  // namespace
+
+ReaderType stackexchange_reader_type() {
+  return {"stackexchange_7z",
+          "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
+          "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, batch_docs, "
+          "lid_model, require_lid",
+          [](const Params& p) -> ReaderFactory {
+            se::PostsReaderOptions o;
+            o.member = p.get_string("member", "Posts.xml");
+            o.site = p.get_string("site", "");
+            std::string order = p.get_string("score_order", "string");
+            if (order != "string" && order != "numeric")
+              throw ConfigError("[read] score_order must be \"string\" (RedPajama) or \"numeric\"");
+            o.score_order = order == "string" ? se::ScoreOrder::kString : se::ScoreOrder::kNumeric;
+            o.max_row_bytes = static_cast<uint64_t>(p.get_int("max_row_bytes", 256ll << 20));
+            o.max_buffer_bytes = static_cast<uint64_t>(p.get_int("max_buffer_bytes", 0));
+            o.spill_dir = p.get_string("spill_dir", "");
+            o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+            std::string lid_setting = p.get_string("lid_model", "auto");
+            bool require_lid = p.get_bool("require_lid", true);
+            if (o.batch_docs == 0) throw ConfigError("[read] batch_docs must be positive");
+            // Looked up and loaded (once, shared) by the first unit, so validating a recipe
+            // needs no model file.
+            return [o, lid_setting, require_lid](const ReaderInput& in) -> std::unique_ptr<Reader> {
+              if (in.parts.size() != 1) throw ConfigError("[read] format stackexchange_7z reads one file per input");
+              fs::path model = lid_setting == "none" ? fs::path() : find_lid_model(lid_setting);
+              if (model.empty() && require_lid && lid_setting != "none")
+                throw ConfigError(
+                    "[read] lid_model: no fasttext/lid.176.bin or lid.176.ftz under $RPDATA_MODELS or "
+                    "~/.cache/rpdata/models (`rpdata download` it, or set require_lid = false to write "
+                    "language \"\")");
+              se::PostsReaderOptions opt = o;
+              opt.source = in.source;
+              opt.id_prefix = in.unit;
+              if (opt.site.empty()) opt.site = se::site_from_unit_name(in.unit);
+              if (!model.empty()) opt.lid = quality::LangId::shared(model);
+              return std::make_unique<se::PostsReader>(in.parts[0], opt);
+            };
+          }};
+}
+
+}  // namespace rpdata::exec
