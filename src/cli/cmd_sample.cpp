@@ -11,6 +11,7 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/c4/c4.h"
+#include "rpdata/sources/commoncrawl/sample.h"
 
 namespace rpdata::cli {
 namespace {
@@ -34,6 +35,7 @@ struct SampleSource {
 std::vector<SampleSource> sample_sources() {
   return {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
+      {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
   };
 }
 
@@ -83,7 +85,8 @@ void register_sample(CLI::App& app) {
       ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
-      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS), serves it from a local mirror and\n"
+      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS; CommonCrawl: WET segments + wet.paths.gz),\n"
+      "serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });
 }

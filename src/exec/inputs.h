@@ -19,7 +19,13 @@ std::string percent_encode_segment(std::string_view s);
 
 // Units from --input files or from the recipe's [download] pattern (and --mirror), with
 // --limit applied. ConfigError on an empty list, non-UTF-8 names, or colliding names/stems.
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o);
+// In listing mode the listing is fetched once through `fetcher` into
+// _work/listing/<listing path> and reused from there afterwards (a stable plan; `rpdata
+// process`, o.download false, needs it cached). Units without entries (n < units) are left out.
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
+                io::Fetcher* fetcher);
+// The download base: --mirror as a URL, else the recipe's base_url, without a trailing '/'.
+std::string download_base(const Recipe& r, const Settings& s, const RunOptions& o);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);

@@ -402,7 +402,12 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   validate_recipe(recipe);  // step types and every key, before any work
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
-  Plan plan = build_plan(recipe, settings, options);
+  io::FetchOptions fopt = options.fetch;
+  fopt.max_attempts = settings.max_attempts;
+  fopt.per_host_connections = settings.per_host_connections;
+  fopt.per_host_requests_per_s = settings.requests_per_s;
+  io::Fetcher fetcher(fopt);  // one per run: the listing, checksums and inputs share its limits
+  Plan plan = build_plan(recipe, settings, options, layout, &fetcher);
   auto token_models = load_token_models(settings, options);
   std::vector<std::string> counted;
   for (const auto& m : token_models) counted.push_back(m->name());
@@ -419,11 +424,6 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   fs::remove(tasks / (label + ".failed"));
   io::write_file_atomic(running, io::JsonObject().num("pid", ::getpid()).str("host", hostname()).done() + "\n");
   try {
-    io::FetchOptions fopt = options.fetch;
-    fopt.max_attempts = settings.max_attempts;
-    fopt.per_host_connections = settings.per_host_connections;
-    fopt.per_host_requests_per_s = settings.requests_per_s;
-    io::Fetcher fetcher(fopt);
     Shared sh{recipe, settings, options, layout, plan, fetcher, {}, std::move(token_models), {}, {}};
     sh.summary.units_total = plan.units.size();
     std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
@@ -433,7 +433,8 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
                        plan.units[0].url.find("/resolve/") == std::string::npos;
     // `rpdata process` never touches the network: checksums are for downloads.
     if (options.inputs.empty() && options.download && (settings.checksums == "sha256sums" || mirror_sums)) {
-      std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
+      std::string base = settings.listing.empty() ? plan.units[0].url.substr(0, plan.units[0].url.rfind('/'))
+                                                  : download_base(recipe, settings, options);
       try {
         sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
       } catch (const DownloadError& e) {

@@ -13,6 +13,9 @@ Settings resolve_settings(const Recipe& r) {
   s.pattern = r.download.get_string("pattern", "");
   s.count = r.download.get_int("count", 0);
   s.first = r.download.get_int("first", 0);
+  s.listing = r.download.get_string("listing", "");
+  s.units = r.download.get_int("units", 0);
+  s.unit_name = r.download.get_string("unit_name", "");
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
@@ -38,7 +41,14 @@ Settings resolve_settings(const Recipe& r) {
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
   for (const Params* p : {&r.download, &r.output}) p->reject_unused();
   if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
-  if (s.pattern.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
+  if (s.pattern.empty() && s.listing.empty() && !s.base_url.empty())
+    throw ConfigError("[download] has base_url but no pattern or listing", r.name);
+  if (!s.listing.empty()) {
+    if (!s.pattern.empty()) throw ConfigError("[download] takes pattern or listing, not both", r.name);
+    if (s.units <= 0) throw ConfigError("[download] listing needs units > 0", r.name);
+    if (s.unit_name.find("{index") == std::string::npos)
+      throw ConfigError("[download] listing needs unit_name with {index} or {index:0N}", r.name);
+  }
   return s;
 }
 

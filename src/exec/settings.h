@@ -18,6 +18,11 @@ struct Settings {
   std::string base_url;
   std::string pattern;
   int64_t count = 0, first = 0;
+  // Listing mode (cc_net): units from a path listing fetched from base_url ("listing"), each
+  // unit = entries [s*n//units, (s+1)*n//units) as parts, named by `unit_name` ({index}).
+  std::string listing;
+  int64_t units = 0;
+  std::string unit_name;
   std::string checksums;       // none | sha256sums | hf_lfs_pointer
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;
