@@ -40,7 +40,8 @@ grep -q 'line dedup over 1 WET segment(s) as one hash group' "$WORK/log1" || fai
 python3 - "$WORK/o1/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "whirlwind unit stats"
 import json, sys
 s = json.load(open(sys.argv[1]))["stats"]
-assert s["docs_in"] == 1 and s["docs_out"] == 0 and s.get("ccnet_lid:language") == 1, s
+c, d = s["counters"], s.get("drops", {})
+assert c["docs_in"] == 1 and c["docs_out"] == 0 and d.get("ccnet_lid:language") == 1, s
 PY
 # The sample units: dedup and lid did something, outputs routed to en_head / en_middle.
 python3 - "$WORK/o1/commoncrawl" <<'PY' || fail "sample unit stats / outputs"
@@ -48,7 +49,8 @@ import json, sys, glob, os, subprocess
 root = sys.argv[1]
 tot = {}
 for f in glob.glob(root + "/_work/units/*.json"):
-    for k, v in json.load(open(f))["stats"].items():
+    st = json.load(open(f))["stats"]
+    for k, v in list(st["counters"].items()) + list(st.get("drops", {}).items()):
         tot[k] = tot.get(k, 0) + v
 print(tot)
 assert tot["line_dedup:no_line_left"] + tot.get("ccnet_lid:language", 0) > 0, tot
@@ -96,6 +98,7 @@ sed 's/^on_error = "fail"/on_error = "truncate"/' "$SRC/configs/commoncrawl.toml
 python3 - "$WORK/o5/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "truncate stats"
 import json, sys
 s = json.load(open(sys.argv[1]))["stats"]
-assert s.get("warc_truncated", 0) >= 1 and s["docs_in"] > 5, s
+d = s.get("drops", {})
+assert d.get("warc_truncated", 0) + d.get("warc_stream_error", 0) >= 1 and s["counters"]["docs_in"] > 5, s
 PY
 echo OK

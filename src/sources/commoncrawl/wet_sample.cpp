@@ -22,73 +22,72 @@ struct Rng {
   size_t below(size_t n) { return static_cast<size_t>(next() % n); }
 };
 
-// Fluent English (low perplexity under an English LM).
-constexpr std::array<std::string_view, 24> kEnglish = {
-    "The city council met on Tuesday evening to discuss the new budget for the public library and the parks.",
-    "Many residents said they would like the library to stay open later during the week, especially in winter.",
-    "The history of the river valley goes back thousands of years, when the first farmers settled along its banks.",
-    "In the spring the village holds a small market where local farmers sell fresh vegetables, bread and cheese.",
-    "Our team has spent the last two years building a new service that helps small companies manage their orders.",
-    "If you have any questions about your order, please contact our customer service team by email or phone.",
-    "The museum is open every day except Monday, and admission is free for children under the age of twelve.",
-    "Scientists at the university have found that the population of birds in the region has doubled since 1990.",
-    "He was born in a small town in the north of England and moved to London when he was eighteen years old.",
-    "The recipe is simple: mix the flour, sugar and butter, add two eggs, and bake the cake for forty minutes.",
-    "During the summer months the mountain road is a popular route for cyclists and walkers from all over the country.",
-    "The first season of the show was a great success, and the second season will be released later this year.",
-    "Students who want to take part in the project should send a short letter to the school office before Friday.",
-    "The church was built in the twelfth century and is one of the oldest buildings still standing in the county.",
-    "After the game the coach said he was proud of his players, who had worked hard all season long.",
-    "Water levels in the lake have fallen sharply this year because of the long dry summer and the warm weather.",
-    "The company said that it expects sales to grow by ten percent next year as demand for its products increases.",
-    "She wrote her first novel while working as a teacher, and it was published when she was thirty years old.",
-    "The hotel is close to the beach and the old town, and most rooms have a view of the sea.",
-    "Local police asked drivers to avoid the main road on Sunday morning because of the annual city marathon.",
-    "The new bridge will connect the two sides of the river and is expected to be finished by the end of 2020.",
-    "Visitors can learn about the history of the railway and see several old trains in the station museum.",
-    "The report found that most families in the area spend more than a third of their income on housing.",
-    "Our shop sells a wide range of garden tools, plants and seeds, and we offer free delivery on large orders."};
+// Sentences from templates: subject + verb phrase + place + time, so pages rarely share a
+// line (only the boilerplate below is meant to be shared). Fluent English has a low
+// perplexity under an English LM; word salad a high one.
+constexpr std::array<std::string_view, 12> kEnSubject = {
+    "The city council", "Our small team", "The local school", "A group of students", "The new museum",
+    "The football club", "My grandmother", "The village choir", "The hospital staff", "A young farmer",
+    "The public library", "The train company"};
+constexpr std::array<std::string_view, 12> kEnVerb = {
+    "decided to open a new garden", "spent the whole week planning a festival", "raised money for the children",
+    "announced a plan to build a bridge", "invited everyone to a free concert", "started a project to clean the river",
+    "changed the opening hours", "welcomed more visitors than ever before", "published a short report on the weather",
+    "asked residents to share their stories", "hired two new teachers", "repaired the old church roof"};
+constexpr std::array<std::string_view, 10> kEnPlace = {
+    "in the north of the county", "near the old market square", "on the edge of town", "in the centre of the city",
+    "along the river", "next to the railway station", "in the small village", "at the top of the hill",
+    "behind the town hall", "close to the beach"};
+constexpr std::array<std::string_view, 10> kEnTime = {
+    "last spring", "earlier this year", "during the long winter", "on Tuesday evening", "after the summer holidays",
+    "in the autumn of 2018", "before the election", "over the weekend", "at the end of the month", "two years ago"};
 
-// Scrambled English word salad (high perplexity, still identified as English).
 constexpr std::array<std::string_view, 40> kWords = {
     "garden", "quantum", "river", "purple", "seventeen", "ledger", "across", "biscuit", "market", "velvet",
     "thunder", "ancient", "copper", "whisper", "ladder", "orbit", "engine", "silent", "harbor", "fabric",
     "mirror", "tunnel", "lantern", "shadow", "pillow", "marble", "candle", "voyage", "meadow", "falcon",
     "cobalt", "saddle", "puzzle", "glacier", "timber", "anchor", "basket", "crimson", "furnace", "jungle"};
 
-constexpr std::array<std::string_view, 8> kGerman = {
-    "Die Stadtverwaltung hat am Dienstag beschlossen, die Öffnungszeiten der Bibliothek im Winter zu verlängern.",
-    "Viele Bewohner wünschen sich mehr Radwege und eine bessere Verbindung mit dem Bus in die Innenstadt.",
-    "Das Museum ist täglich außer montags geöffnet, und Kinder unter zwölf Jahren haben freien Eintritt.",
-    "Im Frühling findet auf dem Marktplatz ein kleiner Bauernmarkt mit frischem Gemüse, Brot und Käse statt.",
-    "Die Kirche wurde im zwölften Jahrhundert erbaut und gehört zu den ältesten Gebäuden der ganzen Region.",
-    "Nach dem Spiel sagte der Trainer, dass er sehr stolz auf seine Mannschaft und ihre Leistung sei.",
-    "Der Wasserstand des Sees ist in diesem Jahr wegen des langen, trockenen Sommers stark gesunken.",
-    "Unser Geschäft bietet eine große Auswahl an Gartengeräten, Pflanzen und Samen zu günstigen Preisen."};
-
-constexpr std::array<std::string_view, 8> kFrench = {
-    "Le conseil municipal s'est réuni mardi soir pour discuter du nouveau budget de la bibliothèque publique.",
-    "Beaucoup d'habitants souhaitent que la bibliothèque reste ouverte plus tard pendant la semaine en hiver.",
-    "Le musée est ouvert tous les jours sauf le lundi, et l'entrée est gratuite pour les enfants de moins de douze ans.",
-    "Au printemps, le village organise un petit marché où les agriculteurs vendent des légumes frais et du fromage.",
-    "L'église a été construite au douzième siècle et c'est l'un des plus anciens bâtiments de la région.",
-    "Après le match, l'entraîneur a déclaré qu'il était fier de ses joueurs, qui ont travaillé dur toute la saison.",
-    "Le niveau de l'eau du lac a fortement baissé cette année à cause du long été sec et chaud.",
-    "Notre magasin propose un large choix d'outils de jardin, de plantes et de graines, avec livraison gratuite."};
-
-constexpr std::array<std::string_view, 6> kSpanish = {
-    "El ayuntamiento se reunió el martes por la tarde para hablar del nuevo presupuesto de la biblioteca pública.",
-    "Muchos vecinos piden que la biblioteca abra hasta más tarde durante la semana, sobre todo en invierno.",
-    "El museo abre todos los días excepto los lunes, y la entrada es gratuita para los niños menores de doce años.",
-    "En primavera el pueblo celebra un pequeño mercado donde los agricultores venden verduras frescas y queso.",
-    "La iglesia fue construida en el siglo doce y es uno de los edificios más antiguos de toda la comarca.",
-    "Después del partido el entrenador dijo que estaba orgulloso de sus jugadores y de su esfuerzo."};
+struct Lang {
+  std::array<std::string_view, 6> subject, verb, place, time;
+};
+constexpr Lang kGerman = {
+    {"Die Stadtverwaltung", "Unsere kleine Gruppe", "Die örtliche Schule", "Der Fußballverein", "Das neue Museum",
+     "Der Dorfchor"},
+    {"hat einen neuen Garten eröffnet", "hat ein großes Fest geplant", "hat Geld für die Kinder gesammelt",
+     "hat den Bau einer Brücke angekündigt", "hat alle zu einem Konzert eingeladen", "hat die Öffnungszeiten geändert"},
+    {"im Norden der Region", "in der Nähe des alten Marktplatzes", "am Rande der Stadt", "im Zentrum der Stadt",
+     "entlang des Flusses", "neben dem Bahnhof"},
+    {"im letzten Frühling", "Anfang dieses Jahres", "während des langen Winters", "am Dienstagabend",
+     "nach den Sommerferien", "vor zwei Jahren"}};
+constexpr Lang kFrench = {
+    {"Le conseil municipal", "Notre petite équipe", "L'école du quartier", "Le club de football", "Le nouveau musée",
+     "La chorale du village"},
+    {"a ouvert un nouveau jardin", "a préparé une grande fête", "a collecté de l'argent pour les enfants",
+     "a annoncé la construction d'un pont", "a invité tout le monde à un concert", "a changé les horaires d'ouverture"},
+    {"dans le nord de la région", "près de la vieille place du marché", "au bord de la ville", "au centre de la ville",
+     "le long de la rivière", "à côté de la gare"},
+    {"au printemps dernier", "au début de cette année", "pendant le long hiver", "mardi soir",
+     "après les vacances d'été", "il y a deux ans"}};
+constexpr Lang kSpanish = {
+    {"El ayuntamiento", "Nuestro pequeño equipo", "La escuela del barrio", "El club de fútbol", "El nuevo museo",
+     "El coro del pueblo"},
+    {"abrió un nuevo jardín", "preparó una gran fiesta", "recogió dinero para los niños",
+     "anunció la construcción de un puente", "invitó a todos a un concierto", "cambió el horario de apertura"},
+    {"en el norte de la comarca", "cerca de la vieja plaza del mercado", "en las afueras de la ciudad",
+     "en el centro de la ciudad", "a lo largo del río", "junto a la estación"},
+    {"la primavera pasada", "a principios de este año", "durante el largo invierno", "el martes por la tarde",
+     "después de las vacaciones de verano", "hace dos años"}};
 
 // Boilerplate shared across pages: line dedup removes every copy.
 constexpr std::array<std::string_view, 6> kBoilerplate = {
     "Skip to main content", "Home | About us | Contact | Privacy Policy",
     "Copyright © 2019 All rights reserved.", "Share this: Facebook Twitter Email",
     "Subscribe to our newsletter to get the latest news and offers.", "Powered by WordPress"};
+
+constexpr std::string_view kCookie =
+    "We use cookies to personalise content and ads, to provide social media features and to analyse our traffic. "
+    "We also share information about your use of our site with our social media, advertising and analytics partners.";
 
 constexpr std::array<std::string_view, 8> kDomains = {
     "example.com", "news.example.org", "blog.example.net", "shop.example.co.uk",
@@ -129,30 +128,59 @@ void add_record(io::GzipWriter& gz, const std::vector<std::pair<std::string, std
   gz.end_member();
 }
 
+template <typename A>
+std::string_view any(Rng& rng, const A& list) {
+  return list[rng.below(list.size())];
+}
+
+// One sentence line: two template sentences (so a line is rarely repeated by chance).
+std::string english_line(Rng& rng) {
+  std::string line;
+  for (int k = 0; k < 2; ++k) {
+    if (k) line += ' ';
+    line += std::string(any(rng, kEnSubject)) + " " + std::string(any(rng, kEnVerb)) + " " +
+            std::string(any(rng, kEnPlace)) + " " + std::string(any(rng, kEnTime)) + ".";
+  }
+  return line;
+}
+
+std::string foreign_line(Rng& rng, const Lang& l) {
+  std::string line;
+  for (int k = 0; k < 2; ++k) {
+    if (k) line += ' ';
+    line += std::string(any(rng, l.subject)) + " " + std::string(any(rng, l.verb)) + " " +
+            std::string(any(rng, l.place)) + " " + std::string(any(rng, l.time)) + ".";
+  }
+  return line;
+}
+
 // One page: title line, then body lines of one kind, boilerplate sprinkled in.
 std::string page_body(Rng& rng, int kind, int index) {
   std::vector<std::string> lines;
-  auto pick = [&](auto& list, size_t n) {
-    size_t start = rng.below(list.size());
-    for (size_t i = 0; i < n; ++i) lines.emplace_back(list[(start + i) % list.size()]);
-  };
   std::string title;
-  switch (kind) {
-    case 0: title = "Local news and stories, page " + std::to_string(index); pick(kEnglish, 4 + rng.below(4)); break;
-    case 1: {
-      title = "Random words " + std::to_string(index);
-      for (int l = 0; l < 5; ++l) {
+  size_t n = 3 + rng.below(4);
+  for (size_t i = 0; i < n; ++i) {
+    switch (kind) {
+      case 0: lines.push_back(english_line(rng)); break;
+      case 1: {
         std::string line;
-        for (int w = 0; w < 14; ++w) line += std::string(w ? " " : "") + std::string(kWords[rng.below(kWords.size())]);
+        for (int w = 0; w < 16; ++w) line += std::string(w ? " " : "") + std::string(any(rng, kWords));
         lines.push_back(line + ".");
+        break;
       }
-      break;
+      case 2: lines.push_back(foreign_line(rng, kGerman)); break;
+      case 3: lines.push_back(foreign_line(rng, kFrench)); break;
+      default: lines.push_back(foreign_line(rng, kSpanish)); break;
     }
-    case 2: title = "Nachrichten aus der Region " + std::to_string(index); pick(kGerman, 4); break;
-    case 3: title = "Actualités de la région " + std::to_string(index); pick(kFrench, 4); break;
-    default: title = "Noticias locales " + std::to_string(index); pick(kSpanish, 4); break;
   }
-  // Boilerplate: two shared lines, plus one line repeated inside the page.
+  switch (kind) {
+    case 0: title = "Local news and stories, page " + std::to_string(index); break;
+    case 1: title = "Random words " + std::to_string(index); break;
+    case 2: title = "Nachrichten aus der Region " + std::to_string(index); break;
+    case 3: title = "Actualités de la région " + std::to_string(index); break;
+    default: title = "Noticias locales " + std::to_string(index); break;
+  }
+  // Boilerplate: two lines shared across pages, sometimes a line repeated inside the page.
   lines.insert(lines.begin(), std::string(kBoilerplate[rng.below(3)]));
   lines.emplace_back(kBoilerplate[3 + rng.below(3)]);
   if (rng.below(3) == 0) lines.push_back(lines[1]);
@@ -201,6 +229,10 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
       int kind = r < 5 ? 0 : r < 7 ? 1 : r < 8 ? 2 : r < 9 ? 3 : 4;
       std::string body = page_body(rng, kind, s * 1000 + d);
       if (d % 9 == 8) body = "Short page\nOnly a line or two here.\n";
+      if (d % 13 == 6) {  // a page of boilerplate only: line dedup leaves nothing of it
+        body = "Cookie settings\n" + std::string(kCookie) + "\n";
+        for (const auto& l : kBoilerplate) body += std::string(l) + "\n";
+      }
       int dom = kind >= 2 ? 4 + (kind - 2) : static_cast<int>(rng.below(4));
       if (rng.below(8) == 0) dom = 7;
       std::string url = "http://" + std::string(kDomains[static_cast<size_t>(dom)]) + "/" + std::to_string(s) + "/page-" +

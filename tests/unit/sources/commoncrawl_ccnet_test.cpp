@@ -268,7 +268,7 @@ TEST(WetUnitReader, TruncatedSegmentIsAnErrorOrACountedStop) {
   ASSERT_LT(out.size(), 30u);
   EXPECT_EQ(out.back().text, "the next segment is still read fine");
   EXPECT_EQ(out[out.size() - 2].id, "u/0/" + std::to_string(out.size() - 2));  // intact records in order
-  EXPECT_EQ(drops["warc_truncated"] + drops["warc_stream_error"], 1);
+  EXPECT_GE(drops["warc_truncated"] + drops["warc_stream_error"], 1);
 }
 
 // ---- ccnet_lid ----
