@@ -387,10 +387,15 @@ void run_units(Shared& sh, const std::vector<size_t>& mine) {
 
 }  // namespace
 
-void validate_recipe(const Recipe& recipe) {
+void validate_recipe(const Recipe& recipe, bool check_model_files) {
   try {
     resolve_settings(recipe);
-    build_steps(recipe);
+    if (check_model_files) {
+      build_steps(recipe);
+    } else {
+      ModelFilesUnchecked unchecked;
+      build_steps(recipe);
+    }
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;
     throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
@@ -399,7 +404,7 @@ void validate_recipe(const Recipe& recipe) {
 
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   auto t0 = Clock::now();
-  validate_recipe(recipe);  // step types and every key, before any work
+  validate_recipe(recipe, options.process);  // step types, every key (and models), before any work
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
   io::FetchOptions fopt = options.fetch;

@@ -1,6 +1,7 @@
 // The one registration list of step types and reader formats (CONVENTIONS.md: no static self-registration).
 // Output-changing edits to a step make a new "_v2" type rather than changing this one.
 #include "rpdata/exec/runner.h"
+#include "settings.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/sources/c4/c4.h"
@@ -50,9 +51,12 @@ class PassThrough final : public Step {
   std::string name_;
 };
 
+thread_local bool g_model_files_unchecked = false;
+
 // Missing model: a ConfigError naming where we looked, or (optional = true) a warning, once
 // per step type and process, and the step becomes a pass-through.
 std::unique_ptr<Step> missing_model(const std::string& step, const std::string& file, bool optional) {
+  if (g_model_files_unchecked) return std::make_unique<PassThrough>(step);
   if (!optional)
     throw ConfigError("[[steps]] " + step + ": model file '" + file + "' not found under " + model_dirs());
   static std::mutex mu;
@@ -130,6 +134,9 @@ ReaderFactory configure_wet(const Params& p) {
 }
 
 }  // namespace
+
+ModelFilesUnchecked::ModelFilesUnchecked() : previous_(g_model_files_unchecked) { g_model_files_unchecked = true; }
+ModelFilesUnchecked::~ModelFilesUnchecked() { g_model_files_unchecked = previous_; }
 
 const StepRegistry& step_registry() {
   static const StepRegistry registry = [] {

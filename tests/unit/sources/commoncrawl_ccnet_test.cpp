@@ -8,6 +8,7 @@
 
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -482,3 +483,30 @@ TEST(CcSample, GeneratorWritesRealWetFormatDeterministically) {
 
 }  // namespace
 }  // namespace rpdata::sources::commoncrawl
+
+namespace rpdata::exec {
+namespace {
+
+// Downloading needs no models: validation checks keys; run_source checks model files only when
+// it will process, and then names the missing file and where it looked.
+TEST(CcRecipe, ModelFilesAreCheckedOnlyForProcessing) {
+  test::TempDir empty;
+  auto saved = [](const char* k) { const char* v = std::getenv(k); return v ? std::optional<std::string>(v) : std::nullopt; };
+  auto models = saved("RPDATA_MODELS"), xdg = saved("XDG_CACHE_HOME");
+  ::setenv("RPDATA_MODELS", empty.path().c_str(), 1);
+  ::setenv("XDG_CACHE_HOME", empty.path().c_str(), 1);
+  Recipe r = load_recipe("commoncrawl");
+  EXPECT_NO_THROW(validate_recipe(r));
+  try {
+    validate_recipe(r, true);
+    ADD_FAILURE() << "missing model accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("fasttext/lid.176.bin"), std::string::npos) << e.what();
+  }
+  EXPECT_NO_THROW(validate_recipe(load_recipe("sample/commoncrawl"), true));  // optional = true
+  models ? ::setenv("RPDATA_MODELS", models->c_str(), 1) : ::unsetenv("RPDATA_MODELS");
+  xdg ? ::setenv("XDG_CACHE_HOME", xdg->c_str(), 1) : ::unsetenv("XDG_CACHE_HOME");
+}
+
+}  // namespace
+}  // namespace rpdata::exec
