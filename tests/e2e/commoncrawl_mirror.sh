@@ -101,4 +101,12 @@ s = json.load(open(sys.argv[1]))["stats"]
 d = s.get("drops", {})
 assert d.get("warc_truncated", 0) + d.get("warc_stream_error", 0) >= 1 and s["counters"]["docs_in"] > 5, s
 PY
+
+# Download (listing + 2 units) with the mirror, then process offline from the cached listing.
+"$RPDATA" download commoncrawl --mirror "$WORK/mirror" --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log6" \
+  || { cat "$WORK/log6"; fail "download"; }
+mv "$WORK/mirror" "$WORK/mirror.away"
+"$RPDATA" process commoncrawl --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log7" \
+  || { cat "$WORK/log7"; fail "process offline"; }
+[ "$(ls "$WORK/o6/commoncrawl/_work/units/" | grep -c '\.json$')" = 2 ] || fail "offline process did not complete 2 units"
 echo OK

@@ -23,8 +23,9 @@ struct WetUnitOptions {
   bool dedup = true;
   // Memory allowed for the unit's hash group (HashGroup: 12-24 bytes per distinct line).
   uint64_t hash_budget_bytes = 8ull << 30;
-  // Lines expected per compressed input byte, for the up-front estimate only (real WET
-  // segments: ~0.03; the bundled sample ~0.05). The hard limit is checked while pass 1 grows.
+  // Lines expected per compressed input byte, for the up-front estimate only (an assumption:
+  // no full real WET segment was available to calibrate it; raise it to be conservative).
+  // The hard limit is checked while pass 1 grows.
   double lines_per_input_byte = 0.05;
 };
 
