@@ -126,6 +126,15 @@ void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const Run
 }
 }  // namespace
 
+std::string plan_base_url(const PlanUnit& unit) {
+  if (unit.parts.empty()) return unit.url.substr(0, unit.url.rfind('/'));
+  const PlanPart& p = unit.parts[0];
+  std::string enc = encode_path(p.name);
+  if (p.url.size() > enc.size() && p.url.compare(p.url.size() - enc.size(), enc.size(), enc) == 0)
+    return p.url.substr(0, p.url.size() - enc.size() - 1);
+  return p.url.substr(0, p.url.rfind('/'));
+}
+
 Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
                 io::Fetcher* fetcher) {
   Plan plan;

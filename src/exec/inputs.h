@@ -26,6 +26,8 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
                 io::Fetcher* fetcher);
 // The download base: --mirror as a URL, else the recipe's base_url, without a trailing '/'.
 std::string download_base(const Recipe& r, const Settings& s, const RunOptions& o);
+// The base URL a plan unit was planned under (where the source's checksum file lives).
+std::string plan_base_url(const PlanUnit& unit);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);
