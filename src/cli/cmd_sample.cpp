@@ -13,6 +13,7 @@
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
+#include "rpdata/sources/commoncrawl/sample.h"
 
 namespace rpdata::cli {
 namespace {
@@ -38,6 +39,7 @@ std::vector<SampleSource> sample_sources() {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
       {"arxiv", "sample/arxiv", [](const fs::path& m) { return sources::arxiv::write_sample(m, {}); }},
       {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
+      {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
   };
 }
 
@@ -87,7 +89,8 @@ void register_sample(CLI::App& app) {
       ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
-      "(C4: c4-train.0000N-of-01024.json.gz; arXiv: arXiv_src_2303_001.tar; + SHA256SUMS),\n"
+      "(C4: c4-train.0000N-of-01024.json.gz; arXiv: arXiv_src_2303_001.tar; CommonCrawl: WET segments +\n"
+      "wet.paths.gz; StackExchange: <site>.7z; + SHA256SUMS),\n"
       "serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });

@@ -30,7 +30,7 @@ CLI::Validator at_least(long min) {
 
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4, arxiv")
+  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, arxiv, stackexchange (rpdata recipe lists them)")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,

@@ -7,6 +7,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/sources/c4/c4.h"
+#include "rpdata/sources/commoncrawl/listing.h"
 #include "rpdata/text/utf8.h"
 
 namespace rpdata::exec {
@@ -87,7 +88,62 @@ bool is_unit_output(const std::string& name, const std::string& stem) {
   return n.empty() || n.substr(0, 5) == ".tmp.";
 }
 
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const std::vector<PlanUnit>* listed) {
+std::string download_base(const Recipe& r, const Settings& s, const RunOptions& o) {
+  std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
+  if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base;
+}
+
+namespace {
+std::string encode_path(const std::string& rel) {
+  std::string out;
+  size_t start = 0;
+  while (true) {
+    size_t slash = rel.find('/', start);
+    out += percent_encode_segment(rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) break;
+    out += '/';
+    start = slash + 1;
+  }
+  return out;
+}
+
+// cc_net: the listing is read once and cached (process_wet_file.cc_segments' cache file).
+void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
+                       io::Fetcher* fetcher) {
+  fs::path cached = layout.work_dir() / "listing" / s.listing;
+  if (!fs::exists(cached)) {
+    if (!o.download || !fetcher)
+      throw DownloadError("the listing is not cached (run `rpdata download` or `rpdata run` first)", cached.string());
+    fs::create_directories(cached.parent_path());
+    fetcher->fetch(download_base(r, s, o) + "/" + encode_path(s.listing), cached);
+  }
+  std::vector<std::string> entries = sources::commoncrawl::read_listing(cached);
+  std::string base = o.download ? download_base(r, s, o) : std::string();
+  const size_t n = entries.size(), units = static_cast<size_t>(s.units);
+  for (size_t u = 0; u < units; ++u) {
+    auto [lo, hi] = sources::commoncrawl::ccnet_shard_range(n, units, u);
+    if (lo == hi) continue;
+    PlanUnit unit{format_pattern(s.unit_name, static_cast<int64_t>(u)), "", ""};
+    for (size_t k = lo; k < hi; ++k)
+      unit.parts.push_back({entries[k], base.empty() ? "" : base + "/" + encode_path(entries[k]), ""});
+    plan.units.push_back(std::move(unit));
+  }
+}
+}  // namespace
+
+std::string plan_base_url(const PlanUnit& unit) {
+  if (unit.parts.empty()) return unit.url.substr(0, unit.url.rfind('/'));
+  const PlanPart& p = unit.parts[0];
+  std::string enc = encode_path(p.name);
+  if (p.url.size() > enc.size() && p.url.compare(p.url.size() - enc.size(), enc.size(), enc) == 0)
+    return p.url.substr(0, p.url.size() - enc.size() - 1);
+  return p.url.substr(0, p.url.rfind('/'));
+}
+
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
+                io::Fetcher* fetcher, const std::vector<PlanUnit>* listed) {
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
@@ -98,13 +154,13 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const s
       if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
       plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
     }
+  } else if (!s.listing.empty()) {
+    plan_from_listing(plan, r, s, o, layout, fetcher);
   } else {
-    std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
     if (!s.s3_uri.empty() && s.pattern.empty())
       throw ConfigError("recipe reads " + s.s3_uri + " (listed with ListObjectsV2); a mirror needs [download] pattern, "
                         "or give the files with --input", r.name);
-    if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
-    while (!base.empty() && base.back() == '/') base.pop_back();
+    std::string base = download_base(r, s, o);
     if (!s.files_from.empty()) {
       // The candidates come from the checksums file (select_plan lists them); none here.
     } else if (!s.files.empty()) {

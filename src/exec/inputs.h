@@ -23,7 +23,11 @@ std::string percent_encode_segment(std::string_view s);
 // --limit applied. ConfigError on an empty list, non-UTF-8 names, or colliding names/stems.
 // `listed`: the units of an S3 recipe (list_s3_inputs), used instead of the pattern.
 // With [download] select_top or files_from the list is completed by select_plan.
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const std::vector<PlanUnit>* listed = nullptr);
+// In listing mode the listing is fetched once through `fetcher` into
+// _work/listing/<listing path> and reused from there afterwards (a stable plan; `rpdata
+// process`, o.download false, needs it cached). Units without entries (n < units) are left out.
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
+                io::Fetcher* fetcher, const std::vector<PlanUnit>* listed = nullptr);
 
 // An S3 recipe's inputs: ListObjectsV2 of [download] s3 (files directly under the prefix
 // whose names match name_prefix/name_suffix), expected size/md5 from the manifest (else the
@@ -41,6 +45,10 @@ void confirm_s3_cost(const S3Listing& listing, const Settings& s, const std::vec
                      const std::filesystem::path& raw_dir, bool yes);
 // --limit, then names must be UTF-8 and unique (also their output stems).
 void check_plan_units(Plan& plan, const RunOptions& o);
+// The download base: --mirror as a URL, else the recipe's base_url, without a trailing '/'.
+std::string download_base(const Recipe& r, const Settings& s, const RunOptions& o);
+// The base URL a plan unit was planned under (where the source's checksum file lives).
+std::string plan_base_url(const PlanUnit& unit);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);

@@ -289,6 +289,14 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   return out;
 }
 
+io::FetchOptions fetch_options(const Settings& settings, const RunOptions& options) {
+  io::FetchOptions fopt = options.fetch;
+  fopt.max_attempts = settings.max_attempts;
+  fopt.per_host_connections = settings.per_host_connections;
+  fopt.per_host_requests_per_s = settings.requests_per_s;
+  return fopt;
+}
+
 void log_progress(Shared& sh, uint64_t input_read) {
   // Called under sh.mu. ETA from this run's rate (inputs are similar in size).
   size_t done = sh.summary.units_processed + sh.summary.units_skipped + sh.summary.failures.size();
@@ -437,13 +445,21 @@ void run_units(Shared& sh, const std::vector<size_t>& mine) {
 
 }  // namespace
 
-void validate_recipe(const Recipe& recipe) {
+void validate_recipe(const Recipe& recipe, bool check_model_files) {
   try {
     resolve_settings(recipe);
-    build_steps(recipe);
-    if (recipe.has_dedup) {
-      parse_key_spec(recipe);
-      for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
+    auto build_all = [&recipe] {
+      build_steps(recipe);
+      if (recipe.has_dedup) {
+        parse_key_spec(recipe);
+        for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
+      }
+    };
+    if (check_model_files) {
+      build_all();
+    } else {
+      ModelFilesUnchecked unchecked;
+      build_all();
     }
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;
@@ -525,7 +541,7 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
 }  // namespace
 
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
-  validate_recipe(recipe);  // step types and every key, before any work
+  validate_recipe(recipe, options.process);  // step types, every key (and models), before any work
   Settings settings = resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
   // An S3 recipe lists its bucket (network); `rpdata process` reuses the plan the download wrote.
@@ -542,7 +558,12 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
                         "` first (the input list comes from the S3 listing)");
     }
   }
-  Plan plan = build_plan(recipe, settings, options, listed.empty() ? nullptr : &listed);
+  Plan plan = [&] {
+    // A listing recipe fetches its listing once (then reads the cached copy) through a fetcher
+    // with the recipe's politeness settings.
+    io::Fetcher fetcher(fetch_options(settings, options));
+    return build_plan(recipe, settings, options, layout, &fetcher, listed.empty() ? nullptr : &listed);
+  }();
   if (settings.select_top > 0 || !settings.files_from.empty())
     for (const auto& line : select_plan(plan, settings, options, RunLayout{options.out, recipe.source}))
       spdlog::info("{}: {}", recipe.source, line);
@@ -585,11 +606,7 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
   fs::remove(tasks / (label + ".failed"));
   io::write_file_atomic(running, io::JsonObject().num("pid", ::getpid()).str("host", hostname()).done() + "\n");
   try {
-    io::FetchOptions fopt = options.fetch;
-    fopt.max_attempts = settings.max_attempts;
-    fopt.per_host_connections = settings.per_host_connections;
-    fopt.per_host_requests_per_s = settings.requests_per_s;
-    io::Fetcher fetcher(fopt);
+    io::Fetcher fetcher(fetch_options(settings, options));
     Shared sh{stage, settings, options, layout, plan, fetcher, {}, std::move(token_models), {}, {}};
     sh.summary.units_total = plan.units.size();
     std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
@@ -601,7 +618,7 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
     bool files_xml = settings.checksums == "archive_org_files_xml";
     if (stage.name != "apply" && options.inputs.empty() && options.download &&
         (settings.checksums == "sha256sums" || mirror_sums || files_xml)) {
-      std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
+      std::string base = plan_base_url(plan.units[0]);
       try {
         std::string text = fetcher.get(base + "/" + settings.checksums_file);
         sh.sums = files_xml ? io::parse_archive_org_files_xml(text) : parse_sha256sums(text);

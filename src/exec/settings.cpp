@@ -19,6 +19,9 @@ Settings resolve_settings(const Recipe& r) {
   s.exclude = r.download.get_strings("exclude", {});
   s.select_top = r.download.get_int("select_top", 0);
   s.select_by = r.download.get_string("select_by", "");
+  s.listing = r.download.get_string("listing", "");
+  s.units = r.download.get_int("units", 0);
+  s.unit_name = r.download.get_string("unit_name", "");
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
@@ -66,8 +69,14 @@ Settings resolve_settings(const Recipe& r) {
     throw ConfigError("[download] select_by must be \"stackexchange_posts\" when select_top is set", r.name);
   if (!s.files.empty() && !s.pattern.empty())
     throw ConfigError("[download] has both files and pattern; give one", r.name);
-  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && !s.base_url.empty())
-    throw ConfigError("[download] has base_url but no pattern or files", r.name);
+  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && s.listing.empty() && !s.base_url.empty())
+    throw ConfigError("[download] has base_url but no pattern, files or listing", r.name);
+  if (!s.listing.empty()) {
+    if (!s.pattern.empty()) throw ConfigError("[download] takes pattern or listing, not both", r.name);
+    if (s.units <= 0) throw ConfigError("[download] listing needs units > 0", r.name);
+    if (s.unit_name.find("{index") == std::string::npos)
+      throw ConfigError("[download] listing needs unit_name with {index} or {index:0N}", r.name);
+  }
   return s;
 }
 

@@ -29,6 +29,11 @@ struct Settings {
   std::string select_by;  // "stackexchange_posts": rows of Posts.xml (RedPajama count.py)
   // none | sha256sums | hf_lfs_pointer | s3_manifest | archive_org_files_xml (<item>_files.xml: size, md5)
   std::string checksums;
+  // Listing mode (cc_net): units from a path listing fetched from base_url ("listing"), each
+  // unit = entries [s*n//units, (s+1)*n//units) as parts, named by `unit_name` ({index}).
+  std::string listing;
+  int64_t units = 0;
+  std::string unit_name;
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;
   int per_host_connections = 4;
@@ -58,6 +63,19 @@ struct Settings {
 
 Settings resolve_settings(const Recipe& r);
 std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r);
+// While one is alive on this thread, steps whose model files are missing are built as
+// pass-throughs without a word (recipe validation checks keys, not files). Defined in
+// step_list.cpp.
+class ModelFilesUnchecked {
+ public:
+  ModelFilesUnchecked();
+  ~ModelFilesUnchecked();
+  ModelFilesUnchecked(const ModelFilesUnchecked&) = delete;
+  ModelFilesUnchecked& operator=(const ModelFilesUnchecked&) = delete;
+
+ private:
+  bool previous_;
+};
 // sha256 over [read], [[steps]], [output] and the tokenizers actually counted.
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers);
 

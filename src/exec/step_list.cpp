@@ -1,14 +1,145 @@
 // The one registration list of step types and reader formats (CONVENTIONS.md: no static self-registration).
 // Output-changing edits to a step make a new "_v2" type rather than changing this one.
 #include "rpdata/exec/runner.h"
+#include "settings.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
 #include "stackexchange_reader.h"
+#include "rpdata/sources/commoncrawl/ccnet_steps.h"
+#include "rpdata/sources/commoncrawl/wet_unit.h"
+#include "rpdata/tokenize/models.h"
+
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <set>
 
 namespace rpdata::exec {
+namespace {
+namespace fs = std::filesystem;
+namespace cc = sources::commoncrawl;
+
+// A model file named in a recipe: an absolute path, or a path relative to the model dirs
+// ($RPDATA_MODELS, then ~/.cache/rpdata/models), like the tokenizer models. Empty if absent.
+fs::path find_model(const std::string& name) {
+  fs::path p(name);
+  if (p.is_absolute()) return fs::is_regular_file(p) ? p : fs::path();
+  for (const auto& dir : tokenize::model_search_dirs())
+    if (fs::is_regular_file(dir / p)) return dir / p;
+  return {};
+}
+
+std::string model_dirs() {
+  std::string where;
+  for (const auto& dir : tokenize::model_search_dirs()) where += (where.empty() ? "" : ", ") + dir.string();
+  return where.empty() ? "(no model dir: set RPDATA_MODELS)" : where;
+}
+
+std::string replace_lang(std::string pattern, const std::string& lang) {
+  for (size_t pos; (pos = pattern.find("{lang}")) != std::string::npos;) pattern.replace(pos, 6, lang);
+  return pattern;
+}
+
+// Stands in for a model step whose files are absent and that the recipe marks optional.
+class PassThrough final : public Step {
+ public:
+  explicit PassThrough(std::string name) : name_(std::move(name)) {}
+  std::string_view name() const override { return name_; }
+  void process(Batch&) override {}
+
+ private:
+  std::string name_;
+};
+
+thread_local bool g_model_files_unchecked = false;
+
+// Missing model: a ConfigError naming where we looked, or (optional = true) a warning, once
+// per step type and process, and the step becomes a pass-through.
+std::unique_ptr<Step> missing_model(const std::string& step, const std::string& file, bool optional) {
+  if (g_model_files_unchecked) return std::make_unique<PassThrough>(step);
+  if (!optional)
+    throw ConfigError("[[steps]] " + step + ": model file '" + file + "' not found under " + model_dirs());
+  static std::mutex mu;
+  static std::set<std::string> warned;
+  std::lock_guard lock(mu);
+  if (warned.insert(step).second)
+    spdlog::warn("{}: model file '{}' not found under {}; the step is skipped (optional = true)", step, file,
+                 model_dirs());
+  return std::make_unique<PassThrough>(step);
+}
+
+std::unique_ptr<Step> make_ccnet_lid(const Params& p) {
+  cc::CcnetLidOptions o;
+  std::string model = p.get_string("model", "fasttext/lid.176.bin");
+  o.threshold = p.get_double("threshold", 0.5);
+  o.languages = p.get_strings("languages", {"en"});
+  bool optional = p.get_bool("optional", false);
+  o.model = find_model(model);
+  if (o.model.empty()) return missing_model("ccnet_lid", model, optional);
+  return std::make_unique<cc::CcnetLidStep>(std::move(o));
+}
+
+std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
+  cc::CcnetPerplexityOptions o;
+  auto languages = p.get_strings("languages", {"en"});
+  std::string sp = p.get_string("sp_model", "ccnet/{lang}.sp.model");
+  std::string lm = p.get_string("lm_model", "ccnet/{lang}.arpa.bin");
+  std::string csv = p.get_string("cutoff_csv", "");
+  int head_pct = static_cast<int>(p.get_int("head_percentile", 30));
+  int tail_pct = static_cast<int>(p.get_int("tail_percentile", 60));
+  double head = p.get_double("head_cutoff", -1), tail = p.get_double("tail_cutoff", -1);
+  o.drop_tail = p.get_bool("drop_tail", true);
+  o.route = p.get_bool("route", true);
+  bool optional = p.get_bool("optional", false);
+  if (csv.empty() == (head < 0 || tail < 0))
+    throw ConfigError("[[steps]] ccnet_perplexity: give cutoff_csv, or head_cutoff and tail_cutoff (not both)");
+  for (const auto& lang : languages) {
+    fs::path sp_path = find_model(replace_lang(sp, lang)), lm_path = find_model(replace_lang(lm, lang));
+    if (sp_path.empty()) return missing_model("ccnet_perplexity", replace_lang(sp, lang), optional);
+    if (lm_path.empty()) return missing_model("ccnet_perplexity", replace_lang(lm, lang), optional);
+    o.models[lang] = {sp_path, lm_path};
+  }
+  if (!csv.empty()) {
+    fs::path csv_path = find_model(csv);
+    if (csv_path.empty()) return missing_model("ccnet_perplexity", csv, optional);
+    o.cutoffs = cc::read_cutoffs(csv_path, head_pct, tail_pct);
+  } else {
+    for (const auto& lang : languages) o.cutoffs[lang] = {head, tail};
+  }
+  return std::make_unique<cc::CcnetPerplexityStep>(std::move(o));
+}
+
+ReaderFactory configure_wet(const Params& p) {
+  cc::WetUnitOptions o;
+  o.wet.min_len = p.get_int("min_len", 300);
+  o.wet.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+  o.wet.warc.max_record_bytes = static_cast<uint64_t>(p.get_int("max_record_bytes", 64ll << 20));
+  // on_error = "truncate": a damaged/cut segment ends that segment (counted warc_truncated),
+  // identically in both passes, and the unit goes on with its next segment.
+  o.wet.warc.throw_on_damage = p.get_string("on_error", "fail") != "truncate";
+  o.dedup = p.get_bool("line_dedup", true);
+  o.hash_budget_bytes = static_cast<uint64_t>(p.get_int("hash_budget_mb", 8192)) << 20;
+  o.lines_per_input_byte = p.get_double("lines_per_input_byte", 0.05);
+  return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+    if (o.dedup) {
+      uint64_t lines = cc::estimate_group_lines(in.parts, o.lines_per_input_byte);
+      spdlog::info("{}: line dedup over {} WET segment(s) as one hash group: ~{} lines estimated, {} MiB of "
+                   "hash_budget_mb {}",
+                   in.unit, in.parts.size(), lines, dedup::HashGroup::memory_for(lines) >> 20,
+                   o.hash_budget_bytes >> 20);
+    }
+    auto r = std::make_unique<cc::WetUnitReader>(in.parts, in.unit, o);
+    return r;
+  };
+}
+
+}  // namespace
+
+ModelFilesUnchecked::ModelFilesUnchecked() : previous_(g_model_files_unchecked) { g_model_files_unchecked = true; }
+ModelFilesUnchecked::~ModelFilesUnchecked() { g_model_files_unchecked = previous_; }
 
 const StepRegistry& step_registry() {
   static const StepRegistry registry = [] {
@@ -33,6 +164,14 @@ const StepRegistry& step_registry() {
            "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
            "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",
            [](const Params& p) { return sources::arxiv::make_language_step(p); }});
+    r.add({"ccnet_lid",
+           "cc_net language id (fastText lid.176 on the newline-glued text, score rounded to 2 decimals): "
+           "meta language, language_score; drops < threshold and languages not listed",
+           make_ccnet_lid});
+    r.add({"ccnet_perplexity",
+           "cc_net perplexity (normalize, SentencePiece, KenLM) and bucket from cutoff.csv: meta perplexity, "
+           "bucket; route <lang>_<bucket>; tail dropped",
+           make_ccnet_perplexity});
     return r;
   }();
   return registry;
@@ -87,6 +226,10 @@ const ReaderRegistry& reader_registry() {
              };
            }});
     r.add(stackexchange_reader_type());
+    r.add({"wet",
+           "CommonCrawl WET segments of a unit with cc_net semantics + its two-pass line dedup as one hash "
+           "group; keys: min_len, line_dedup, hash_budget_mb, lines_per_input_byte, max_record_bytes, batch_docs",
+           configure_wet});
     return r;
   }();
   return registry;

@@ -38,6 +38,10 @@ void GzipWriter::write(std::string_view data) {
     throw IoError("gzip write failed", impl_->tmp.string());
 }
 
+void GzipWriter::end_member() {
+  if (gzflush(impl_->gz, Z_FINISH) != Z_OK) throw IoError("gzip flush failed", impl_->tmp.string());
+}
+
 void GzipWriter::close() {
   if (!impl_->gz) return;
   int rc = gzclose(impl_->gz);

@@ -53,8 +53,10 @@ struct RunSummary {
 const StepRegistry& step_registry();
 const ReaderRegistry& reader_registry();
 
-// Validates the recipe fully (steps, keys) before any work; throws ConfigError.
-void validate_recipe(const Recipe& recipe);
+// Validates the recipe fully (steps, keys) before any work; throws ConfigError. Model files
+// named by steps (ccnet_lid, ccnet_perplexity) are checked only with `check_model_files`
+// (run_source does so when it will process; downloading needs no models).
+void validate_recipe(const Recipe& recipe, bool check_model_files = false);
 
 // Runs the task. Throws ConfigError for usage problems; per-input failures are collected in
 // the summary (and the task's .failed marker) while the other inputs continue.

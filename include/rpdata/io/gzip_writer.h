@@ -13,6 +13,9 @@ class GzipWriter {
   explicit GzipWriter(std::filesystem::path path, int level = 6);
   ~GzipWriter();
   void write(std::string_view data);
+  // Ends the current gzip member; later writes start a new one (multi-member files such as
+  // CommonCrawl's WARC/WET, one member per record).
+  void end_member();
   void close();
 
  private:

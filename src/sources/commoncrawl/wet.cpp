@@ -133,6 +133,8 @@ void WetReader::sync_warc_drops(DropCounts* batch_drops) {
   count("warc_malformed", static_cast<int64_t>(s.malformed - seen_.malformed), batch_drops);
   count("warc_too_large", static_cast<int64_t>(s.too_large - seen_.too_large), batch_drops);
   count("warc_truncated", static_cast<int64_t>(s.truncated - seen_.truncated), batch_drops);
+  // A damaged or cut compressed stream that ended the segment (throw_on_damage = false).
+  count("warc_stream_error", static_cast<int64_t>(s.stream_errors - seen_.stream_errors), batch_drops);
   seen_ = s;
 }
 

@@ -56,7 +56,8 @@ struct WetOptions {
 Document to_document(WetDocument&& d, std::string id, const std::string& cc_segment);
 
 // Reads one WET file. Drop reasons: too_short, invalid_utf8, missing_header, and
-// warc_malformed / warc_too_large / warc_truncated from the record reader.
+// warc_malformed / warc_too_large / warc_truncated / warc_stream_error (the compressed
+// stream ended the file early; only with throw_on_damage = false) from the record reader.
 class WetReader final : public Reader {
  public:
   WetReader(const std::filesystem::path& path, WetOptions options);

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# `rpdata run commoncrawl` (the production recipe: listing, 5000 units, cc_net steps) on a local
+# mirror tree: the real whirlwind WET (CC-MAIN-2024-22, Spanish) beside the bundled sample's
+# generated segments and, in a second run, a truncated segment. The production model names are
+# links to the stand-ins in ../shared/realdata/models (lid.176.ftz for lid.176.bin, the small
+# Wikipedia SentencePiece/KenLM pair for en.sp.model/en.arpa.bin, cc_net's real cutoff.csv).
+source "$(dirname "$0")/lib.bash"
+REAL="${RPDATA_REALDATA:-$SRC/../shared/realdata}"
+[ -f "$REAL/commoncrawl/whirlwind/whirlwind.warc.wet.gz" ] || { echo "SKIPPED: no realdata at $REAL"; exit 77; }
+M="$WORK/models"; mkdir -p "$M/fasttext" "$M/ccnet"
+ln -s "$REAL/models/fasttext/lid.176.ftz" "$M/fasttext/lid.176.bin"
+ln -s "$REAL/models/kenlm/en_wiki_sp8k.model" "$M/ccnet/en.sp.model"
+ln -s "$REAL/models/kenlm/en_wiki_sp8k.o5.probing.bin" "$M/ccnet/en.arpa.bin"
+ln -s "$REAL/commoncrawl/ccnet/cutoff.csv" "$M/ccnet/cutoff.csv"
+export RPDATA_MODELS="$M"
+
+# Mirror: the sample's 4 generated segments + the real WET, listed in that order.
+"$RPDATA" sample --only commoncrawl --out "$WORK/gen" --no-progress > /dev/null 2> "$WORK/gen.log" || { cat "$WORK/gen.log"; fail "sample"; }
+mkdir -p "$WORK/mirror"
+cp -r "$WORK/gen/_mirror/commoncrawl/crawl-data" "$WORK/mirror/"
+D="crawl-data/CC-MAIN-2019-30"
+real_seg="$D/segments/0000000000000.00/wet/whirlwind.warc.wet.gz"
+mkdir -p "$WORK/mirror/$(dirname "$real_seg")"
+cp "$REAL/commoncrawl/whirlwind/whirlwind.warc.wet.gz" "$WORK/mirror/$real_seg"
+zcat "$WORK/mirror/$D/wet.paths.gz" > "$WORK/listing"
+echo "$real_seg" >> "$WORK/listing"
+gzip -c "$WORK/listing" > "$WORK/mirror/$D/wet.paths.gz"
+
+"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o1" --tokenizers none --no-progress 2> "$WORK/log1" \
+  || { cat "$WORK/log1"; fail "run failed"; }
+# 5 entries over 5000 units: units s with s*5//5000 < (s+1)*5//5000.
+units=$(ls "$WORK/o1/commoncrawl/_work/units/" | grep -c '\.json$')
+[ "$units" = 5 ] || fail "expected 5 units, got $units"
+for u in 0999 1999 2999 3999 4999; do
+  [ -f "$WORK/o1/commoncrawl/_work/units/2019-30_$u.json" ] || fail "no marker for unit 2019-30_$u"
+done
+[ -f "$WORK/o1/commoncrawl/_work/listing/$D/wet.paths.gz" ] || fail "listing not cached"
+grep -q 'line dedup over 1 WET segment(s) as one hash group' "$WORK/log1" || fail "no hash-group budget log"
+# The real Spanish page: read, then dropped by the language step.
+python3 - "$WORK/o1/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "whirlwind unit stats"
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+c, d = s["counters"], s.get("drops", {})
+assert c["docs_in"] == 1 and c["docs_out"] == 0 and d.get("ccnet_lid:language") == 1, s
+PY
+# The sample units: dedup and lid did something, outputs routed to en_head / en_middle.
+python3 - "$WORK/o1/commoncrawl" <<'PY' || fail "sample unit stats / outputs"
+import json, sys, glob, os, subprocess
+root = sys.argv[1]
+tot = {}
+for f in glob.glob(root + "/_work/units/*.json"):
+    st = json.load(open(f))["stats"]
+    for k, v in list(st["counters"].items()) + list(st.get("drops", {}).items()):
+        tot[k] = tot.get(k, 0) + v
+print(tot)
+assert tot["line_dedup:no_line_left"] + tot.get("ccnet_lid:language", 0) > 0, tot
+assert tot["docs_out"] > 0, tot
+shards = glob.glob(root + "/en_*/*.jsonl.zst")
+assert shards, os.listdir(root)
+for s in shards:
+    for line in subprocess.run(["zstd", "-dc", s], capture_output=True, check=True).stdout.decode().splitlines():
+        m = json.loads(line)["meta"]
+        assert list(m)[:8] == ["url", "date_download", "digest", "length", "nlines", "source_domain", "title", "cc_segment"], list(m)
+        assert m["language"] == "en" and m["language_score"] >= 0.5 and m["bucket"] in ("head", "middle"), m
+        assert os.path.basename(os.path.dirname(s)) == "en_" + m["bucket"]
+PY
+"$RPDATA" manifest "$WORK/o1" --verify > /dev/null || fail "manifest --verify"
+
+# Same bytes with 2 threads and 3 tasks.
+"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o2" --tokenizers none --no-progress -j 2 2> /dev/null || fail "run -j 2"
+for r in 0 1 2; do
+  "$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o3" --tokenizers none --no-progress --rank $r --world-size 3 2> /dev/null || fail "rank $r"
+done
+same_outputs "$WORK/o1/commoncrawl" "$WORK/o2/commoncrawl" "threads change the output"
+same_outputs "$WORK/o1/commoncrawl" "$WORK/o3/commoncrawl" "tasks change the output"
+
+# Truncated gzip: a 6th segment cut in the middle. Default recipe: that unit fails naming the
+# file, exit 1, the other units complete and verify; nothing of the cut unit is published.
+cut_seg="$D/segments/0000000000000.01/wet/truncated.warc.wet.gz"
+mkdir -p "$WORK/mirror/$(dirname "$cut_seg")"
+first_seg=$(head -1 "$WORK/listing")
+size=$(stat -c %s "$WORK/mirror/$first_seg")
+head -c $((size / 2)) "$WORK/mirror/$first_seg" > "$WORK/mirror/$cut_seg"
+echo "$cut_seg" >> "$WORK/listing"
+gzip -c "$WORK/listing" > "$WORK/mirror/$D/wet.paths.gz"
+set +e
+"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o4" --tokenizers none --no-progress 2> "$WORK/log4"
+rc=$?
+set -e
+[ "$rc" = 1 ] || { cat "$WORK/log4"; fail "truncated segment: exit $rc, expected 1"; }
+grep -q 'truncated.warc.wet.gz' "$WORK/log4" || { cat "$WORK/log4"; fail "error does not name the file"; }
+[ "$(ls "$WORK/o4/commoncrawl/_work/units/" | grep -c '\.json$')" = 5 ] || fail "other units not complete"
+[ ! -f "$WORK/o4/commoncrawl/_work/units/2019-30_4999.json" ] || fail "the cut unit has a marker"
+# on_error = "truncate": the intact records of the cut segment are kept, the cut is counted.
+sed 's/^on_error = "fail"/on_error = "truncate"/' "$SRC/configs/commoncrawl.toml" > "$WORK/cc_truncate.toml"
+"$RPDATA" run commoncrawl --recipe "$WORK/cc_truncate.toml" --mirror "$WORK/mirror" --out "$WORK/o5" --tokenizers none \
+  --no-progress 2> "$WORK/log5" || { cat "$WORK/log5"; fail "on_error=truncate run"; }
+python3 - "$WORK/o5/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "truncate stats"
+import json, sys
+s = json.load(open(sys.argv[1]))["stats"]
+d = s.get("drops", {})
+assert d.get("warc_truncated", 0) + d.get("warc_stream_error", 0) >= 1 and s["counters"]["docs_in"] > 5, s
+PY
+
+# Download (listing + 2 units) with the mirror, then process offline from the cached listing.
+"$RPDATA" download commoncrawl --mirror "$WORK/mirror" --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log6" \
+  || { cat "$WORK/log6"; fail "download"; }
+mv "$WORK/mirror" "$WORK/mirror.away"
+"$RPDATA" process commoncrawl --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log7" \
+  || { cat "$WORK/log7"; fail "process offline"; }
+[ "$(ls "$WORK/o6/commoncrawl/_work/units/" | grep -c '\.json$')" = 2 ] || fail "offline process did not complete 2 units"
+echo OK
