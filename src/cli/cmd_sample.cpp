@@ -10,6 +10,7 @@
 #include "common.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "rpdata/sources/books/books.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::cli {
@@ -34,6 +35,7 @@ struct SampleSource {
 std::vector<SampleSource> sample_sources() {
   return {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
+      {"books", "sample/books", [](const fs::path& m) { return sources::books::write_sample(m); }},
   };
 }
 
@@ -83,7 +85,7 @@ void register_sample(CLI::App& app) {
       ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
-      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS), serves it from a local mirror and\n"
+      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS; Books: a PG-19 bucket mirror), serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });
 }

@@ -84,7 +84,9 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
-  if (!o.inputs.empty()) {
+  if (!o.inputs.empty() && s.files_per_unit > 0) {
+    plan.units = grouped_input_units(o.inputs, s);
+  } else if (!o.inputs.empty()) {
     for (const auto& p : o.inputs) {
       if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
       plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
@@ -93,10 +95,14 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
     std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
     if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
-    for (int64_t i = 0; i < s.count; ++i) {
-      std::string name = format_pattern(s.pattern, s.first + i);
-      plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+    if (!s.listing.empty()) {
+      plan.units = gcs_listing_units(s, base, o.fetch);
+    } else {
+      if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
+      for (int64_t i = 0; i < s.count; ++i) {
+        std::string name = format_pattern(s.pattern, s.first + i);
+        plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
+      }
     }
   }
   if (o.limit == 0) throw ConfigError("--limit 0 selects no inputs");

@@ -18,6 +18,14 @@ Settings resolve_settings(const Recipe& r) {
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
   s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
   s.requests_per_s = r.download.get_double("requests_per_s", 0);
+  s.listing = r.download.get_string("listing", "");
+  s.bucket = r.download.get_string("bucket", "");
+  s.prefix = r.download.get_string("prefix", "");
+  s.metadata = r.download.get_string("metadata", "");
+  s.files_per_unit = r.download.get_int("files_per_unit", 0);
+  if (!s.listing.empty() && s.listing != "gcs") throw ConfigError("[download] listing must be \"gcs\" (or absent)", r.name);
+  if (s.listing == "gcs" && s.bucket.empty()) throw ConfigError("[download] listing = \"gcs\" needs a bucket", r.name);
+  if (s.files_per_unit < 0) throw ConfigError("[download] files_per_unit must not be negative", r.name);
   if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
     throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
   s.format = r.read.get_string("format", "jsonl");
@@ -38,7 +46,7 @@ Settings resolve_settings(const Recipe& r) {
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
   for (const Params* p : {&r.download, &r.output}) p->reject_unused();
   if (s.max_shard_bytes == 0) throw ConfigError("[output] max_shard_bytes must be positive", r.name);
-  if (s.pattern.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
+  if (s.pattern.empty() && s.listing.empty() && !s.base_url.empty()) throw ConfigError("[download] has base_url but no pattern", r.name);
   return s;
 }
 

@@ -23,6 +23,13 @@ struct Settings {
   int max_attempts = 10;
   int per_host_connections = 4;
   double requests_per_s = 0;
+  // Bucket listing instead of a pattern (PG-19): listing = "gcs" lists <bucket>/<prefix> via
+  // the JSON API at base_url; `metadata` (an object name, optional) becomes the first part of
+  // every unit; units group `files_per_unit` files. files_per_unit also groups the files of
+  // --input directories.
+  std::string listing;  // "" | "gcs"
+  std::string bucket, prefix, metadata;
+  int64_t files_per_unit = 0;
   // [read]
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation

@@ -3,6 +3,7 @@
 #include "rpdata/exec/runner.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "rpdata/sources/books/books.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::exec {
@@ -14,6 +15,14 @@ const StepRegistry& step_registry() {
            "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
            "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
            [](const Params& p) { return std::make_unique<sources::c4::C4FormatStep>(p); }});
+    r.add({"pg_strip_license",
+           "Project Gutenberg START/END license markers -> PG-19 form (body between the markers); "
+           "keys: require_marker",
+           [](const Params& p) { return std::make_unique<sources::books::PgStripLicenseStep>(p); }});
+    r.add({"book_simhash",
+           "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
+           "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
+           [](const Params& p) { return std::make_unique<sources::books::BookSimhashStep>(p); }});
     return r;
   }();
   return registry;
@@ -35,6 +44,18 @@ const ReaderRegistry& reader_registry() {
                opt.source = in.source;
                opt.id_prefix = in.unit;
                return std::make_unique<io::JsonlReader>(in.parts[0], opt);
+             };
+           }});
+    r.add({"books",
+           "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
+           "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name",
+           [](const Params& p) -> ReaderFactory {
+             sources::books::BookReaderOptions o = sources::books::book_reader_options(p);
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               sources::books::BookReaderOptions opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               return sources::books::make_book_reader(in.parts, opt);
              };
            }});
     return r;

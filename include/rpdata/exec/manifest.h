@@ -31,6 +31,10 @@ struct PlanPart {
   std::string name;  // relative path under _work/raw (may contain '/'); key for checksums
   std::string url;   // empty for local parts
   std::string path;  // local path, empty when downloaded
+  // What the source's listing published about the file (e.g. a GCS md5Hash); the download is
+  // verified against them. Empty / 0 = not known.
+  std::string md5;
+  uint64_t size = 0;
 };
 
 struct PlanUnit {

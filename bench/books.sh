@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Books SimHash throughput on one core (taskset -c 0), side by side in one run with the
+# baseline `cat BOOKS | wc -c` on the same files: books/s and MB/s of book text for
+#   - cat | wc -c                          (reading the bytes: the floor)
+#   - simhash_bench                        (dedup::book_simhash per book: lower, \w filter,
+#                                           6-char shingles, md5 per shingle, bit majority)
+#   - rpdata run books3 --input DIR        (the whole unit: reader + book_simhash + JSON +
+#                                           zstd shards; no token counting)
+# and, once, the Python reference (tests/unit/dedup/simhash_ref.py) on the 4 real books.
+# Medians of RUNS runs.
+#
+# Usage: bench/books.sh [BUILD_DIR] [RUNS] [COPIES]   (BUILD_DIR built with -DRPDATA_BUILD_BENCH=ON)
+# Input: the 4 real PG books of ../shared/realdata/books (1.7 MB) copied COPIES times (25 ->
+# 100 books, 43 MB), or the bundled synthetic sample when realdata is absent.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-$root/build}"
+runs="${2:-3}"
+copies="${3:-25}"
+rpdata="$build/rpdata"
+bench="$build/bench/simhash_bench"
+[ -x "$bench" ] || { echo "build $bench first (cmake -DRPDATA_BUILD_BENCH=ON; make simhash_bench)" >&2; exit 2; }
+work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-bench.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+realdata="${RPDATA_REALDATA:-$root/../shared/realdata}"
+mkdir -p "$work/books"
+if [ -d "$realdata/books" ]; then
+  label="4 real PG books x$copies"
+  src=("$realdata"/books/pg*.txt)
+else
+  label="bundled synthetic sample x$copies"
+  "$rpdata" sample --out "$work/gen" --only books --no-progress > /dev/null 2>&1
+  src=("$work"/gen/_mirror/books/deepmind-gutenberg/train/*.txt)
+fi
+for c in $(seq -w 1 "$copies"); do
+  for f in "${src[@]}"; do cp "$f" "$work/books/$c-$(basename "$f" .txt).epub.txt"; done
+done
+files=("$work"/books/*)
+books=${#files[@]}
+mb=$(cat "${files[@]}" | wc -c | awk '{print $1/1e6}')
+pin=(); command -v taskset > /dev/null && pin=(taskset -c 0)
+
+time_cmd() {
+  local out
+  out=$( { TIMEFORMAT='%R'; time "$@" > /dev/null 2>&1; } 2>&1 )
+  echo "$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+baseline() { "${pin[@]}" bash -c 'cat "$@" | wc -c' _ "${files[@]}"; }
+simhash() { "${pin[@]}" "$bench" "${files[@]}"; }
+pipeline() {
+  rm -rf "$work/out"
+  "${pin[@]}" "$rpdata" run books3 --input "$work/books" --out "$work/out" --threads 1 --tokenizers none --no-progress -q
+}
+declare -A wall
+names=(baseline simhash pipeline)
+for name in "${names[@]}"; do
+  for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
+  wall[$name]=$(median < "$work/$name.times")
+done
+echo "input: $label = $books books, $mb MB; median of $runs runs; one core (${pin[*]:-no taskset})"
+printf "%-44s %10s %12s %12s\n" "command" "wall s" "books/s" "MB/s"
+declare -A titles=([baseline]="cat BOOKS | wc -c (baseline)" [simhash]="simhash_bench (book_simhash per book)"
+  [pipeline]="rpdata run books3 (read+simhash+json+zstd)")
+for name in "${names[@]}"; do
+  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v mb="$mb" -v b="$books" \
+    'BEGIN {printf "%-44s %10.3f %12.1f %12.1f\n", t, w, b/w, mb/w}'
+done
+if command -v python3 > /dev/null && [ -d "$realdata/books" ]; then
+  ref=("$realdata"/books/pg*.txt)
+  rmb=$(cat "${ref[@]}" | wc -c | awk '{print $1/1e6}')
+  t=$(time_cmd "${pin[@]}" python3 "$root/tests/unit/dedup/simhash_ref.py" sig "${ref[@]}")
+  awk -v t="$t" -v mb="$rmb" -v b="${#ref[@]}" \
+    'BEGIN {printf "%-44s %10.3f %12.1f %12.1f\n", "python reference (hashlib+re), 4 books, 1 run", t, b/t, mb/t}'
+fi
