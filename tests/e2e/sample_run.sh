@@ -6,10 +6,18 @@ source "$(dirname "$0")/lib.bash"
 cat "$WORK/table.txt"
 grep -qE '^c4 +2000 ' "$WORK/table.txt" || fail "table lacks 2000 c4 docs"
 grep -q 'total' "$WORK/table.txt" || fail "table lacks total"
+grep -qE '^books +24 ' "$WORK/table.txt" || fail "table lacks 24 books"
+[ -f "$WORK/s/books/manifest.json" ] || fail "no books manifest"
+zstdcat "$WORK"/s/books/train-00000-*.jsonl.zst | head -1 | grep -q '^{"meta": {"short_book_title": ".*", "publication_date": 1850, "url": "http://www.gutenberg.org/ebooks/10000", "simhash": "[0-9a-f]\{16\}"}, "text": "CHAPTER 1' \
+  || fail "books record schema"
 [ -f "$WORK/s/c4/manifest.json" ] || fail "no merged manifest"
 ls "$WORK/s/c4/_work/raw/" | grep -q 'c4-train.00003-of-01024.json.gz' || fail "raw inputs not downloaded"
 "$RPDATA" sample --out "$WORK/s" --no-progress > /dev/null 2> "$WORK/log2.txt"
 grep -q '0 processed, 4 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "rerun did not skip"; }
+grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "books rerun did not skip"; }
+# Deterministic: a fresh books sample has byte-identical outputs.
+"$RPDATA" sample --out "$WORK/s2" --only books --no-progress > /dev/null 2> "$WORK/log3.txt"
+same_outputs "$WORK/s/books" "$WORK/s2/books" "books sample outputs differ between runs"
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
 "$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
 echo OK
