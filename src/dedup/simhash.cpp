@@ -2,10 +2,16 @@
 
 #include <unicode/uchar.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <stdexcept>
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "md5_block reads little-endian words");
 
 #include "rpdata/text/ccnet_normalize.h"
 #include "rpdata/text/utf8.h"
@@ -28,17 +34,17 @@ constexpr int kMd5S[16] = {7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15
 
 inline uint32_t rotl(uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
 
+// One 64-byte block. Fully unrolled so every message index and shift is a constant.
 void md5_block(uint32_t st[4], const unsigned char* p) {
   uint32_t m[16];
-  for (int i = 0; i < 16; ++i)
-    m[i] = uint32_t(p[4 * i]) | uint32_t(p[4 * i + 1]) << 8 | uint32_t(p[4 * i + 2]) << 16 |
-           uint32_t(p[4 * i + 3]) << 24;
+  std::memcpy(m, p, 64);  // little-endian words (x86-64, aarch64 Linux)
   uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
+#pragma GCC unroll 64
   for (int i = 0; i < 64; ++i) {
     uint32_t f;
     int g;
-    if (i < 16) { f = (b & c) | (~b & d); g = i; }
-    else if (i < 32) { f = (d & b) | (~d & c); g = (5 * i + 1) & 15; }
+    if (i < 16) { f = d ^ (b & (c ^ d)); g = i; }
+    else if (i < 32) { f = c ^ (d & (b ^ c)); g = (5 * i + 1) & 15; }
     else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
     else { f = c ^ (b | ~d); g = (7 * i) & 15; }
     f += a + kMd5K[i] + m[g];
@@ -70,6 +76,50 @@ uint64_t md5_low64(const unsigned char* data, size_t n) {
   for (size_t i = 0; i < blocks; ++i) md5_block(st, tail + 64 * i);
   return static_cast<uint64_t>(bswap32(st[2])) << 32 | bswap32(st[3]);
 }
+
+#if defined(__SSE2__)
+// Four single-block MD5s at once in SSE2 lanes (baseline x86-64, no -march needed): the
+// low 64 bits of md5(msg[k]) for k = 0..3, each message at most 55 bytes.
+void md5_low64_x4(const unsigned char* const msg[4], const size_t len[4], uint64_t out[4]) {
+  alignas(16) uint32_t w[4][16];
+  for (int k = 0; k < 4; ++k) {
+    unsigned char block[64] = {0};
+    std::memcpy(block, msg[k], len[k]);
+    block[len[k]] = 0x80;
+    uint64_t bits = static_cast<uint64_t>(len[k]) * 8;
+    std::memcpy(block + 56, &bits, 8);
+    std::memcpy(w[k], block, 64);
+  }
+  __m128i m[16];
+  for (int j = 0; j < 16; ++j) m[j] = _mm_set_epi32(static_cast<int>(w[3][j]), static_cast<int>(w[2][j]),
+                                                    static_cast<int>(w[1][j]), static_cast<int>(w[0][j]));
+  const __m128i ones = _mm_set1_epi32(-1);
+  __m128i a = _mm_set1_epi32(0x67452301), b = _mm_set1_epi32(static_cast<int>(0xefcdab89u)),
+          c = _mm_set1_epi32(static_cast<int>(0x98badcfeu)), d = _mm_set1_epi32(0x10325476);
+  const __m128i a0 = a, b0 = b, c0 = c, d0 = d;
+#pragma GCC unroll 64
+  for (int i = 0; i < 64; ++i) {
+    __m128i f;
+    int g;
+    if (i < 16) { f = _mm_xor_si128(d, _mm_and_si128(b, _mm_xor_si128(c, d))); g = i; }
+    else if (i < 32) { f = _mm_xor_si128(c, _mm_and_si128(d, _mm_xor_si128(b, c))); g = (5 * i + 1) & 15; }
+    else if (i < 48) { f = _mm_xor_si128(_mm_xor_si128(b, c), d); g = (3 * i + 5) & 15; }
+    else { f = _mm_xor_si128(c, _mm_or_si128(b, _mm_xor_si128(d, ones))); g = (7 * i) & 15; }
+    f = _mm_add_epi32(_mm_add_epi32(f, a), _mm_add_epi32(_mm_set1_epi32(static_cast<int>(kMd5K[i])), m[g]));
+    a = d;
+    d = c;
+    c = b;
+    int s = kMd5S[(i >> 4) * 4 + (i & 3)];
+    b = _mm_add_epi32(b, _mm_or_si128(_mm_sll_epi32(f, _mm_cvtsi32_si128(s)), _mm_srl_epi32(f, _mm_cvtsi32_si128(32 - s))));
+  }
+  alignas(16) uint32_t cs[4], ds[4];
+  _mm_store_si128(reinterpret_cast<__m128i*>(cs), _mm_add_epi32(c, c0));
+  _mm_store_si128(reinterpret_cast<__m128i*>(ds), _mm_add_epi32(d, d0));
+  (void)a0;
+  (void)b0;
+  for (int k = 0; k < 4; ++k) out[k] = static_cast<uint64_t>(__builtin_bswap32(cs[k])) << 32 | __builtin_bswap32(ds[k]);
+}
+#endif
 
 // Python's \w on a lowercased code point: str.isalnum() (letters Lu/Ll/Lt/Lm/Lo, or any
 // Numeric_Type: decimal, digit, numeric) or '_'.
@@ -200,7 +250,25 @@ uint64_t book_simhash(std::string_view utf8, int width) {
   BitCounter counter;
   size_t n = cps.size(), w = static_cast<size_t>(width);
   size_t features = n >= w ? n - w + 1 : 1;  // range(max(len(s) - width + 1, 1))
-  for (size_t i = 0; i < features; ++i) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // Shingles are at most 4 * width bytes: four at a time while they fit one block.
+  if (4 * w <= 55) {
+    const unsigned char* msg[4];
+    size_t len[4];
+    uint64_t h[4];
+    for (; i + 4 <= features; i += 4) {
+      for (size_t k = 0; k < 4; ++k) {
+        size_t end = std::min(i + k + w, n);
+        msg[k] = b + off[i + k];
+        len[k] = off[end] - off[i + k];
+      }
+      md5_low64_x4(msg, len, h);
+      for (uint64_t v : h) counter.add(v);
+    }
+  }
+#endif
+  for (; i < features; ++i) {
     size_t end = std::min(i + w, n);
     counter.add(md5_low64(b + off[i], off[end] - off[i]));
   }
