@@ -55,8 +55,10 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
       ->delimiter(',')
       ->check(CLI::IsMember({"neox", "llama", "none"}));
   if (with_inputs)
-    cmd.add_option("--input,-i", a.inputs, "Local raw input files to use instead of downloading")
-        ->check(CLI::ExistingFile);
+    cmd.add_option("--input,-i", a.inputs,
+                   "Local raw input files to use instead of downloading (directories too, for recipes "
+                   "with [download] files_per_unit, e.g. books3)")
+        ->check(CLI::ExistingPath);
   if (with_delete)
     cmd.add_flag("--delete-raw", a.delete_raw, "Delete each downloaded raw input once its output is complete");
 }
