@@ -7,7 +7,7 @@
 #   - rpdata run books3 --input DIR        (the whole unit: reader + book_simhash + JSON +
 #                                           zstd shards; no token counting)
 # and, once, the Python reference (tests/unit/dedup/simhash_ref.py) on the 4 real books.
-# Medians of RUNS runs.
+# Medians of RUNS runs; books/s per CPU second.
 #
 # Usage: bench/books.sh [BUILD_DIR] [RUNS] [COPIES]   (BUILD_DIR built with -DRPDATA_BUILD_BENCH=ON)
 # Input: the 4 real PG books of ../shared/realdata/books (1.7 MB) copied COPIES times (25 ->
@@ -40,10 +40,12 @@ books=${#files[@]}
 mb=$(cat "${files[@]}" | wc -c | awk '{print $1/1e6}')
 pin=(); command -v taskset > /dev/null && pin=(taskset -c 0)
 
+# time_cmd CMD... -> "wall cpu" seconds (cpu = user+sys including children). On a shared
+# machine wall time includes waiting for the core; CPU seconds are the work itself.
 time_cmd() {
   local out
-  out=$( { TIMEFORMAT='%R'; time "$@" > /dev/null 2>&1; } 2>&1 )
-  echo "$out"
+  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
+  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 baseline() { "${pin[@]}" bash -c 'cat "$@" | wc -c' _ "${files[@]}"; }
@@ -52,24 +54,25 @@ pipeline() {
   rm -rf "$work/out"
   "${pin[@]}" "$rpdata" run books3 --input "$work/books" --out "$work/out" --threads 1 --tokenizers none --no-progress -q
 }
-declare -A wall
+declare -A wall cpu
 names=(baseline simhash pipeline)
 for name in "${names[@]}"; do
   for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
-  wall[$name]=$(median < "$work/$name.times")
+  wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
+  cpu[$name]=$(cut -d' ' -f2 "$work/$name.times" | median)
 done
-echo "input: $label = $books books, $mb MB; median of $runs runs; one core (${pin[*]:-no taskset})"
-printf "%-44s %10s %12s %12s\n" "command" "wall s" "books/s" "MB/s"
+echo "input: $label = $books books, $mb MB; median of $runs runs; one core (${pin[*]:-no taskset}); load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
+printf "%-44s %8s %8s %10s %10s %10s\n" "command" "wall s" "cpu s" "books/s" "MB/s wall" "MB/s cpu"
 declare -A titles=([baseline]="cat BOOKS | wc -c (baseline)" [simhash]="simhash_bench (book_simhash per book)"
   [pipeline]="rpdata run books3 (read+simhash+json+zstd)")
 for name in "${names[@]}"; do
-  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v mb="$mb" -v b="$books" \
-    'BEGIN {printf "%-44s %10.3f %12.1f %12.1f\n", t, w, b/w, mb/w}'
+  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v mb="$mb" -v b="$books" \
+    'BEGIN {printf "%-44s %8.3f %8.3f %10.1f %10.1f %10.1f\n", t, w, c, b/c, mb/w, mb/c}'
 done
 if command -v python3 > /dev/null && [ -d "$realdata/books" ]; then
   ref=("$realdata"/books/pg*.txt)
   rmb=$(cat "${ref[@]}" | wc -c | awk '{print $1/1e6}')
-  t=$(time_cmd "${pin[@]}" python3 "$root/tests/unit/dedup/simhash_ref.py" sig "${ref[@]}")
-  awk -v t="$t" -v mb="$rmb" -v b="${#ref[@]}" \
-    'BEGIN {printf "%-44s %10.3f %12.1f %12.1f\n", "python reference (hashlib+re), 4 books, 1 run", t, b/t, mb/t}'
+  read -r w c <<< "$(time_cmd "${pin[@]}" python3 "$root/tests/unit/dedup/simhash_ref.py" sig "${ref[@]}")"
+  awk -v w="$w" -v c="$c" -v mb="$rmb" -v b="${#ref[@]}" \
+    'BEGIN {printf "%-44s %8.3f %8.3f %10.1f %10.1f %10.1f\n", "python reference, 4 books, 1 run", w, c, b/c, mb/w, mb/c}'
 fi
