@@ -8,7 +8,9 @@ grep -qE '^c4 +2000 ' "$WORK/table.txt" || fail "table lacks 2000 c4 docs"
 grep -q 'total' "$WORK/table.txt" || fail "table lacks total"
 grep -qE '^books +24 ' "$WORK/table.txt" || fail "table lacks 24 books"
 [ -f "$WORK/s/books/manifest.json" ] || fail "no books manifest"
-zstdcat "$WORK"/s/books/train-00000-*.jsonl.zst | head -1 | grep -q '^{"meta": {"short_book_title": ".*", "publication_date": 1850, "url": "http://www.gutenberg.org/ebooks/10000", "simhash": "[0-9a-f]\{16\}"}, "text": "CHAPTER 1' \
+zstdcat "$WORK"/s/books/train-00000-*.jsonl.zst > "$WORK/books.jsonl"
+head -1 "$WORK/books.jsonl" > "$WORK/first.jsonl"
+grep -q '^{"meta": {"short_book_title": ".*", "publication_date": 1850, "url": "http://www.gutenberg.org/ebooks/10000", "simhash": "[0-9a-f]\{16\}"}, "text": "CHAPTER 1' "$WORK/first.jsonl" \
   || fail "books record schema"
 [ -f "$WORK/s/c4/manifest.json" ] || fail "no merged manifest"
 ls "$WORK/s/c4/_work/raw/" | grep -q 'c4-train.00003-of-01024.json.gz' || fail "raw inputs not downloaded"
