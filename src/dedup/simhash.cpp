@@ -375,4 +375,18 @@ std::vector<bool> simhash_keep(const std::vector<BookSignature>& all, const Simh
   return simhash_combine(all, dropped, options);
 }
 
+std::vector<BookSignature> book_signatures(const std::vector<uint64_t>& pg19, const std::vector<uint64_t>& books3,
+                                           BookIdMode mode) {
+  std::vector<BookSignature> all;
+  all.reserve(pg19.size() + books3.size());
+  for (size_t i = 0; i < pg19.size(); ++i) all.push_back({i, pg19[i]});
+  uint64_t first = mode == BookIdMode::kRedPajama ? 0 : pg19.size();
+  for (size_t i = 0; i < books3.size(); ++i) all.push_back({first + i, books3[i]});
+  return all;
+}
+
+SimhashKeepOptions book_keep_options(BookIdMode mode, int max_distance) {
+  return {max_distance, mode == BookIdMode::kRedPajama};
+}
+
 }  // namespace rpdata::dedup

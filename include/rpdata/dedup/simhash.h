@@ -60,6 +60,15 @@ struct SimhashKeepOptions {
   bool shared_id_flags = false;
 };
 
+// RedPajama's book ids for the global vector (PG-19's books, then Books3's, each in corpus
+// order). kRedPajama: keys restart at 0 for Books3 (dedup.py's str(line + chunk*2000) per
+// corpus) and shared_id_flags is on, reproducing the collision; kUnique: Books3 keys continue
+// after PG-19's, every book has its own flag.
+enum class BookIdMode { kRedPajama, kUnique };
+std::vector<BookSignature> book_signatures(const std::vector<uint64_t>& pg19, const std::vector<uint64_t>& books3,
+                                           BookIdMode mode);
+SimhashKeepOptions book_keep_options(BookIdMode mode, int max_distance = kSimhashMaxDistance);
+
 // Whole-corpus decision, in vector order.
 std::vector<bool> simhash_keep(const std::vector<BookSignature>& all, const SimhashKeepOptions& options = {});
 

@@ -149,6 +149,24 @@ TEST(Simhash, SharedIdFlagsTakeTheLastBook) {
   EXPECT_EQ(simhash_keep(books, {kSimhashMaxDistance, true}), (std::vector<bool>{true, false, true, false}));
 }
 
+// PG-19: three distinct books. Books3: book 0 is a near-dup of PG-19 book 0, book 2 a copy
+// of Books3 book 1. RedPajama mode: ids restart at 0, so PG-19 book 2 shares id "2" with the
+// dropped Books3 copy and is dropped as well, while PG-19 book 0 and Books3 book 0 (both id 0)
+// never drop each other. Unique mode: only the Books3 near-dups (larger ids) go.
+TEST(Simhash, BookIdModes) {
+  std::vector<uint64_t> pg19 = {0x0ULL, 0xffff0000ffffULL, 0x123456789abcdef0ULL};
+  std::vector<uint64_t> books3 = {0x1ULL, 0xff00ff00ff00ff00ULL, 0xff00ff00ff00ff01ULL};
+  auto rp = book_signatures(pg19, books3, BookIdMode::kRedPajama);
+  ASSERT_EQ(rp.size(), 6u);
+  EXPECT_EQ(rp[3].key, 0u);
+  EXPECT_EQ(simhash_keep(rp, book_keep_options(BookIdMode::kRedPajama)),
+            (std::vector<bool>{true, true, false, true, true, false}));
+  auto fixed = book_signatures(pg19, books3, BookIdMode::kUnique);
+  EXPECT_EQ(fixed[3].key, 3u);
+  EXPECT_EQ(simhash_keep(fixed, book_keep_options(BookIdMode::kUnique)),
+            (std::vector<bool>{true, true, true, false, true, false}));
+}
+
 // Signatures from random near-duplicate clusters: whole-corpus, band-partitioned (buckets
 // shuffled, reduced separately) and the Python SimhashIndex/find_match agree.
 TEST(Simhash, BandPartitionedEqualsWholeAndPython) {
