@@ -116,6 +116,13 @@ class BookReader final : public Reader {
       std::error_code ec;
       uint64_t size = fs::file_size(p, ec);
       if (ec) throw InputError("cannot stat book: " + ec.message(), p.string());
+      std::string fname = p.filename().string();
+      if (!opt_.suffix.empty() &&
+          (fname.size() < opt_.suffix.size() ||
+           fname.compare(fname.size() - opt_.suffix.size(), opt_.suffix.size(), opt_.suffix) != 0)) {
+        ++batch.drops["read:skipped_file"];
+        continue;
+      }
       bytes_ += size;
       if (size > opt_.max_book_bytes) {
         ++batch.drops["read:book_too_large"];
@@ -219,6 +226,7 @@ BookReaderOptions book_reader_options(const Params& read) {
   if (batch <= 0) throw ConfigError("[read] batch_docs must be positive");
   o.batch_docs = static_cast<size_t>(batch);
   o.metadata_name = read.get_string("metadata_name", "metadata.csv");
+  o.suffix = read.get_string("suffix", "");
   return o;
 }
 

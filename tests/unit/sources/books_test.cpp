@@ -109,8 +109,12 @@ TEST(BookReader, Books3TitleAndRawBytes) {
   BookReaderOptions opt;
   opt.kind = BookKind::kBooks3;
   opt.universal_newlines = false;
-  auto docs = read_all_docs({dir / "My Book.epub.txt"}, opt);
+  opt.suffix = ".epub.txt";
+  test::write_all(dir / "README", "not a book");
+  DropCounts drops;
+  auto docs = read_all_docs({dir / "My Book.epub.txt", dir / "README"}, opt, &drops);
   ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(drops["read:skipped_file"], 1);
   EXPECT_EQ(docs[0].text, "a\r\nb");
   ASSERT_EQ(docs[0].meta.size(), 1u);
   EXPECT_EQ(meta_str(docs[0], "title"), "My Book");

@@ -42,6 +42,9 @@ struct BookReaderOptions {
   uint64_t max_book_bytes = 1ull << 30;  // larger files: counted drop read:book_too_large
   size_t batch_docs = 16;
   std::string metadata_name = "metadata.csv";  // a part with this file name is the table
+  // Non-empty: only files whose name ends with it are books (Books3: ".epub.txt", as
+  // the_pile_books3 kept); other files are counted as read:skipped_file.
+  std::string suffix;
   std::string source;
   std::string id_prefix;  // unit name: ids are "<unit>/<n>", n = book position in the unit
 };
@@ -49,7 +52,7 @@ struct BookReaderOptions {
 // Reads the books of one unit (its parts, in order); a metadata.csv part is the PG-19 table,
 // every other part is one book. Per-book problems are counted drops: read:invalid_utf8 (the
 // HF loaders raised UnicodeDecodeError and aborted the whole build), read:book_too_large,
-// read:no_metadata (only with require_metadata). An empty file is an empty book, as in HF.
+// read:no_metadata (only with require_metadata), read:skipped_file (name without `suffix`). An empty file is an empty book, as in HF.
 std::unique_ptr<Reader> make_book_reader(const std::vector<std::filesystem::path>& parts,
                                          const BookReaderOptions& options);
 BookReaderOptions book_reader_options(const Params& read);
