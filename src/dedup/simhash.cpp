@@ -2,124 +2,19 @@
 
 #include <unicode/uchar.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include <algorithm>
 #include <cstring>
 #include <map>
 #include <stdexcept>
 
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "md5_block reads little-endian words");
 
+#include "md5_lanes.h"
 #include "rpdata/text/ccnet_normalize.h"
 #include "rpdata/text/utf8.h"
 
 namespace rpdata::dedup {
 namespace {
-
-// --- MD5 (RFC 1321), inlined because a book hashes one tiny feature per character and the
-// per-call cost of a generic EVP context would dominate. Checked against OpenSSL in tests.
-constexpr uint32_t kMd5K[64] = {
-    0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
-    0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
-    0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
-    0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed, 0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
-    0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
-    0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
-    0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-    0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391};
-constexpr int kMd5S[16] = {7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21};
-
-inline uint32_t rotl(uint32_t x, int c) { return (x << c) | (x >> (32 - c)); }
-
-// One 64-byte block. Fully unrolled so every message index and shift is a constant.
-void md5_block(uint32_t st[4], const unsigned char* p) {
-  uint32_t m[16];
-  std::memcpy(m, p, 64);  // little-endian words (x86-64, aarch64 Linux)
-  uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
-#pragma GCC unroll 64
-  for (int i = 0; i < 64; ++i) {
-    uint32_t f;
-    int g;
-    if (i < 16) { f = d ^ (b & (c ^ d)); g = i; }
-    else if (i < 32) { f = c ^ (d & (b ^ c)); g = (5 * i + 1) & 15; }
-    else if (i < 48) { f = b ^ c ^ d; g = (3 * i + 5) & 15; }
-    else { f = c ^ (b | ~d); g = (7 * i) & 15; }
-    f += a + kMd5K[i] + m[g];
-    a = d;
-    d = c;
-    c = b;
-    b += rotl(f, kMd5S[(i >> 4) * 4 + (i & 3)]);
-  }
-  st[0] += a;
-  st[1] += b;
-  st[2] += c;
-  st[3] += d;
-}
-
-inline uint32_t bswap32(uint32_t x) { return __builtin_bswap32(x); }
-
-// Digest bytes 8..15 as a big-endian integer: words c and d, each stored little-endian.
-uint64_t md5_low64(const unsigned char* data, size_t n) {
-  uint32_t st[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-  size_t full = n / 64;
-  for (size_t i = 0; i < full; ++i) md5_block(st, data + 64 * i);
-  unsigned char tail[128] = {0};
-  size_t rest = n - full * 64;
-  std::memcpy(tail, data + full * 64, rest);
-  tail[rest] = 0x80;
-  size_t blocks = rest + 1 + 8 <= 64 ? 1 : 2;
-  uint64_t bits = static_cast<uint64_t>(n) * 8;
-  for (int i = 0; i < 8; ++i) tail[blocks * 64 - 8 + i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (size_t i = 0; i < blocks; ++i) md5_block(st, tail + 64 * i);
-  return static_cast<uint64_t>(bswap32(st[2])) << 32 | bswap32(st[3]);
-}
-
-#if defined(__SSE2__)
-// Four single-block MD5s at once in SSE2 lanes (baseline x86-64, no -march needed): the
-// low 64 bits of md5(msg[k]) for k = 0..3, each message at most 55 bytes.
-void md5_low64_x4(const unsigned char* const msg[4], const size_t len[4], uint64_t out[4]) {
-  alignas(16) uint32_t w[4][16];
-  for (int k = 0; k < 4; ++k) {
-    unsigned char block[64] = {0};
-    std::memcpy(block, msg[k], len[k]);
-    block[len[k]] = 0x80;
-    uint64_t bits = static_cast<uint64_t>(len[k]) * 8;
-    std::memcpy(block + 56, &bits, 8);
-    std::memcpy(w[k], block, 64);
-  }
-  __m128i m[16];
-  for (int j = 0; j < 16; ++j) m[j] = _mm_set_epi32(static_cast<int>(w[3][j]), static_cast<int>(w[2][j]),
-                                                    static_cast<int>(w[1][j]), static_cast<int>(w[0][j]));
-  const __m128i ones = _mm_set1_epi32(-1);
-  __m128i a = _mm_set1_epi32(0x67452301), b = _mm_set1_epi32(static_cast<int>(0xefcdab89u)),
-          c = _mm_set1_epi32(static_cast<int>(0x98badcfeu)), d = _mm_set1_epi32(0x10325476);
-  const __m128i a0 = a, b0 = b, c0 = c, d0 = d;
-#pragma GCC unroll 64
-  for (int i = 0; i < 64; ++i) {
-    __m128i f;
-    int g;
-    if (i < 16) { f = _mm_xor_si128(d, _mm_and_si128(b, _mm_xor_si128(c, d))); g = i; }
-    else if (i < 32) { f = _mm_xor_si128(c, _mm_and_si128(d, _mm_xor_si128(b, c))); g = (5 * i + 1) & 15; }
-    else if (i < 48) { f = _mm_xor_si128(_mm_xor_si128(b, c), d); g = (3 * i + 5) & 15; }
-    else { f = _mm_xor_si128(c, _mm_or_si128(b, _mm_xor_si128(d, ones))); g = (7 * i) & 15; }
-    f = _mm_add_epi32(_mm_add_epi32(f, a), _mm_add_epi32(_mm_set1_epi32(static_cast<int>(kMd5K[i])), m[g]));
-    a = d;
-    d = c;
-    c = b;
-    int s = kMd5S[(i >> 4) * 4 + (i & 3)];
-    b = _mm_add_epi32(b, _mm_or_si128(_mm_sll_epi32(f, _mm_cvtsi32_si128(s)), _mm_srl_epi32(f, _mm_cvtsi32_si128(32 - s))));
-  }
-  alignas(16) uint32_t cs[4], ds[4];
-  _mm_store_si128(reinterpret_cast<__m128i*>(cs), _mm_add_epi32(c, c0));
-  _mm_store_si128(reinterpret_cast<__m128i*>(ds), _mm_add_epi32(d, d0));
-  (void)a0;
-  (void)b0;
-  for (int k = 0; k < 4; ++k) out[k] = static_cast<uint64_t>(__builtin_bswap32(cs[k])) << 32 | __builtin_bswap32(ds[k]);
-}
-#endif
 
 // Python's \w on a lowercased code point: str.isalnum() (letters Lu/Ll/Lt/Lm/Lo, or any
 // Numeric_Type: decimal, digit, numeric) or '_'.
@@ -251,23 +146,22 @@ uint64_t book_simhash(std::string_view utf8, int width) {
   size_t n = cps.size(), w = static_cast<size_t>(width);
   size_t features = n >= w ? n - w + 1 : 1;  // range(max(len(s) - width + 1, 1))
   size_t i = 0;
-#if defined(__SSE2__)
-  // Shingles are at most 4 * width bytes: four at a time while they fit one block.
-  if (4 * w <= 55) {
-    const unsigned char* msg[4];
-    size_t len[4];
-    uint64_t h[4];
-    for (; i + 4 <= features; i += 4) {
-      for (size_t k = 0; k < 4; ++k) {
+  // Shingles are at most 4 * width bytes: 8 or 4 MD5s at a time while they fit one block.
+  if (4 * w <= kMd5LaneMaxBytes) {
+    const unsigned char* msg[8];
+    size_t len[8];
+    uint64_t h[8];
+    const int lanes = md5_lanes();
+    for (; lanes > 1 && i + static_cast<size_t>(lanes) <= features; i += static_cast<size_t>(lanes)) {
+      for (size_t k = 0; k < static_cast<size_t>(lanes); ++k) {
         size_t end = std::min(i + k + w, n);
         msg[k] = b + off[i + k];
         len[k] = off[end] - off[i + k];
       }
-      md5_low64_x4(msg, len, h);
-      for (uint64_t v : h) counter.add(v);
+      md5_low64_lanes(msg, len, h);
+      for (int k = 0; k < lanes; ++k) counter.add(h[k]);
     }
   }
-#endif
   for (; i < features; ++i) {
     size_t end = std::min(i + w, n);
     counter.add(md5_low64(b + off[i], off[end] - off[i]));

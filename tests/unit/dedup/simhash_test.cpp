@@ -1,5 +1,7 @@
 #include "rpdata/dedup/simhash.h"
 
+#include "dedup/md5_lanes.h"
+
 #include <gtest/gtest.h>
 #include <unicode/uchar.h>
 
@@ -97,6 +99,39 @@ TEST(Simhash, FeatureHashIsLowHalfOfMd5BigEndian) {
     std::string hex = io::md5_hex(s);
     EXPECT_EQ(simhash_hex(simhash_feature_hash(s)), hex.substr(16)) << len;
   }
+}
+
+// Every MD5 implementation (scalar, SSE2 x4, AVX2 x8 when the CPU has it) equals OpenSSL on
+// messages of every length a lane takes, and book_simhash does not depend on which one ran.
+TEST(Simhash, Md5LanesEqualOpenSsl) {
+  std::mt19937 rng(11);
+  std::vector<std::string> msgs;
+  for (size_t len = 0; len <= kMd5LaneMaxBytes; ++len)
+    for (int r = 0; r < 8; ++r) {
+      std::string s;
+      for (size_t i = 0; i < len; ++i) s.push_back(static_cast<char>(rng() & 0xff));
+      msgs.push_back(s);
+    }
+  auto expect = [](const std::string& m) { return io::md5_hex(m).substr(16); };
+  for (const auto& m : msgs)
+    EXPECT_EQ(simhash_hex(md5_low64(reinterpret_cast<const unsigned char*>(m.data()), m.size())), expect(m));
+  for (int lanes : {4, 8}) {
+    bool ran = false;
+    for (size_t first = 0; first + static_cast<size_t>(lanes) <= msgs.size(); first += static_cast<size_t>(lanes)) {
+      const unsigned char* p[8];
+      size_t len[8];
+      uint64_t out[8];
+      for (int k = 0; k < lanes; ++k) {
+        p[k] = reinterpret_cast<const unsigned char*>(msgs[first + k].data());
+        len[k] = msgs[first + k].size();
+      }
+      ran = lanes == 4 ? md5_low64_x4_sse2(p, len, out) : md5_low64_x8_avx2(p, len, out);
+      if (!ran) break;
+      for (int k = 0; k < lanes; ++k) EXPECT_EQ(simhash_hex(out[k]), expect(msgs[first + k])) << lanes << " lanes";
+    }
+    if (!ran) std::printf("md5 with %d lanes is not available on this CPU; not tested\n", lanes);
+  }
+  EXPECT_GE(md5_lanes(), 1);
 }
 
 TEST(Simhash, PinnedValues) {
