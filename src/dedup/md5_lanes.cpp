@@ -86,6 +86,14 @@ inline void load_block(const unsigned char* msg, size_t len, uint32_t w[16]) {
   std::memcpy(w, block, 64);
 }
 
+// Words 0..n-1 hold the data and the 0x80 byte of the longest of `lanes` messages (at most
+// 14: word 14 is the bit length, word 15 zero for messages under 2^32 bits).
+inline int used_words(const size_t len[], int lanes) {
+  size_t longest = 0;
+  for (int k = 0; k < lanes; ++k) longest = len[k] > longest ? len[k] : longest;
+  return static_cast<int>(longest / 4 + 1);
+}
+
 inline uint64_t low64(uint32_t c, uint32_t d) {
   return static_cast<uint64_t>(__builtin_bswap32(c)) << 32 | __builtin_bswap32(d);
 }
@@ -94,8 +102,14 @@ inline uint64_t low64(uint32_t c, uint32_t d) {
 __attribute__((target("avx2"))) void x8_avx2(const unsigned char* const msg[8], const size_t len[8], uint64_t out[8]) {
   alignas(32) uint32_t w[8][16];
   for (int k = 0; k < 8; ++k) load_block(msg[k], len[k], w[k]);
+  // Words past the longest message's data and 0x80 byte are zero but for the bit length.
+  int nw = used_words(len, 8);
   __m256i m[16];
-  for (int j = 0; j < 16; ++j)
+  for (int j = nw; j < 16; ++j) m[j] = _mm256_setzero_si256();
+  m[14] = _mm256_set_epi32(static_cast<int>(w[7][14]), static_cast<int>(w[6][14]), static_cast<int>(w[5][14]),
+                           static_cast<int>(w[4][14]), static_cast<int>(w[3][14]), static_cast<int>(w[2][14]),
+                           static_cast<int>(w[1][14]), static_cast<int>(w[0][14]));
+  for (int j = 0; j < nw; ++j)
     m[j] = _mm256_set_epi32(static_cast<int>(w[7][j]), static_cast<int>(w[6][j]), static_cast<int>(w[5][j]),
                             static_cast<int>(w[4][j]), static_cast<int>(w[3][j]), static_cast<int>(w[2][j]),
                             static_cast<int>(w[1][j]), static_cast<int>(w[0][j]));
@@ -128,8 +142,12 @@ __attribute__((target("avx2"))) void x8_avx2(const unsigned char* const msg[8], 
 void x4_sse2(const unsigned char* const msg[4], const size_t len[4], uint64_t out[4]) {
   alignas(16) uint32_t w[4][16];
   for (int k = 0; k < 4; ++k) load_block(msg[k], len[k], w[k]);
+  int nw = used_words(len, 4);
   __m128i m[16];
-  for (int j = 0; j < 16; ++j)
+  for (int j = nw; j < 16; ++j) m[j] = _mm_setzero_si128();
+  m[14] = _mm_set_epi32(static_cast<int>(w[3][14]), static_cast<int>(w[2][14]), static_cast<int>(w[1][14]),
+                        static_cast<int>(w[0][14]));
+  for (int j = 0; j < nw; ++j)
     m[j] = _mm_set_epi32(static_cast<int>(w[3][j]), static_cast<int>(w[2][j]), static_cast<int>(w[1][j]),
                          static_cast<int>(w[0][j]));
   const __m128i ones = _mm_set1_epi32(-1);
