@@ -29,7 +29,7 @@ CLI::Validator at_least(long min) {
 
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4 (more sources arrive with later releases)")
+  cmd.add_option("source", a.source, "Source to build: c4, books (PG-19), books3 (local Books3 files; more sources arrive with later releases)")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
