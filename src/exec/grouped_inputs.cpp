@@ -52,7 +52,7 @@ std::vector<PlanUnit> gcs_listing_units(const Settings& s, const std::string& ba
   fo.progress = false;
   io::Fetcher fetcher(fo);
   auto part_of = [&](const io::GcsObject& o) {
-    return PlanPart{s.bucket + "/" + o.name, io::gcs_object_url(base, s.bucket, o.name), "", o.md5, o.size};
+    return PlanPart{s.bucket + "/" + o.name, io::gcs_object_url(base, s.bucket, o.name), "", {}, o.md5, o.size};
   };
   std::vector<PlanPart> files;
   for (const auto& o : io::gcs_list(fetcher, base, s.bucket, s.prefix)) {
@@ -74,10 +74,10 @@ std::vector<PlanUnit> grouped_input_units(const std::vector<fs::path>& inputs, c
     if (!metadata_name.empty() && p.filename() == metadata_name) {
       if (metadata && metadata->path != abs)
         throw ConfigError("two metadata files among the inputs: " + metadata->path + " and " + abs);
-      metadata = PlanPart{name, "", abs, {}, 0};
+      metadata = PlanPart{name, "", abs, {}, {}, 0};
       return;
     }
-    files.push_back({name, "", abs, {}, 0});
+    files.push_back({name, "", abs, {}, {}, 0});
   };
   for (const auto& in : inputs) {
     if (fs::is_directory(in)) {

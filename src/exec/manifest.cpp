@@ -95,7 +95,7 @@ std::string plan_to_json(const Plan& plan) {
 
 std::vector<PlanPart> unit_parts(const PlanUnit& unit) {
   if (!unit.parts.empty()) return unit.parts;
-  return {{unit.name, unit.url, unit.path, {}, 0}};
+  return {{unit.name, unit.url, unit.path, {}, {}, 0}};
 }
 
 Plan read_plan(const fs::path& path) {
@@ -113,7 +113,7 @@ Plan read_plan(const fs::path& path) {
     simdjson::dom::array parts;
     if (!u["parts"].get_array().get(parts))
       for (auto p : parts) {
-        PlanPart part{get_str(p, "name", path), get_str(p, "url", path), get_str(p, "path", path), {}, 0};
+        PlanPart part{get_str(p, "name", path), get_str(p, "url", path), get_str(p, "path", path), {}, {}, 0};
         std::string_view md5;
         int64_t size = 0;
         if (!p["md5"].get(md5)) part.md5 = std::string(md5);
