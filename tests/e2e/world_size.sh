@@ -11,10 +11,12 @@ for world in 3 7; do
   same_outputs "$WORK/ref/c4" "$WORK/w$world/c4" "world size $world differs from 1"
   echo "world size $world: identical"
 done
-# Books: units of the bucket listing split over 2 tasks give the same shards.
-for ((r = 0; r < 2; r++)); do
-  "$RPDATA" run books --recipe sample/books --mirror "$WORK/ref/_mirror/books" --out "$WORK/b2" --rank $r \
-    --world-size 2 --threads 2 --no-progress -q || fail "books rank $r of 2 failed"
+# Books (cross-unit SimHash dedup): each stage split over 2 tasks gives the same shards.
+for stage in main reduce apply; do
+  for ((r = 0; r < 2; r++)); do
+    "$RPDATA" run books --recipe sample/books --mirror "$WORK/ref/_mirror/books" --out "$WORK/b2" --rank $r \
+      --world-size 2 --stage $stage --threads 2 --no-progress -q || fail "books $stage rank $r of 2 failed"
+  done
 done
 same_outputs "$WORK/ref/books" "$WORK/b2/books" "books with world size 2 differ from 1"
 for ((r = 0; r < 3; r++)); do

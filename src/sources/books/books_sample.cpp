@@ -20,7 +20,24 @@ const char* const kWords[] = {
     "Mr.", "Mrs.", "London", "Thames", "England", "café", "naïve", "façade", "señor", "Zürich"};
 constexpr size_t kWordCount = sizeof(kWords) / sizeof(kWords[0]);
 
+// A book's own words (names, places): invented syllable strings, so two books differ in
+// their 6-character shingles the way real books do, not only in word order.
+std::vector<std::string> own_words(std::mt19937_64& rng, int n) {
+  static const char* const kSyllables[] = {"ar", "bel", "cor", "dun", "el", "fen", "gar", "hol", "is", "jor",
+                                           "kel", "lor", "mar", "nim", "or", "pel", "quin", "ros", "sil", "tor",
+                                           "ul", "var", "wen", "xan", "yor", "zel"};
+  std::vector<std::string> out;
+  for (int i = 0; i < n; ++i) {
+    std::string w;
+    int parts = 2 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < parts; ++k) w += kSyllables[rng() % 26];
+    out.push_back(w);
+  }
+  return out;
+}
+
 std::string make_book(std::mt19937_64& rng, int chapters) {
+  std::vector<std::string> own = own_words(rng, 60);
   std::string s;
   for (int c = 1; c <= chapters; ++c) {
     s += "CHAPTER " + std::to_string(c) + ".\n\n";
@@ -31,7 +48,7 @@ std::string make_book(std::mt19937_64& rng, int chapters) {
       for (int k = 0; k < sentences; ++k) {
         int words = 6 + static_cast<int>(rng() % 14);
         for (int w = 0; w < words; ++w) {
-          std::string word = kWords[rng() % kWordCount];
+          std::string word = rng() % 3 == 0 ? own[rng() % own.size()] : kWords[rng() % kWordCount];
           if (w == 0 && word[0] >= 'a' && word[0] <= 'z') word[0] = static_cast<char>(word[0] - 32);
           if (w + 1 == words) word += (rng() % 5 == 0) ? "?" : ".";
           else if (rng() % 9 == 0) word += ",";
