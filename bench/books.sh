@@ -4,8 +4,9 @@
 #   - cat | wc -c                          (reading the bytes: the floor)
 #   - simhash_bench                        (dedup::book_simhash per book: lower, \w filter,
 #                                           6-char shingles, md5 per shingle, bit majority)
-#   - rpdata run books3 --input DIR        (the whole unit: reader + book_simhash + JSON +
-#                                           zstd shards; no token counting)
+#   - rpdata run books3 --input DIR        (the whole run: reader + book_simhash + JSON + zstd
+#                                           shards, then the [dedup] reduce and apply stages,
+#                                           which drop the 96 copies; no token counting)
 # and, once, the Python reference (tests/unit/dedup/simhash_ref.py) on the 4 real books.
 # Medians of RUNS runs; books/s per CPU second.
 #
@@ -64,7 +65,7 @@ done
 echo "input: $label = $books books, $mb MB; median of $runs runs; one core (${pin[*]:-no taskset}); load $(cut -d' ' -f1 /proc/loadavg) on $(nproc) cores"
 printf "%-44s %8s %8s %10s %10s %10s\n" "command" "wall s" "cpu s" "books/s" "MB/s wall" "MB/s cpu"
 declare -A titles=([baseline]="cat BOOKS | wc -c (baseline)" [simhash]="simhash_bench (book_simhash per book)"
-  [pipeline]="rpdata run books3 (read+simhash+json+zstd)")
+  [pipeline]="rpdata run books3 (+ [dedup] stages)")
 for name in "${names[@]}"; do
   awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v mb="$mb" -v b="$books" \
     'BEGIN {printf "%-44s %8.3f %8.3f %10.1f %10.1f %10.1f\n", t, w, c, b/c, mb/w, mb/c}'
