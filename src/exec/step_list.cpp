@@ -4,6 +4,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/sources/books/books.h"
+#include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::exec {
@@ -23,6 +24,18 @@ const StepRegistry& step_registry() {
            "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
            "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
            [](const Params& p) { return std::make_unique<sources::books::BookSimhashStep>(p); }});
+    r.add({"cc_classifier",
+           "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
+           "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
+           "keys: model, cc_label",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierStep>(p); }});
+    r.add({"cc_classifier_filter",
+           "keep wiki_prob >= threshold (filter/cc_classifier.sh: 0.25); keys: threshold",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});
+    r.add({"cc_classifier_format",
+           "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
+           "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
     return r;
   }();
   return registry;
