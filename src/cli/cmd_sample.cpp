@@ -11,6 +11,7 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/arxiv/arxiv.h"
+#include "rpdata/sources/books/books.h"
 #include "rpdata/sources/c4/c4.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
 #include "rpdata/sources/commoncrawl/sample.h"
@@ -40,6 +41,7 @@ std::vector<SampleSource> sample_sources() {
       {"arxiv", "sample/arxiv", [](const fs::path& m) { return sources::arxiv::write_sample(m, {}); }},
       {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
       {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
+      {"books", "sample/books", [](const fs::path& m) { return sources::books::write_sample(m); }},
   };
 }
 
@@ -90,7 +92,7 @@ void register_sample(CLI::App& app) {
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
       "(C4: c4-train.0000N-of-01024.json.gz; arXiv: arXiv_src_2303_001.tar; CommonCrawl: WET segments +\n"
-      "wet.paths.gz; StackExchange: <site>.7z; + SHA256SUMS),\n"
+      "wet.paths.gz; StackExchange: <site>.7z; Books: a PG-19 bucket mirror; + SHA256SUMS),\n"
       "serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });

@@ -30,7 +30,7 @@ CLI::Validator at_least(long min) {
 
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, arxiv, stackexchange (rpdata recipe lists them)")
+  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, github, books (PG-19), books3 (local files), arxiv, wikipedia, stackexchange (rpdata recipe lists the recipes)")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
@@ -64,8 +64,10 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
       ->delimiter(',')
       ->check(CLI::IsMember({"neox", "llama", "none"}));
   if (with_inputs)
-    cmd.add_option("--input,-i", a.inputs, "Local raw input files to use instead of downloading")
-        ->check(CLI::ExistingFile);
+    cmd.add_option("--input,-i", a.inputs,
+                   "Local raw input files to use instead of downloading (directories too, for recipes "
+                   "with [download] files_per_unit, e.g. books3)")
+        ->check(CLI::ExistingPath);
   if (with_delete)
     cmd.add_flag("--delete-raw", a.delete_raw, "Delete each downloaded raw input once its output is complete");
 }

@@ -147,7 +147,9 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
-  if (listed && o.inputs.empty()) {
+  if (!o.inputs.empty() && s.files_per_unit > 0) {
+    plan.units = grouped_input_units(o.inputs, s);
+  } else if (listed && o.inputs.empty()) {
     plan.units = *listed;
   } else if (!o.inputs.empty()) {
     for (const auto& p : o.inputs) {
@@ -161,7 +163,9 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
       throw ConfigError("recipe reads " + s.s3_uri + " (listed with ListObjectsV2); a mirror needs [download] pattern, "
                         "or give the files with --input", r.name);
     std::string base = download_base(r, s, o);
-    if (!s.files_from.empty()) {
+    if (s.bucket_listing == "gcs") {
+      plan.units = gcs_listing_units(s, base, o.fetch);
+    } else if (!s.files_from.empty()) {
       // The candidates come from the checksums file (select_plan lists them); none here.
     } else if (!s.files.empty()) {
       for (const auto& name : s.files) plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});

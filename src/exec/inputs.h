@@ -51,6 +51,13 @@ std::string download_base(const Recipe& r, const Settings& s, const RunOptions& 
 std::string plan_base_url(const PlanUnit& unit);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
+// Units of `files_per_unit` files from a GCS bucket listing ([download] listing = "gcs"),
+// sorted by object name, each with the listing's md5/size for verification (grouped_inputs.cpp).
+std::vector<PlanUnit> gcs_listing_units(const Settings& s, const std::string& base, const io::FetchOptions& fetch);
+// Units of `files_per_unit` files from --input files and directories (recursively, sorted by
+// relative path, hidden files skipped); a file named like [download] metadata is every
+// unit's first part instead of a unit file.
+std::vector<PlanUnit> grouped_input_units(const std::vector<std::filesystem::path>& inputs, const Settings& s);
 void publish_plan(const RunLayout& layout, const Plan& plan);
 
 std::map<std::string, io::Expect> parse_sha256sums(const std::string& text);

@@ -71,9 +71,14 @@ std::string plan_to_json(const Plan& plan) {
     o.str("name", u.name).str("url", u.url).str("path", u.path);
     if (!u.parts.empty()) {
       std::string parts = "[";
-      for (size_t k = 0; k < u.parts.size(); ++k)
-        parts += (k ? ", " : "") +
-                 io::JsonObject().str("name", u.parts[k].name).str("url", u.parts[k].url).str("path", u.parts[k].path).done();
+      for (size_t k = 0; k < u.parts.size(); ++k) {
+        const PlanPart& p = u.parts[k];
+        io::JsonObject po;
+        po.str("name", p.name).str("url", p.url).str("path", p.path);
+        if (!p.md5.empty()) po.str("md5", p.md5);
+        if (p.size) po.num("size", static_cast<int64_t>(p.size));
+        parts += (k ? ", " : "") + po.done();
+      }
       o.raw("parts", parts + "]");
     }
     units += (i ? ",\n  " : "\n  ") + o.done();
@@ -90,7 +95,7 @@ std::string plan_to_json(const Plan& plan) {
 
 std::vector<PlanPart> unit_parts(const PlanUnit& unit) {
   if (!unit.parts.empty()) return unit.parts;
-  return {{unit.name, unit.url, unit.path}};
+  return {{unit.name, unit.url, unit.path, {}, {}, 0}};
 }
 
 Plan read_plan(const fs::path& path) {
@@ -107,8 +112,14 @@ Plan read_plan(const fs::path& path) {
     PlanUnit unit{get_str(u, "name", path), get_str(u, "url", path), get_str(u, "path", path), {}};
     simdjson::dom::array parts;
     if (!u["parts"].get_array().get(parts))
-      for (auto p : parts)
-        unit.parts.push_back({get_str(p, "name", path), get_str(p, "url", path), get_str(p, "path", path)});
+      for (auto p : parts) {
+        PlanPart part{get_str(p, "name", path), get_str(p, "url", path), get_str(p, "path", path), {}, {}, 0};
+        std::string_view md5;
+        int64_t size = 0;
+        if (!p["md5"].get(md5)) part.md5 = std::string(md5);
+        if (!p["size"].get(size) && size > 0) part.size = static_cast<uint64_t>(size);
+        unit.parts.push_back(std::move(part));
+      }
     plan.units.push_back(std::move(unit));
   }
   return plan;

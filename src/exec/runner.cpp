@@ -162,7 +162,10 @@ std::vector<fs::path> obtain_input(Shared& sh, const PlanUnit& unit) {
     }
     fs::create_directories(raw.parent_path());
     // An existing raw file is re-checked against the published checksum by the fetcher.
-    sh.fetcher.fetch(part.url, raw, expected_for(sh.settings, {part.name, part.url, part.path, {}}, sh.fetcher, sh.sums));
+    io::Expect expect = expected_for(sh.settings, {part.name, part.url, part.path, {}}, sh.fetcher, sh.sums);
+    if (!part.md5.empty()) expect.md5 = part.md5;  // published by the source's listing
+    if (part.size) expect.size = part.size;
+    sh.fetcher.fetch(part.url, raw, expect);
   }
   return paths;
 }

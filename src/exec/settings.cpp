@@ -43,6 +43,16 @@ Settings resolve_settings(const Recipe& r) {
         "[download] checksums must be none, sha256sums, hf_lfs_pointer, s3_manifest or archive_org_files_xml", r.name);
   if (s.checksums == "s3_manifest" && s.s3_manifest.empty())
     throw ConfigError("[download] checksums = \"s3_manifest\" needs manifest = \"<key>\"", r.name);
+  s.bucket_listing = r.download.get_string("bucket_listing", "");
+  s.bucket = r.download.get_string("bucket", "");
+  s.prefix = r.download.get_string("prefix", "");
+  s.metadata = r.download.get_string("metadata", "");
+  s.files_per_unit = r.download.get_int("files_per_unit", 0);
+  if (!s.bucket_listing.empty() && s.bucket_listing != "gcs")
+    throw ConfigError("[download] bucket_listing must be \"gcs\" (or absent)", r.name);
+  if (s.bucket_listing == "gcs" && s.bucket.empty())
+    throw ConfigError("[download] bucket_listing = \"gcs\" needs a bucket", r.name);
+  if (s.files_per_unit < 0) throw ConfigError("[download] files_per_unit must not be negative", r.name);
   s.format = r.read.get_string("format", "jsonl");
   std::string on_error = r.read.get_string("on_error", "fail");
   if (on_error != "fail" && on_error != "truncate")
@@ -69,7 +79,8 @@ Settings resolve_settings(const Recipe& r) {
     throw ConfigError("[download] select_by must be \"stackexchange_posts\" when select_top is set", r.name);
   if (!s.files.empty() && !s.pattern.empty())
     throw ConfigError("[download] has both files and pattern; give one", r.name);
-  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && s.listing.empty() && !s.base_url.empty())
+  if (s.pattern.empty() && s.files.empty() && s.files_from.empty() && s.listing.empty() &&
+      s.bucket_listing.empty() && !s.base_url.empty())
     throw ConfigError("[download] has base_url but no pattern, files or listing", r.name);
   if (!s.listing.empty()) {
     if (!s.pattern.empty()) throw ConfigError("[download] takes pattern or listing, not both", r.name);

@@ -47,6 +47,13 @@ struct Settings {
   std::string s3_region = "us-east-1";
   bool requester_pays = true;
   double price_per_gb = 0.09;    // egress USD per GiB for the cost estimate
+  // Bucket listing instead of a pattern (PG-19): bucket_listing = "gcs" lists <bucket>/<prefix> via
+  // the JSON API at base_url; `metadata` (an object name, optional) becomes the first part of
+  // every unit; units group `files_per_unit` files. files_per_unit also groups the files of
+  // --input directories.
+  std::string bucket_listing;  // "" | "gcs"
+  std::string bucket, prefix, metadata;
+  int64_t files_per_unit = 0;
   // [read]
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation

@@ -4,6 +4,7 @@
 #include "settings.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "rpdata/sources/books/books.h"
 #include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/c4/c4.h"
@@ -148,6 +149,14 @@ const StepRegistry& step_registry() {
            "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
            "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
            [](const Params& p) { return std::make_unique<sources::c4::C4FormatStep>(p); }});
+    r.add({"pg_strip_license",
+           "Project Gutenberg START/END license markers -> PG-19 form (body between the markers); "
+           "keys: require_marker",
+           [](const Params& p) { return std::make_unique<sources::books::PgStripLicenseStep>(p); }});
+    r.add({"book_simhash",
+           "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
+           "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
+           [](const Params& p) { return std::make_unique<sources::books::BookSimhashStep>(p); }});
     r.add({"cc_classifier",
            "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
            "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
@@ -230,6 +239,18 @@ const ReaderRegistry& reader_registry() {
            "CommonCrawl WET segments of a unit with cc_net semantics + its two-pass line dedup as one hash "
            "group; keys: min_len, line_dedup, hash_budget_mb, lines_per_input_byte, max_record_bytes, batch_docs",
            configure_wet});
+    r.add({"books",
+           "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
+           "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name, suffix",
+           [](const Params& p) -> ReaderFactory {
+             sources::books::BookReaderOptions o = sources::books::book_reader_options(p);
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               sources::books::BookReaderOptions opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               return sources::books::make_book_reader(in.parts, opt);
+             };
+           }});
     return r;
   }();
   return registry;

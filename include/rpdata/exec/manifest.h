@@ -33,6 +33,10 @@ struct PlanPart {
   std::string url;   // empty for local parts
   std::string path;  // local path, empty when downloaded
   std::string sha256;  // known sha256 (a previous stage's shard); not part of plan.json
+  // What the source's listing published about the file (e.g. a GCS md5Hash); the download is
+  // verified against them. Empty / 0 = not known.
+  std::string md5;
+  uint64_t size = 0;
 };
 
 struct PlanUnit {
