@@ -29,6 +29,42 @@ std::string format_pattern(const std::string& pattern, int64_t index) {
   }
   return pattern.substr(0, open) + num + pattern.substr(close + 1);
 }
+// Percent-encodes each '/'-separated segment, keeping the slashes.
+std::string encode_path(std::string_view s) {
+  std::string out;
+  while (true) {
+    size_t slash = s.find('/');
+    out += percent_encode_segment(s.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    s.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+
+// A list entry "a/b@ref" -> (unit name, URL path from the pattern).
+std::pair<std::string, std::string> list_unit(const Settings& s, const std::string& entry, const std::string& recipe) {
+  size_t at = entry.find('@');
+  std::string path = entry.substr(0, at);
+  std::string ref = at == std::string::npos ? "HEAD" : entry.substr(at + 1);
+  bool bad = entry.empty() || path.empty() || ref.empty() || path[0] == '/' ||
+             entry.find_first_of(" \t~\\") != std::string::npos || ("/" + path + "/").find("/../") != std::string::npos ||
+             ("/" + ref + "/").find("/../") != std::string::npos;
+  if (bad) throw ConfigError("[download] list entry '" + entry + "' is not <path>[@<ref>] (no spaces, '~', '..')", recipe);
+  std::string name = entry;
+  for (char& c : name)
+    if (c == '/') c = '~';
+  name += s.name_suffix;
+  std::string url = s.pattern;
+  auto sub = [&](const std::string& key, const std::string& value) {
+    for (size_t p = url.find(key); p != std::string::npos; p = url.find(key, p + value.size())) url.replace(p, key.size(), value);
+  };
+  sub("{path}", encode_path(path));
+  sub("{ref}", encode_path(ref));
+  sub("{entry}", encode_path(entry));
+  return {name, url};
+}
 }  // namespace
 
 std::string percent_encode_segment(std::string_view s) {
@@ -93,8 +129,12 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o) {
     std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
     if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
     while (!base.empty() && base.back() == '/') base.pop_back();
-    if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
-    for (int64_t i = 0; i < s.count; ++i) {
+    for (const auto& entry : s.list) {
+      auto [name, url] = list_unit(s, entry, r.name);
+      plan.units.push_back({name, base + "/" + url, ""});
+    }
+    if (s.list.empty() && s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
+    for (int64_t i = 0; s.list.empty() && i < s.count; ++i) {
       std::string name = format_pattern(s.pattern, s.first + i);
       plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
     }

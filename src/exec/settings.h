@@ -18,6 +18,11 @@ struct Settings {
   std::string base_url;
   std::string pattern;
   int64_t count = 0, first = 0;
+  // A named list of inputs instead of an index range (e.g. repositories "owner/repo@ref"):
+  // `pattern` then builds the URL path from {entry}, {path} (before '@') and {ref} (after '@',
+  // "HEAD" if absent); the unit name is the entry with '/' -> '~' plus `name_suffix`.
+  std::vector<std::string> list;
+  std::string name_suffix;
   std::string checksums;       // none | sha256sums | hf_lfs_pointer
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;

@@ -158,7 +158,8 @@ void append_meta_value(std::string& out, const MetaValue& v, JsonStyle style) {
     case 0: out += std::get<bool>(v) ? "true" : "false"; break;
     case 1: out += std::to_string(std::get<int64_t>(v)); break;
     case 2: append_python_float(out, std::get<double>(v)); break;
-    default: append_json_string(out, std::get<std::string>(v), style); break;
+    case 3: append_json_string(out, std::get<std::string>(v), style); break;
+    default: out += std::get<MetaJson>(v).json; break;
   }
 }
 
