@@ -127,6 +127,7 @@ struct TarballReader::Impl {
     if (r != ARCHIVE_EOF)
       throw InputError(std::string("tarball: ") + archive_error_string(a.get()), path.string(),
                        static_cast<uint64_t>(archive_filter_bytes(a.get(), -1)));
+    check_limits(a.get(), members, declared);  // the last member's data was decoded by now
     has_license_file = !candidates.empty();
     for (const auto& [name, text] : candidates) {
       license = detect_license(text);
@@ -201,6 +202,7 @@ bool TarballReader::next(Batch& batch) {
     archive_entry* e;
     int r = archive_read_next_header(im.ar.get(), &e);
     if (r == ARCHIVE_EOF) {
+      im.check_limits(im.ar.get(), im.member, im.total);
       im.done = true;
       break;
     }

@@ -179,12 +179,12 @@ def pack(out_path, specs, max_files):
 
 def main():
     if sys.argv[1] == "pack":
-        args = sys.argv[2:]
+        out, args = sys.argv[2], sys.argv[3:]
         max_files = 1 << 30
-        if args[0] == "--max-files":
+        if args and args[0] == "--max-files":
             max_files = int(args[1])
             args = args[2:]
-        pack(args[0], args[1:], max_files)
+        pack(out, args, max_files)
     elif sys.argv[1] == "ref":
         ref(*sys.argv[2:5])
     else:

@@ -57,7 +57,7 @@ TEST(GithubStats, PythonSplitlinesAndUnicodeClasses) {
   // splitlines: ["ab", "cd", "", "x", "y"]
   EXPECT_EQ(st.line_count, 5);
   EXPECT_EQ(st.max_line_length, 2);
-  EXPECT_EQ(st.length, 13);
+  EXPECT_EQ(st.length, 12);
   EXPECT_EQ(text::python_text_stats("").line_count, 0);
   EXPECT_EQ(text::python_text_stats("a\n").line_count, 1);
   EXPECT_EQ(text::python_text_stats("\n").line_count, 1);
