@@ -54,7 +54,7 @@ const StepRegistry& step_registry() {
     r.add({"github_clean",
            "GitHub file -> RedPajama record (github_clean_dedup_local.py): skip .crt/LICENSE, md5 "
            "content_hash, copyright-comment removal, Python line stats; keys: compat_copyright, "
-           "compat_license_path, dedup_within_unit",
+           "compat_license_path, dedup_within_unit, license_prefixes",
            [](const Params& p) { return std::make_unique<sources::github::CleanStep>(p); }});
     r.add({"github_filter",
            "GitHub quality filter (github_run_filter.py): extension whitelist, max/avg line length, "
