@@ -21,8 +21,15 @@ TEST(Recipe, BuiltinsParseAndValidate) {
   ASSERT_GE(names.size(), 2u);
   for (const auto& n : names) {
     Recipe r = load_recipe(n);
-    EXPECT_EQ(r.source, "c4") << n;
-    EXPECT_NO_THROW(validate_recipe(r)) << n;
+    EXPECT_TRUE(r.source == "c4" || r.source == "github") << n;
+    try {
+      validate_recipe(r);
+    } catch (const ConfigError& e) {
+      // github_filter's GPT-NeoX rule needs the model file; the production GitHub recipes
+      // refuse to start without it (docs/github.md), the others must validate anywhere.
+      EXPECT_EQ(r.source, "github") << n << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("tokenizer 'neox'"), std::string::npos) << n << ": " << e.what();
+    }
   }
   Recipe c4 = load_recipe("c4");
   EXPECT_EQ(c4.download.get_int("count", 0), 1024);
