@@ -26,6 +26,13 @@ repo acme/rpdata main "$SRC/LICENSE" "$SRC/src" "$SRC/include"
 repo pylib/json v3.11 "$LIC/BSD" /usr/lib/python3.11/json /usr/lib/python3.11/email
 repo gnu/headers v1 "$LIC/GPL-3" /usr/include/linux/netfilter
 repo nobody/scripts v0 - /usr/lib/python3.11/logging
+# What codeload really serves is `git archive` output (pax global header with the commit id).
+gitrepo=""
+if git -C "$SRC" rev-parse HEAD > /dev/null 2>&1; then
+  mkdir -p "$root/local/rpdata-git/tar.gz"
+  git -C "$SRC" archive --format=tar.gz --prefix=rpdata-git-main/ HEAD > "$root/local/rpdata-git/tar.gz/main"
+  gitrepo=local/rpdata-git@main
+fi
 # A hostile tarball made directly (tar(1) refuses to write some of these members).
 python3 - "$root/evil/repo/tar.gz/HEAD" <<'PY'
 import io, os, sys, tarfile
@@ -56,7 +63,7 @@ with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT) as t:
     t.addfile(big, Zeros(big.size))
 PY
 printf '%s\n' "# owner/repo@ref" acme/rpdata@main pylib/json@v3.11 gnu/headers@v1 nobody/scripts@v0 evil/repo \
-  > "$WORK/repos.txt"
+  $gitrepo > "$WORK/repos.txt"
 python3 "$SRC/tests/servers/fault_server.py" "$root" > "$WORK/server.out" 2> "$WORK/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
@@ -73,7 +80,7 @@ recipe() {
 recipe drop/1
 "$RPDATA" run github --recipe "$WORK/t.toml" --out "$WORK/o1" --tokenizers none --no-progress 2> "$WORK/log1.txt" ||
   { cat "$WORK/log1.txt"; fail "run over HTTP failed"; }
-python3 - "$WORK/o1/github/manifest.json" "$WORK/o1/github" <<'PY' || fail "unexpected drops or licenses"
+python3 - "$WORK/o1/github/manifest.json" "$WORK/o1/github" "$gitrepo" <<'PY' || fail "unexpected drops or licenses"
 import glob, json, subprocess, sys
 m = json.load(open(sys.argv[1]))
 d = m["drops"]
@@ -89,7 +96,10 @@ for f in sorted(glob.glob(sys.argv[2] + "/*.jsonl.zst")):
         meta = json.loads(line)["meta"]
         lic.setdefault(meta["repo_name"], set()).add(meta["license"])
 print("licenses", {k: sorted(v) for k, v in lic.items()})
-assert lic == {"acme/rpdata": {"apache-2.0"}, "pylib/json": {"bsd-3-clause"}, "evil/repo": {"mit"}}, lic
+want = {"acme/rpdata": {"apache-2.0"}, "pylib/json": {"bsd-3-clause"}, "evil/repo": {"mit"}}
+if sys.argv[3]:
+    want["local/rpdata-git"] = {"apache-2.0"}
+assert lic == want, lic
 PY
 recipe ok
 "$RPDATA" run github --recipe "$WORK/t.toml" --out "$WORK/o2" --tokenizers none --no-progress 2> "$WORK/log2.txt" ||
