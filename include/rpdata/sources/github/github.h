@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <set>
 #include <vector>
 
 #include "rpdata/core/params.h"
@@ -38,7 +38,7 @@ class CleanStep final : public Step {
   bool compat_license_path_;
   bool dedup_within_unit_;
   std::vector<std::string> license_prefixes_;
-  std::unordered_set<std::string> seen_;  // raw md5 digests of this unit
+  std::set<std::string> seen_;  // raw md5 digests of this unit (lookups only)
 };
 
 // github_filter: discard in RedPajama's order; drop reasons empty, extension,
