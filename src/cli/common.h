@@ -26,6 +26,7 @@ struct RunArgs {
   bool verify_sha256 = false;
   bool no_progress = false;
   std::vector<std::string> tokenizers;
+  std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)
 };
 
 // A validator for integer flags with a readable message.
@@ -73,5 +74,7 @@ class ProgressLine {
 
 // Set by a subcommand's callback; main returns it.
 extern int g_exit_code;
+// The process arguments (argv[0..]), set by main before parsing.
+extern std::vector<std::string> g_command_line;
 
 }  // namespace rpdata::cli

@@ -31,6 +31,7 @@ struct PlanPart {
   std::string name;  // relative path under _work/raw (may contain '/'); key for checksums
   std::string url;   // empty for local parts
   std::string path;  // local path, empty when downloaded
+  std::string sha256;  // known sha256 (a previous stage's shard); not part of plan.json
 };
 
 struct PlanUnit {
