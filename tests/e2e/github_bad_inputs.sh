@@ -35,7 +35,7 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || { cat "$WORK/log.txt"; fail "expected exit 1 (bomb refused), got $rc"; }
 grep -q 'github_000000000001.gz.*max_expansion_ratio' "$WORK/log.txt" || { cat "$WORK/log.txt"; fail "bomb not named"; }
-marker="$WORK/out/github/_work/units/github_000000000000.gz.json"
+marker="$WORK/out/github/_work/stages/main/_work/units/github_000000000000.gz.json"
 [ -f "$marker" ] || { ls -R "$WORK/out/github/_work" >&2; fail "the good input did not complete"; }
 python3 - "$marker" <<'PY' || fail "rows lost or miscounted"
 import json, sys

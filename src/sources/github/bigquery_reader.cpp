@@ -6,56 +6,10 @@
 #include <utility>
 
 #include "rpdata/core/error.h"
-#include "rpdata/io/json_writer.h"
+#include "rpdata/io/json_value.h"
 #include "rpdata/io/line_reader.h"
 
 namespace rpdata::sources::github {
-namespace {
-
-// json.dumps of a parsed value (ensure_ascii, ", " / ": ", float repr).
-void append_python_json(std::string& out, simdjson::dom::element v) {
-  using simdjson::dom::element_type;
-  switch (v.type()) {
-    case element_type::ARRAY: {
-      out += '[';
-      bool first = true;
-      simdjson::dom::array arr;
-      if (v.get_array().get(arr)) break;
-      for (simdjson::dom::element e : arr) {
-        if (!first) out += ", ";
-        first = false;
-        append_python_json(out, e);
-      }
-      out += ']';
-      break;
-    }
-    case element_type::OBJECT: {
-      out += '{';
-      bool first = true;
-      simdjson::dom::object obj;
-      if (v.get_object().get(obj)) break;
-      for (simdjson::dom::key_value_pair kv : obj) {
-        if (!first) out += ", ";
-        first = false;
-        io::append_json_string(out, kv.key, io::JsonStyle::kPython);
-        out += ": ";
-        append_python_json(out, kv.value);
-      }
-      out += '}';
-      break;
-    }
-    case element_type::STRING:
-      io::append_json_string(out, v.get_string().value_unsafe(), io::JsonStyle::kPython);
-      break;
-    case element_type::INT64: out += std::to_string(v.get_int64().value_unsafe()); break;
-    case element_type::UINT64: out += std::to_string(v.get_uint64().value_unsafe()); break;
-    case element_type::DOUBLE: io::append_python_float(out, v.get_double().value_unsafe()); break;
-    case element_type::BOOL: out += v.get_bool().value_unsafe() ? "true" : "false"; break;
-    default: out += "null"; break;
-  }
-}
-
-}  // namespace
 
 struct BigQueryReader::Impl {
   BigQueryReaderOptions opt;
@@ -95,9 +49,7 @@ struct BigQueryReader::Impl {
         case dom::element_type::DOUBLE: doc.meta.set(key, value.get_double().value_unsafe()); break;
         case dom::element_type::BOOL: doc.meta.set(key, value.get_bool().value_unsafe()); break;
         default: {  // arrays, objects, null, integers beyond int64
-          MetaJson j;
-          append_python_json(j.json, value);
-          doc.meta.set(key, std::move(j));
+          doc.meta.set(key, io::to_meta_json(value));
         }
       }
     }
