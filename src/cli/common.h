@@ -57,6 +57,8 @@ void register_fetch(CLI::App& app);
 void register_count(CLI::App& app);
 void register_report(CLI::App& app);
 void register_slurm(CLI::App& app);
+void register_plan(CLI::App& app);
+void register_classifier(CLI::App& app);
 
 // A one-line progress bar on a terminal (stderr), else an info line every 30 s.
 class ProgressLine {

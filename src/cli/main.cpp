@@ -59,6 +59,8 @@ int main(int argc, char** argv) {
   register_count(app);
   register_report(app);
   register_slurm(app);
+  register_plan(app);
+  register_classifier(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

@@ -57,11 +57,11 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.source = *s;
     } else if (k == "description") {
       r.description = node.value_or<std::string>("");
-    } else if (k == "download" || k == "read" || k == "output") {
+    } else if (k == "download" || k == "read" || k == "output" || k == "plan") {
       const toml::table* t = node.as_table();
       if (!t) throw ConfigError("[" + k + "] must be a table", origin);
       Params p = to_params(*t, k, origin);
-      (k == "download" ? r.download : k == "read" ? r.read : r.output) = std::move(p);
+      (k == "download" ? r.download : k == "read" ? r.read : k == "output" ? r.output : r.plan) = std::move(p);
     } else if (k == "steps" || k == "post_steps") {
       const toml::array* arr = node.as_array();
       if (!arr) throw ConfigError("'" + k + "' must be an array of tables ([[" + k + "]])", origin);
@@ -83,7 +83,7 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, [download], [read], [[steps]], [dedup], [[post_steps]], [output])",
+                            "' (expected source, description, [download], [read], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }

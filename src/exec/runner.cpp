@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -295,6 +296,13 @@ void log_progress(Shared& sh, uint64_t input_read) {
                sh.summary.units_assigned, elapsed > 0 ? sh.input_bytes_done / 1e6 / elapsed : 0.0, eta);
 }
 
+double thread_cpu_seconds() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 // Downloads (if needed) and processes one input. Shards are written in _work/staging and
 // moved into place only when all are complete; the unit's marker is written last.
 void run_unit(Shared& sh, size_t index) {
@@ -314,6 +322,7 @@ void run_unit(Shared& sh, size_t index) {
     fs::remove(marker);
   }
   auto t0 = Clock::now();
+  double cpu0 = thread_cpu_seconds();
   std::vector<fs::path> input = obtain_input(sh, unit);
   crash_point("downloaded", unit.name);
   if (!sh.options.process) return;
@@ -341,6 +350,7 @@ void run_unit(Shared& sh, size_t index) {
     dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.entries),
                             sh.stage.keys->partitions);
   double secs = since(t0);
+  out.rec.cpu_seconds = thread_cpu_seconds() - cpu0;
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
   crash_point("marked", unit.name);
   if (sh.options.delete_raw)
@@ -352,6 +362,12 @@ void run_unit(Shared& sh, size_t index) {
   ++sh.summary.units_processed;
   sh.summary.stats.merge(out.rec.stats);
   log_progress(sh, out.input_read);
+}
+
+int64_t max_rss_mb() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;  // Linux reports KiB
 }
 
 std::string hostname() {
@@ -572,6 +588,7 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
                             .num("units_assigned", static_cast<int64_t>(summary.units_assigned))
                             .num("units_skipped", static_cast<int64_t>(summary.units_skipped))
                             .num("units_processed", static_cast<int64_t>(summary.units_processed))
+                            .num("max_rss_mb", max_rss_mb())
                             .raw("stats", stats_to_json(summary.stats))
                             .done() +
                         "\n";

@@ -3,6 +3,7 @@
 #include "rpdata/exec/runner.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/c4/c4.h"
 #include "rpdata/sources/github/bigquery_reader.h"
 #include "rpdata/sources/github/github.h"
@@ -65,6 +66,18 @@ const StepRegistry& step_registry() {
              std::string missing = p.get_string("on_missing_tokenizer", "error");
              return std::make_unique<sources::github::FilterStep>(p, shared_token_model(name, missing, "github_filter"));
            }});
+    r.add({"cc_classifier",
+           "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
+           "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
+           "keys: model, cc_label",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierStep>(p); }});
+    r.add({"cc_classifier_filter",
+           "keep wiki_prob >= threshold (filter/cc_classifier.sh: 0.25); keys: threshold",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});
+    r.add({"cc_classifier_format",
+           "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
+           "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
     return r;
   }();
   return registry;

@@ -24,6 +24,7 @@ struct UnitRecord {
   std::string input_sha256;
   std::vector<io::ShardInfo> shards;  // names relative to the source dir
   Stats stats;
+  double cpu_seconds = 0;             // CPU time of the thread that made it (for `rpdata plan`)
 };
 
 // One raw file of a multi-file unit (e.g. one WET segment of a cc_net shard).

@@ -31,6 +31,9 @@ struct Recipe {
   Params dedup{"dedup"};
   std::vector<StepConfig> post_steps;
   Params output{"output"};
+  // Sizing facts for `rpdata plan` (full raw size, per-core throughput measured here, egress
+  // price); never part of the settings digest.
+  Params plan{"plan"};
 };
 
 Recipe parse_recipe(const std::string& toml_text, const std::string& origin);
