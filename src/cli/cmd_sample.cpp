@@ -15,6 +15,7 @@
 #include "rpdata/sources/c4/c4.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
 #include "rpdata/sources/commoncrawl/sample.h"
+#include "rpdata/sources/github/sample.h"
 
 namespace rpdata::cli {
 namespace {
@@ -42,6 +43,7 @@ std::vector<SampleSource> sample_sources() {
       {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
       {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
       {"books", "sample/books", [](const fs::path& m) { return sources::books::write_sample(m); }},
+      {"github", "sample/github", [](const fs::path& m) { return sources::github::write_sample(m); }},
   };
 }
 

@@ -30,6 +30,42 @@ std::string format_pattern(const std::string& pattern, int64_t index) {
   }
   return pattern.substr(0, open) + num + pattern.substr(close + 1);
 }
+// Percent-encodes each '/'-separated segment, keeping the slashes.
+std::string encode_path(std::string_view s) {
+  std::string out;
+  while (true) {
+    size_t slash = s.find('/');
+    out += percent_encode_segment(s.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    out += '/';
+    s.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+
+// A list entry "a/b@ref" -> (unit name, URL path from the pattern).
+std::pair<std::string, std::string> list_unit(const Settings& s, const std::string& entry, const std::string& recipe) {
+  size_t at = entry.find('@');
+  std::string path = entry.substr(0, at);
+  std::string ref = at == std::string::npos ? "HEAD" : entry.substr(at + 1);
+  bool bad = entry.empty() || path.empty() || ref.empty() || path[0] == '/' ||
+             entry.find_first_of(" \t~\\") != std::string::npos || ("/" + path + "/").find("/../") != std::string::npos ||
+             ("/" + ref + "/").find("/../") != std::string::npos;
+  if (bad) throw ConfigError("[download] list entry '" + entry + "' is not <path>[@<ref>] (no spaces, '~', '..')", recipe);
+  std::string name = entry;
+  for (char& c : name)
+    if (c == '/') c = '~';
+  name += s.name_suffix;
+  std::string url = s.pattern;
+  auto sub = [&](const std::string& key, const std::string& value) {
+    for (size_t p = url.find(key); p != std::string::npos; p = url.find(key, p + value.size())) url.replace(p, key.size(), value);
+  };
+  sub("{path}", encode_path(path));
+  sub("{ref}", encode_path(ref));
+  sub("{entry}", encode_path(entry));
+  return {name, url};
+}
 }  // namespace
 
 std::string percent_encode_segment(std::string_view s) {
@@ -167,6 +203,11 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
       plan.units = gcs_listing_units(s, base, o.fetch);
     } else if (!s.files_from.empty()) {
       // The candidates come from the checksums file (select_plan lists them); none here.
+    } else if (!s.list.empty()) {
+      for (const auto& entry : s.list) {
+        auto [name, url] = list_unit(s, entry, r.name);
+        plan.units.push_back({name, base + "/" + url, ""});
+      }
     } else if (!s.files.empty()) {
       for (const auto& name : s.files) plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
     } else {

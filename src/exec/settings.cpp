@@ -2,6 +2,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/tokenize/models.h"
 
@@ -22,6 +23,29 @@ Settings resolve_settings(const Recipe& r) {
   s.listing = r.download.get_string("listing", "");
   s.units = r.download.get_int("units", 0);
   s.unit_name = r.download.get_string("unit_name", "");
+  s.list = r.download.get_strings("list", {});
+  std::string list_file = r.download.get_string("list_file", "");
+  s.name_suffix = r.download.get_string("name_suffix", "");
+  if (!list_file.empty()) {
+    if (!s.list.empty()) throw ConfigError("[download] has both list and list_file", r.name);
+    std::string text;
+    try {
+      text = io::read_file(list_file);
+    } catch (const Error& e) {
+      throw ConfigError("[download] list_file: " + e.message(), list_file);
+    }
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t nl = text.find('\n', pos);
+      std::string line = text.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+      pos = nl == std::string::npos ? text.size() : nl + 1;
+      while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+      size_t b = line.find_first_not_of(" \t");
+      if (b == std::string::npos || line[b] == '#') continue;
+      s.list.push_back(line.substr(b));
+    }
+    if (s.list.empty()) throw ConfigError("[download] list_file has no entries", list_file);
+  }
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));

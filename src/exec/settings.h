@@ -34,6 +34,11 @@ struct Settings {
   std::string listing;
   int64_t units = 0;
   std::string unit_name;
+  // A named list of inputs instead of an index range (e.g. repositories "owner/repo@ref"):
+  // `pattern` then builds the URL path from {entry}, {path} (before '@') and {ref} (after '@',
+  // "HEAD" if absent); the unit name is the entry with '/' -> '~' plus `name_suffix`.
+  std::vector<std::string> list;
+  std::string name_suffix;
   std::string checksums_file;  // for sha256sums, relative to base_url
   int max_attempts = 10;
   int per_host_connections = 4;

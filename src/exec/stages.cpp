@@ -54,6 +54,7 @@ std::string meta_string(const MetaValue& v) {
   if (auto* s = std::get_if<std::string>(&v)) return *s;
   if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
   if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto* j = std::get_if<MetaJson>(&v)) return j->json;
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.17g", std::get<double>(v));
   return buf;

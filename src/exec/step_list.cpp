@@ -11,6 +11,9 @@
 #include "stackexchange_reader.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
+#include "rpdata/sources/github/bigquery_reader.h"
+#include "rpdata/sources/github/github.h"
+#include "rpdata/sources/github/tarball_reader.h"
 #include "rpdata/tokenize/models.h"
 
 #include <spdlog/spdlog.h>
@@ -141,6 +144,38 @@ ReaderFactory configure_wet(const Params& p) {
 
 ModelFilesUnchecked::ModelFilesUnchecked() : previous_(g_model_files_unchecked) { g_model_files_unchecked = true; }
 ModelFilesUnchecked::~ModelFilesUnchecked() { g_model_files_unchecked = previous_; }
+#include <map>
+#include <mutex>
+
+namespace rpdata::exec {
+namespace {
+
+// Steps are built per unit; a tokenizer model is loaded once per process and shared.
+// Returns null when the model file is absent and the recipe says on_missing_tokenizer = "skip".
+std::shared_ptr<const tokenize::TokenizerModel> shared_token_model(const std::string& name, const std::string& missing,
+                                                                   const std::string& step) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const tokenize::TokenizerModel>> cache;
+  static bool warned = false;
+  if (missing != "error" && missing != "skip")
+    throw ConfigError("[[steps]] " + step + ": on_missing_tokenizer must be \"error\" or \"skip\"");
+  std::lock_guard lock(mu);
+  auto it = cache.find(name);
+  if (it != cache.end()) return it->second;
+  if (missing == "skip" && tokenize::find_model_file(name).empty()) {
+    if (!warned)
+      spdlog::warn("{}: no '{}' tokenizer model (rpdata download tokenizer, or RPDATA_MODELS); the "
+                   "alphabetic-chars-per-token rule is SKIPPED (on_missing_tokenizer = \"skip\")",
+                   step, name);
+    warned = true;
+    return nullptr;
+  }
+  auto model = tokenize::load_model(name);  // ConfigError saying where it looked
+  cache.emplace(name, model);
+  return model;
+}
+
+}  // namespace
 
 const StepRegistry& step_registry() {
   static const StepRegistry registry = [] {
@@ -157,6 +192,20 @@ const StepRegistry& step_registry() {
            "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
            "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
            [](const Params& p) { return std::make_unique<sources::books::BookSimhashStep>(p); }});
+    r.add({"github_clean",
+           "GitHub file -> RedPajama record (github_clean_dedup_local.py): skip .crt/LICENSE, md5 "
+           "content_hash, copyright-comment removal, Python line stats; keys: compat_copyright, "
+           "compat_license_path, dedup_within_unit, license_prefixes",
+           [](const Params& p) { return std::make_unique<sources::github::CleanStep>(p); }});
+    r.add({"github_filter",
+           "GitHub quality filter (github_run_filter.py): extension whitelist, max/avg line length, "
+           "alnum share, alphabetic chars per GPT-NeoX token; keys: max_line_length, "
+           "max_avg_line_length, min_alnum_prop, min_alpha_per_token, tokenizer, on_missing_tokenizer",
+           [](const Params& p) {
+             std::string name = p.get_string("tokenizer", "neox");
+             std::string missing = p.get_string("on_missing_tokenizer", "error");
+             return std::make_unique<sources::github::FilterStep>(p, shared_token_model(name, missing, "github_filter"));
+           }});
     r.add({"cc_classifier",
            "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
            "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
@@ -249,6 +298,42 @@ const ReaderRegistry& reader_registry() {
                opt.source = in.source;
                opt.id_prefix = in.unit;
                return sources::books::make_book_reader(in.parts, opt);
+    r.add({"github_bigquery",
+           "BigQuery github_repos export (gzip JSONL, content + columns); keys: max_line_bytes, "
+           "max_expansion_ratio, batch_docs",
+           [](const Params& p) -> ReaderFactory {
+             sources::github::BigQueryReaderOptions o;
+             o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes", 16ll << 20));
+             o.max_expansion_ratio = p.get_double("max_expansion_ratio", 200);
+             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               if (in.parts.size() != 1) throw ConfigError("[read] format github_bigquery reads one file per input");
+               auto opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               return std::make_unique<sources::github::BigQueryReader>(in.parts[0], opt);
+             };
+           }});
+    r.add({"github_tarball",
+           "one repository tarball (codeload tar.gz), license from its LICENSE/COPYING file; keys: "
+           "strip_components, max_file_bytes, max_total_bytes, max_members, max_expansion_ratio, "
+           "require_license, batch_docs",
+           [](const Params& p) -> ReaderFactory {
+             sources::github::TarballReaderOptions o;
+             o.strip_components = static_cast<int>(p.get_int("strip_components", 1));
+             o.max_file_bytes = static_cast<uint64_t>(p.get_int("max_file_bytes", 1ll << 20));
+             o.max_total_bytes = static_cast<uint64_t>(p.get_int("max_total_bytes", 8ll << 30));
+             o.max_members = static_cast<uint64_t>(p.get_int("max_members", 1000000));
+             o.max_expansion_ratio = p.get_double("max_expansion_ratio", 1000);
+             o.require_license = p.get_bool("require_license", true);
+             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 256));
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               if (in.parts.size() != 1) throw ConfigError("[read] format github_tarball reads one file per input");
+               auto opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               std::tie(opt.repo_name, opt.ref) = sources::github::repo_from_unit_name(in.unit);
+               return std::make_unique<sources::github::TarballReader>(in.parts[0], opt);
              };
            }});
     return r;

@@ -186,7 +186,8 @@ void append_meta_value(std::string& out, const MetaValue& v, JsonStyle style) {
         append_python_float(out, std::get<double>(v));
       }
       break;
-    default: append_json_string(out, std::get<std::string>(v), style); break;
+    case 3: append_json_string(out, std::get<std::string>(v), style); break;
+    default: out += std::get<MetaJson>(v).json; break;
   }
 }
 

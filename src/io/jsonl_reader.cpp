@@ -1,5 +1,7 @@
 #include "rpdata/io/jsonl_reader.h"
 
+#include "rpdata/io/json_value.h"
+
 #include <simdjson.h>
 
 #include <exception>
@@ -45,15 +47,15 @@ struct JsonlReader::Impl {
       }
       dom::object meta_obj;
       if (key == "meta" && !value.get_object().get(meta_obj)) {
-        for (dom::key_value_pair m : meta_obj) add_meta(doc, m.key, m.value);
+        for (dom::key_value_pair m : meta_obj) add_meta(doc, m.key, m.value, opt.envelope);
         continue;
       }
-      add_meta(doc, key, value);
+      add_meta(doc, key, value, opt.envelope);
     }
     return have_text ? nullptr : "missing_text";
   }
 
-  static void add_meta(Document& doc, std::string_view key, simdjson::dom::element value) {
+  static void add_meta(Document& doc, std::string_view key, simdjson::dom::element value, bool envelope) {
     using namespace simdjson;
     {
       switch (value.type()) {
@@ -72,7 +74,9 @@ struct JsonlReader::Impl {
         case dom::element_type::BOOL:
           doc.meta.set(key, value.get_bool().value_unsafe());
           break;
-        default:  // null, nested arrays/objects: not part of any RedPajama input we read
+        default:  // arrays, objects (GitHub's `language`): carried as JSON; null only in
+                  // intermediate (envelope) records, whose round trip must be lossless
+          if (!value.is_null() || envelope) doc.meta.set(key, to_meta_json(value));
           break;
       }
     }

@@ -13,7 +13,15 @@
 
 namespace rpdata {
 
-using MetaValue = std::variant<bool, int64_t, double, std::string>;
+// An already-encoded JSON value (array, object or null) carried through unchanged, e.g. the
+// BigQuery `language` column of GitHub records. Written verbatim: the producer encodes it in
+// the output's style (Python json.dumps layout).
+struct MetaJson {
+  std::string json;
+  bool operator==(const MetaJson&) const = default;
+};
+
+using MetaValue = std::variant<bool, int64_t, double, std::string, MetaJson>;
 
 class Meta {
  public:

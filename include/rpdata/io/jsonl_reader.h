@@ -1,6 +1,8 @@
 // JSONL (plain, .gz, .bz2, .xz, .zst) -> Documents, parsed in place with simdjson On Demand.
-// The `text_field` becomes Document::text; other scalar top-level fields go to meta in file
-// order, and the scalars of a nested "meta" object too (RedPajama's own layout). Bad records are counted drops, never exceptions: invalid_utf8 (simdjson validates
+// The `text_field` becomes Document::text; other top-level fields go to meta in file order,
+// and those of a nested "meta" object too (RedPajama's own layout); arrays and objects as
+// MetaJson (json.dumps layout), nulls only in envelope records. Bad records are counted
+// drops, never exceptions: invalid_utf8 (simdjson validates
 // the whole line), invalid_json, missing_text, line_too_long, empty_line.
 #pragma once
 

@@ -31,8 +31,10 @@ TEST(Recipe, BuiltinsParseAndValidate) {
   ::setenv("RPDATA_MODELS", real.empty() ? "/nonexistent" : (real / "models").c_str(), 1);
   for (const auto& n : names) {
     Recipe r = load_recipe(n);
-    // A recipe is named after the source it builds ("sample/<source>" for the sample's).
-    EXPECT_EQ(r.source, n.rfind("sample/", 0) == 0 ? n.substr(7) : n) << n;
+    // A recipe is named after the source it builds ("sample/<source>" for the sample's;
+    // variants add a suffix: "github_tarball").
+    std::string base = n.rfind("sample/", 0) == 0 ? n.substr(7) : n;
+    EXPECT_EQ(base.rfind(r.source, 0), 0u) << n << " builds " << r.source;
     if (n == "arxiv" && real.empty()) {
       try {
         validate_recipe(r);
@@ -42,7 +44,14 @@ TEST(Recipe, BuiltinsParseAndValidate) {
       }
       continue;
     }
-    EXPECT_NO_THROW(validate_recipe(r)) << n;
+    try {
+      validate_recipe(r);
+    } catch (const ConfigError& e) {
+      // github_filter's GPT-NeoX rule needs the model file; the production GitHub recipes
+      // refuse to start without it (docs/github.md), the others must validate anywhere.
+      EXPECT_TRUE(real.empty() && r.source == "github") << n << ": " << e.what();
+      EXPECT_NE(std::string(e.what()).find("tokenizer 'neox'"), std::string::npos) << n << ": " << e.what();
+    }
   }
   if (old_models) ::setenv("RPDATA_MODELS", saved.c_str(), 1);
   else ::unsetenv("RPDATA_MODELS");

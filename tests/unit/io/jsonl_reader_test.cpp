@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "rpdata/io/json_writer.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "test_support.h"
 
@@ -77,6 +78,36 @@ TEST(JsonlReader, LinesAcrossBufferBoundaries) {
   ASSERT_EQ(docs.size(), 30000u);
   for (int i = 0; i < 30000; i += 1237) EXPECT_EQ(docs[static_cast<size_t>(i)].text.size(), static_cast<size_t>(i % 997));
   EXPECT_TRUE(drops.empty());
+}
+
+}  // namespace
+}  // namespace rpdata::io
+
+namespace rpdata::io {
+namespace {
+
+// Intermediate (envelope) records between cross-unit stages must round-trip every meta value:
+// GitHub's `language` array and nulls come back as the same JSON (json.dumps layout).
+TEST(JsonlReader, NestedMetaRoundTripsAsJson) {
+  test::TempDir dir;
+  std::string line =
+      "{\"text\": \"x\", \"_id\": \"u/0\", \"meta\": {\"language\": [{\"name\": \"C\", \"bytes\": \"12\"}], "
+      "\"symlink_target\": null, \"o\": {\"k\": [1, 2.5, true, \"\\u00e9\"]}}}\n";
+  test::write_all(dir / "e.jsonl", line);
+  for (bool envelope : {true, false}) {
+    JsonlReaderOptions o;
+    o.envelope = envelope;
+    DropCounts drops;
+    auto docs = read_all_docs(dir / "e.jsonl", drops, o);
+    ASSERT_EQ(docs.size(), 1u);
+    std::string out;
+    append_record(out, docs[0], JsonStyle::kPython, RecordLayout::kTextMeta);
+    std::string want = envelope ? "{\"text\": \"x\", \"meta\": {\"language\": [{\"name\": \"C\", \"bytes\": \"12\"}], "
+                                  "\"symlink_target\": null, \"o\": {\"k\": [1, 2.5, true, \"\\u00e9\"]}}}\n"
+                                : "{\"text\": \"x\", \"meta\": {\"_id\": \"u/0\", \"language\": [{\"name\": \"C\", "
+                                  "\"bytes\": \"12\"}], \"o\": {\"k\": [1, 2.5, true, \"\\u00e9\"]}}}\n";
+    EXPECT_EQ(out, want) << envelope;
+  }
 }
 
 }  // namespace

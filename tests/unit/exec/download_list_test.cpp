@@ -1,0 +1,58 @@
+// [download] list / list_file: a named list of inputs (GitHub repositories "owner/repo@ref")
+// instead of an index range; unit names and URLs built from it.
+#include <gtest/gtest.h>
+
+#include "exec/inputs.h"
+#include "exec/settings.h"
+#include "rpdata/core/error.h"
+#include "rpdata/exec/recipe.h"
+#include "test_support.h"
+
+namespace rpdata::exec {
+namespace {
+
+const char* kRecipe = R"(
+source = "github"
+[download]
+base_url = "https://codeload.github.com/"
+list = ["psf/requests@v2.31.0", "a-b/c.d", "o/r@feature/x y"]
+pattern = "{path}/tar.gz/{ref}"
+name_suffix = ".tar.gz"
+[read]
+format = "github_tarball"
+[output]
+tokenizers = []
+)";
+
+TEST(DownloadList, NamesAndCodeloadUrls) {
+  std::string toml = kRecipe;
+  toml.replace(toml.find(", \"o/r@feature/x y\""), 19, ", \"o/r@feature/x\"");
+  Recipe r = parse_recipe(toml, "list.toml");
+  Settings s = resolve_settings(r);
+  Plan p = build_plan(r, s, RunOptions{});
+  ASSERT_EQ(p.units.size(), 3u);
+  EXPECT_EQ(p.units[0].name, "psf~requests@v2.31.0.tar.gz");
+  EXPECT_EQ(p.units[0].url, "https://codeload.github.com/psf/requests/tar.gz/v2.31.0");
+  EXPECT_EQ(p.units[1].name, "a-b~c.d.tar.gz");
+  EXPECT_EQ(p.units[1].url, "https://codeload.github.com/a-b/c.d/tar.gz/HEAD");
+  EXPECT_EQ(p.units[2].url, "https://codeload.github.com/o/r/tar.gz/feature/x");
+}
+
+TEST(DownloadList, BadEntriesAndListFile) {
+  Recipe r = parse_recipe(kRecipe, "list.toml");
+  Settings s = resolve_settings(r);
+  EXPECT_THROW(build_plan(r, s, RunOptions{}), ConfigError);  // a space in an entry
+  test::TempDir t;
+  test::write_all(t / "repos.txt", "# comment\n\n  psf/requests@v2.31.0  \n../x@y\n");
+  std::string toml = kRecipe;
+  toml.replace(toml.find("list = ["), toml.find(']', toml.find("list = [")) - toml.find("list = [") + 1,
+               "list_file = \"" + (t / "repos.txt").string() + "\"");
+  Recipe r2 = parse_recipe(toml, "list2.toml");
+  Settings s2 = resolve_settings(r2);
+  ASSERT_EQ(s2.list.size(), 2u);
+  EXPECT_EQ(s2.list[0], "psf/requests@v2.31.0");
+  EXPECT_THROW(build_plan(r2, s2, RunOptions{}), ConfigError);  // "../x": no '..' segments
+}
+
+}  // namespace
+}  // namespace rpdata::exec
