@@ -11,6 +11,7 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/c4/c4.h"
+#include "rpdata/sources/wikipedia/wikipedia.h"
 
 namespace rpdata::cli {
 namespace {
@@ -34,6 +35,8 @@ struct SampleSource {
 std::vector<SampleSource> sample_sources() {
   return {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
+      {"wikipedia", "sample/wikipedia",
+       [](const fs::path& m) { return sources::wikipedia::write_sample(m, {{"de", "en", "uk"}}); }},
   };
 }
 

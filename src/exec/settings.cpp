@@ -13,13 +13,14 @@ Settings resolve_settings(const Recipe& r) {
   s.pattern = r.download.get_string("pattern", "");
   s.count = r.download.get_int("count", 0);
   s.first = r.download.get_int("first", 0);
+  s.languages = r.download.get_strings("languages", {});
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
   s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
   s.requests_per_s = r.download.get_double("requests_per_s", 0);
-  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer")
-    throw ConfigError("[download] checksums must be none, sha256sums or hf_lfs_pointer", r.name);
+  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "md5sums" && s.checksums != "hf_lfs_pointer")
+    throw ConfigError("[download] checksums must be none, sha256sums, md5sums or hf_lfs_pointer", r.name);
   s.format = r.read.get_string("format", "jsonl");
   std::string on_error = r.read.get_string("on_error", "fail");
   if (on_error != "fail" && on_error != "truncate")

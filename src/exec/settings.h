@@ -18,8 +18,13 @@ struct Settings {
   std::string base_url;
   std::string pattern;
   int64_t count = 0, first = 0;
-  std::string checksums;       // none | sha256sums | hf_lfs_pointer
-  std::string checksums_file;  // for sha256sums, relative to base_url
+  // Non-empty: one input per language, `pattern` (and `checksums_file`) with "{language}"
+  // instead of {index} (e.g. Wikipedia's per-language dump folders); count/first unused.
+  std::vector<std::string> languages;
+  std::string checksums;       // none | sha256sums | md5sums | hf_lfs_pointer
+  // sha256sums: relative to base_url. md5sums: next to each input (its URL's folder), may
+  // contain "{language}" (Wikimedia's <lang>wiki-<date>-md5sums.txt).
+  std::string checksums_file;
   int max_attempts = 10;
   int per_host_connections = 4;
   double requests_per_s = 0;
