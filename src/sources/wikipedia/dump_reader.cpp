@@ -8,6 +8,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/input_stream.h"
 #include "rpdata/sources/wikipedia/wikipedia.h"
+#include "bz2_stream.h"
 
 namespace rpdata::sources::wikipedia {
 namespace {
@@ -16,8 +17,45 @@ constexpr size_t kChunk = 1 << 20;
 enum class Field { kNone, kTitle, kNs, kText, kDbname };
 }  // namespace
 
+// bz2 (the dumps' format, multistream or not) through libbz2; anything else through the
+// shared decoders (gz, xz, zst, plain).
+class Source {
+ public:
+  explicit Source(const std::filesystem::path& p) {
+    if (detail::Bz2Stream::is_bz2(p.string()))
+      bz_ = std::make_unique<detail::Bz2Stream>(p.string());
+    else
+      other_ = io::InputStream::open(p);
+  }
+  size_t read(char* buf, size_t n) {
+    if (!bz_) return other_->read(buf, n);
+    // Hand out what was decoded before a failure; the failure comes with the next call.
+    if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
+    size_t got = 0;
+    try {
+      while (got < n) {
+        size_t k = bz_->read(buf + got, n - got);
+        if (k == 0) break;
+        got += k;
+      }
+    } catch (const std::exception&) {
+      if (got == 0) throw;
+      pending_ = std::current_exception();
+    }
+    return got;
+  }
+  uint64_t compressed_offset() const { return bz_ ? bz_->compressed_offset() : other_->compressed_offset(); }
+  uint64_t offset() const { return bz_ ? bz_->offset() : other_->offset(); }
+  const std::string& path() const { return bz_ ? bz_->path() : other_->path(); }
+
+ private:
+  std::unique_ptr<detail::Bz2Stream> bz_;
+  std::unique_ptr<io::InputStream> other_;
+  std::exception_ptr pending_;
+};
+
 struct DumpReader::Impl {
-  std::unique_ptr<io::InputStream> in;
+  std::unique_ptr<Source> in;
   DumpReaderOptions opt;
   XML_Parser parser = nullptr;
   std::vector<char> buf = std::vector<char>(kChunk);
@@ -36,7 +74,7 @@ struct DumpReader::Impl {
   std::deque<Document> ready;
   DropCounts drops;
 
-  Impl(const std::filesystem::path& p, DumpReaderOptions o) : in(io::InputStream::open(p)), opt(std::move(o)) {
+  Impl(const std::filesystem::path& p, DumpReaderOptions o) : in(std::make_unique<Source>(p)), opt(std::move(o)) {
     parser = XML_ParserCreate(nullptr);
     if (!parser) throw Error("cannot create an XML parser");
     XML_SetUserData(parser, this);
@@ -121,12 +159,12 @@ struct DumpReader::Impl {
       ++drops["read:redirect"];
       return;
     }
-    if (!has_text || text.empty()) {
-      ++drops["read:no_text"];
-      return;
-    }
     if (too_large) {
       ++drops["read:page_too_large"];
+      return;
+    }
+    if (!has_text || text.empty()) {
+      ++drops["read:no_text"];
       return;
     }
     if (opt.language.empty()) {

@@ -14,7 +14,7 @@ import json
 import re
 import sys
 import xml.etree.ElementTree as etree
-from urllib.parse import quote
+from urllib.parse import quote  # noqa: F401 (used by the cross-check too)
 
 try:
     import mwparserfromhell
