@@ -104,7 +104,7 @@ def parse_and_clean_wikicode(raw_content, parser, language):
 
 
 def pages(path):
-    raw = bz2.open(path).read()
+    raw = bz2.open(path).read() if path.endswith(".bz2") else open(path, "rb").read()
     # The builder decodes UTF-8 only; we also accept the UTF-16 (BOM) test excerpt.
     if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
         raw = raw.decode("utf-16").encode("utf-8").replace(b'encoding="utf-16"', b'encoding="utf-8"')
