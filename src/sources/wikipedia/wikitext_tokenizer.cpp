@@ -58,7 +58,15 @@ struct Chunk {
   bool nl_or_start() const { return kind == kStart || is('\n'); }
 };
 
-bool is_split_char(char c) { return std::strchr("{}[]<>|=&'#*;:/\\\"-!\n", c) != nullptr && c != '\0'; }
+struct SplitTable {
+  bool t[256] = {};
+  SplitTable() {
+    for (const char* c = "{}[]<>|=&'#*;:/\\\"-!\n"; *c; ++c) t[static_cast<unsigned char>(*c)] = true;
+  }
+};
+const SplitTable kSplit;
+// The characters of mwparserfromhell's tokenizer regex ([{}\[\]<>|=&'#*;:/\\\"\-!\n]).
+bool is_split_char(char c) { return kSplit.t[static_cast<unsigned char>(c)]; }
 bool is_marker_char(char c) { return c != '\\' && is_split_char(c); }
 bool is_marker(const Chunk& c) { return c.kind != Chunk::kText || (c.s.size() == 1 && is_marker_char(c.s[0])); }
 
@@ -332,13 +340,38 @@ class Tokenizer {
   }
 
   // ---- wikilinks and external links ----
+  // False where _parse_bracketed_uri_scheme would fail right away (no "//" and no valid
+  // "scheme:" at the head): checked first so an ordinary [[wikilink]] costs no exception.
+  bool bracketed_scheme_possible() const {
+    auto at = [&](size_t i) -> const Chunk* { return i < chunks_.size() ? &chunks_[i] : nullptr; };
+    const Chunk* c = at(head_);
+    if (c && c->is('/') && at(head_ + 1) && at(head_ + 1)->is('/')) return true;
+    std::string scheme;
+    size_t i = head_;
+    for (; (c = at(i)) != nullptr; ++i) {
+      bool ok = true;
+      for (char ch : c->s)
+        if (!std::strchr(kUriScheme, ch) || ch == '\0') ok = false;
+      if (!ok) break;
+      scheme += c->s;
+    }
+    if (!c || !c->is(':')) return false;
+    bool slashes = at(i + 1) && at(i + 1)->is('/') && at(i + 2) && at(i + 2)->is('/');
+    return is_scheme(scheme, slashes);
+  }
   void parse_wikilink() {
     size_t reset = head_ + 1;
     head_ += 2;
     Tokens link;
-    try {
-      link = really_parse_external_link(true, nullptr);
-    } catch (const BadRoute&) {
+    bool is_ext = false;
+    if (bracketed_scheme_possible()) {
+      try {
+        link = really_parse_external_link(true, nullptr);
+        is_ext = true;
+      } catch (const BadRoute&) {
+      }
+    }
+    if (!is_ext) {
       head_ = reset + 1;
       Tokens wl;
       try {
@@ -392,22 +425,31 @@ class Tokenizer {
     }
     if (!is_scheme(scheme, slashes)) fail_route();
   }
-  void parse_free_uri_scheme() {
-    std::string scheme;  // reversed
+  // The scheme before a free link's ':' (the text buffer's trailing word), or false where
+  // _parse_free_uri_scheme would raise BadRoute. Checked first, so the common case (a colon
+  // in prose) costs no exception.
+  bool free_uri_scheme(std::string& scheme, bool& slashes) {
     const std::string& buf = textbuffer();
     size_t i = buf.size();
+    size_t start = i;
     while (i > 0) {
       size_t j = i - 1;
       while (j > 0 && (static_cast<unsigned char>(buf[j]) & 0xC0) == 0x80) --j;
       size_t k = j;
       uint32_t cp = decode_at(buf, k);
       if (is_non_word(cp)) break;
-      if (cp >= 0x80 || !std::strchr(kUriScheme, static_cast<char>(cp))) throw BadRoute{};
-      scheme.insert(scheme.begin(), static_cast<char>(cp));
+      if (cp >= 0x80 || !std::strchr(kUriScheme, static_cast<char>(cp))) return false;
+      start = j;
       i = j;
     }
-    bool slashes = read().is('/') && read(1).is('/');
-    if (!is_scheme(scheme, slashes)) throw BadRoute{};
+    scheme.assign(buf, start, buf.size() - start);
+    slashes = read().is('/') && read(1).is('/');
+    return is_scheme(scheme, slashes);
+  }
+  void parse_free_uri_scheme() {
+    std::string scheme;
+    bool slashes = false;
+    if (!free_uri_scheme(scheme, slashes)) throw BadRoute{};
     push(ctx() | C::EXT_LINK_URI);
     emit_text(scheme);
     emit_text(":");
@@ -524,6 +566,16 @@ class Tokenizer {
     ++head_;
     std::string extra;
     Tokens link;
+    std::string scheme;
+    bool slashes = false;
+    if (!brackets && !free_uri_scheme(scheme, slashes)) {  // same as the BadRoute branch below
+      head_ = reset;
+      if (ctx() & C::DL_TERM)
+        handle_dl_term();
+      else
+        emit_text(read().s);
+      return;
+    }
     try {
       link = really_parse_external_link(brackets, &extra);
     } catch (const BadRoute&) {
