@@ -86,7 +86,8 @@ void register_sample(CLI::App& app) {
       ->capture_default_str();
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
-      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS), serves it from a local mirror and\n"
+      "(C4: c4-train.0000N-of-01024.json.gz + SHA256SUMS; Wikipedia: de/en/uk multistream\n"
+      "<lang>wiki-20230320-pages-articles-multistream.xml.bz2 + md5sums), serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });
 }
