@@ -173,6 +173,8 @@ class Tokenizer {
   size_t head_ = 0;  // may go "negative" by one transiently: kept as signed arithmetic via ssize
   uint64_t global_ = 0;
   int depth_ = 0;
+  int calls_ = 0;  // nested parse() calls on the C++ stack
+  static constexpr int kMaxCalls = 1500;
   std::unordered_set<RouteKey, RouteHash> bad_routes_;
 
   Tokens& stack() { return stacks_.back().toks; }

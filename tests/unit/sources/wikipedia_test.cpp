@@ -72,6 +72,26 @@ TEST(WikipediaClean, MatchesMwparserfromhellCases) {
   EXPECT_GE(n, 15);
 }
 
+TEST(WikipediaClean, PathologicalNestingIsBoundedNotACrash) {
+  auto en = language_prefixes("en");
+  std::string heading = "== a";
+  for (int i = 0; i < 3000; ++i) heading += " = b";
+  heading += " ==\ntext";
+  std::string out;
+  try {
+    out = clean_wikitext(heading, en);  // either text or a parser error, never a stack overflow
+  } catch (const std::runtime_error&) {
+  }
+  std::string deep;
+  for (int i = 0; i < 2000; ++i) deep += "{{a|[[b|''c<div>";
+  EXPECT_NO_FATAL_FAILURE({
+    try {
+      out = clean_wikitext(deep, en);
+    } catch (const std::runtime_error&) {
+    }
+  });
+}
+
 TEST(WikipediaClean, LanguagePrefixesAndUrl) {
   auto de = language_prefixes("de");
   EXPECT_NE(std::find(de.media.begin(), de.media.end(), "Datei"), de.media.end());
