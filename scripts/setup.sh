@@ -6,6 +6,7 @@ PKGS=(build-essential cmake pkg-config git python3 ca-certificates
       libcli11-dev libsimdjson-dev libzstd-dev zstd libcurl4-openssl-dev libfasttext-dev
       libspdlog-dev libfmt-dev libgtest-dev libarchive-dev libexpat1-dev libxxhash-dev
       libsentencepiece-dev libtomlplusplus-dev libssl-dev zlib1g-dev libicu-dev
+      fasttext jq  # CLI cross-checks in tests (fastText training, jq -c layout)
       libbz2-dev bzip2 python3-mwparserfromhell)  # Wikipedia: libbz2 reader; bzcat bench; test reference
 missing=()
 for p in "${PKGS[@]}"; do

@@ -21,10 +21,17 @@ int show_status() {
                 static_cast<long long>(t.units_done), static_cast<long long>(t.units),
                 static_cast<long long>(t.docs), static_cast<long long>(t.shards),
                 t.complete() ? " (complete)" : "");
+    for (const auto& stage : s.stages)
+      std::printf("  stage %-7s %lld/%lld %s\n", stage.stage.c_str(), static_cast<long long>(stage.done),
+                  static_cast<long long>(stage.total), stage.stage == "reduce" ? "partitions" : "inputs");
     for (const auto& task : s.tasks) {
-      std::printf("  %-22s %-8s %s\n", task.label.c_str(), task.state.c_str(), task.detail.c_str());
+      std::printf("  %-27s %-10s %s\n", task.label.c_str(), task.state.c_str(), task.detail.c_str());
       failed += task.state == "failed";
     }
+    for (const auto& job : s.queued)
+      std::printf("  slurm %-12s %-24s %-10s %s\n", job.id.c_str(), job.name.c_str(), job.state.c_str(),
+                  job.reason == "None" ? "" : job.reason.c_str());
+    for (const auto& log : s.failure_logs) std::printf("  log of %s\n", log.c_str());
   }
   return failed ? 1 : 0;
 }
@@ -34,7 +41,9 @@ void register_status(CLI::App& app) {
   auto* cmd = app.add_subcommand("status", "Show what a run directory holds: done, running, stale, failed");
   cmd->add_option("dir", g_dir, "Run directory (the --out of rpdata run)")->required()->check(CLI::ExistingDirectory);
   cmd->footer("A task is 'stale' when its marker says running but its process is gone (killed);\n"
-              "re-run the same command to finish it. Exit code 1 if any task failed.");
+              "re-run the same command (or `rpdata slurm resubmit DIR`) to finish it. Runs with a\n"
+              "cross-unit [dedup] show each stage's progress; Slurm runs show their queued array\n"
+              "tasks (squeue) and the log file of each failed task. Exit code 1 if any task failed.");
   cmd->callback([] { g_exit_code = show_status(); });
 }
 

@@ -12,6 +12,7 @@
 namespace rpdata::cli {
 
 int g_exit_code = 0;
+std::vector<std::string> g_command_line;
 
 CLI::Validator at_least(long min) {
   return CLI::Validator(
@@ -43,6 +44,11 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
         ->check(at_least(0));
     cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
         ->check(at_least(1));
+    cmd.add_option("--stage", a.stage,
+                   "Recipes with a cross-unit [dedup] run in three stages: main (per input), reduce (per hash "
+                   "partition), apply (per input); with several tasks run each stage on every task in turn. "
+                   "Default: all three (one task)")
+        ->check(CLI::IsMember({"main", "reduce", "apply", "all"}));
   }
   cmd.add_option("--threads,-j", a.threads, "Inputs processed in parallel within this task")
       ->check(at_least(1))
@@ -78,6 +84,7 @@ exec::RunOptions make_run_options(const RunArgs& a) {
   o.threads = a.threads;
   o.delete_raw = a.delete_raw;
   o.verify_sha256 = a.verify_sha256;
+  o.stage = a.stage;
   o.fetch.progress = !a.no_progress;
   if (!a.tokenizers.empty()) o.tokenizers = a.tokenizers;
   return o;

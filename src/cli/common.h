@@ -26,6 +26,7 @@ struct RunArgs {
   bool verify_sha256 = false;
   bool no_progress = false;
   std::vector<std::string> tokenizers;
+  std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)
 };
 
 // A validator for integer flags with a readable message.
@@ -56,6 +57,8 @@ void register_fetch(CLI::App& app);
 void register_count(CLI::App& app);
 void register_report(CLI::App& app);
 void register_slurm(CLI::App& app);
+void register_plan(CLI::App& app);
+void register_classifier(CLI::App& app);
 
 // A one-line progress bar on a terminal (stderr), else an info line every 30 s.
 class ProgressLine {
@@ -73,5 +76,7 @@ class ProgressLine {
 
 // Set by a subcommand's callback; main returns it.
 extern int g_exit_code;
+// The process arguments (argv[0..]), set by main before parsing.
+extern std::vector<std::string> g_command_line;
 
 }  // namespace rpdata::cli

@@ -59,11 +59,14 @@ int main(int argc, char** argv) {
   register_count(app);
   register_report(app);
   register_slurm(app);
+  register_plan(app);
+  register_classifier(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S %^%l%$ %v");
   try {
+    g_command_line.assign(argv, argv + argc);
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;

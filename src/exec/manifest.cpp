@@ -124,6 +124,7 @@ std::string unit_record_to_json(const UnitRecord& r, double seconds) {
              .num("input_size", static_cast<int64_t>(r.input_size))
              .str("input_sha256", r.input_sha256)
              .real("seconds", seconds)
+             .real("cpu_seconds", r.cpu_seconds)
              .raw("shards", shards)
              .raw("stats", stats_to_json(r.stats))
              .done() +

@@ -57,32 +57,39 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.source = *s;
     } else if (k == "description") {
       r.description = node.value_or<std::string>("");
-    } else if (k == "download" || k == "read" || k == "output") {
+    } else if (k == "download" || k == "read" || k == "output" || k == "plan") {
       const toml::table* t = node.as_table();
       if (!t) throw ConfigError("[" + k + "] must be a table", origin);
       Params p = to_params(*t, k, origin);
-      (k == "download" ? r.download : k == "read" ? r.read : r.output) = std::move(p);
-    } else if (k == "steps") {
+      (k == "download" ? r.download : k == "read" ? r.read : k == "output" ? r.output : r.plan) = std::move(p);
+    } else if (k == "steps" || k == "post_steps") {
       const toml::array* arr = node.as_array();
-      if (!arr) throw ConfigError("'steps' must be an array of tables ([[steps]])", origin);
+      if (!arr) throw ConfigError("'" + k + "' must be an array of tables ([[" + k + "]])", origin);
       int i = 0;
       for (const auto& item : *arr) {
         const toml::table* t = item.as_table();
-        if (!t) throw ConfigError("every [[steps]] entry must be a table", origin);
+        if (!t) throw ConfigError("every [[" + k + "]] entry must be a table", origin);
         auto type = (*t)["type"].value_exact<std::string>();
-        if (!type) throw ConfigError("[[steps]] entry " + std::to_string(i) + " has no 'type'", origin);
+        if (!type) throw ConfigError("[[" + k + "]] entry " + std::to_string(i) + " has no 'type'", origin);
         toml::table rest = *t;
         rest.erase("type");
-        r.steps.push_back({*type, to_params(rest, "steps." + *type, origin)});
+        (k == "steps" ? r.steps : r.post_steps).push_back({*type, to_params(rest, k + "." + *type, origin)});
         ++i;
       }
+    } else if (k == "dedup") {
+      const toml::table* t = node.as_table();
+      if (!t) throw ConfigError("[dedup] must be a table", origin);
+      r.dedup = to_params(*t, k, origin);
+      r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, [download], [read], [[steps]], [output])",
+                            "' (expected source, description, [download], [read], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }
   if (r.source.empty()) throw ConfigError("recipe has no 'source'", origin);
+  if (!r.post_steps.empty() && !r.has_dedup)
+    throw ConfigError("[[post_steps]] run after [dedup]; without [dedup] put them in [[steps]]", origin);
   return r;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,6 +26,7 @@
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
+#include "stages.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
@@ -36,10 +38,12 @@ double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock:
 
 // Test hook for crash safety: RPDATA_TEST_CRASH=<point>:<n> SIGKILLs this process the n-th
 // time it reaches <point> (downloaded, staged, renamed, marked), so tests can kill at exact
-// moments instead of guessing with timers.
-void crash_point(const char* point) {
+// moments instead of guessing with timers; RPDATA_TEST_CRASH_UNIT=<name> limits it to one unit.
+void crash_point(const char* point, const std::string& unit) {
   static const char* spec = std::getenv("RPDATA_TEST_CRASH");
   if (!spec) return;
+  static const char* only = std::getenv("RPDATA_TEST_CRASH_UNIT");
+  if (only && unit != only) return;
   static std::atomic<int> hits{0};
   std::string_view s(spec);
   auto colon = s.find(':');
@@ -49,7 +53,7 @@ void crash_point(const char* point) {
 }
 
 struct Shared {
-  const Recipe& recipe;
+  const StageSpec& stage;
   const Settings& settings;
   const RunOptions& options;
   const RunLayout& layout;
@@ -100,7 +104,7 @@ void invalidate_merged_manifest(const RunLayout& layout) {
 }
 
 fs::path part_path(const Shared& sh, const PlanPart& part) {
-  return part.path.empty() ? sh.layout.raw_dir() / part.name : fs::path(part.path);
+  return part.path.empty() ? sh.stage.raw_dir / part.name : fs::path(part.path);
 }
 
 // What a unit was made from: total size and one sha256 (the file's own for one file; for
@@ -117,7 +121,7 @@ InputIdentity input_identity(const Shared& sh, const PlanUnit& unit, bool with_s
   for (const auto& part : parts) {
     fs::path p = part_path(sh, part);
     id.size += fs::file_size(p);
-    if (with_sha) lines += io::file_sha256_hex(p) + "  " + part.name + "\n";
+    if (with_sha) lines += (part.sha256.empty() ? io::file_sha256_hex(p) : part.sha256) + "  " + part.name + "\n";
   }
   if (with_sha) id.sha256 = unit.parts.empty() ? lines.substr(0, 64) : io::sha256_hex(lines);
   return id;
@@ -133,8 +137,11 @@ std::string completed_unit_problem(Shared& sh, const PlanUnit& unit, const UnitR
     return "the source now publishes a different " + unit.name;
   for (const auto& part : unit_parts(unit))
     if (!fs::exists(part_path(sh, part))) return {};  // raw input deleted (--delete-raw): trust the shards
-  InputIdentity id = input_identity(sh, unit, sh.options.verify_sha256);
-  if (id.size != done.input_size || (sh.options.verify_sha256 && id.sha256 != done.input_sha256))
+  // The apply stage's inputs carry known sha256s (intermediate shards) or are tiny (reduce
+  // sidecars), and a changed reduce keeps sizes: always compare its identity by hash.
+  bool sha = sh.options.verify_sha256 || sh.stage.name == "apply";
+  InputIdentity id = input_identity(sh, unit, sha);
+  if (id.size != done.input_size || (sha && id.sha256 != done.input_sha256))
     return "the raw input of " + unit.name + " changed since its output was made";
   return {};
 }
@@ -159,6 +166,7 @@ std::vector<fs::path> obtain_input(Shared& sh, const PlanUnit& unit) {
 struct UnitOutput {
   UnitRecord rec;
   uint64_t input_read = 0;
+  std::vector<dedup::Entry> entries;  // main stage of a dedup run
 };
 
 // Reader -> steps -> shards in _work/staging, token counts as records are written.
@@ -207,10 +215,13 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   UnitRecord& rec = out.rec;
   rec.unit = unit.name;
   rec.index = index;
-  std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.recipe.source});
-  auto steps = build_steps(sh.recipe);
+  std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.stage.source});
+  auto steps = sh.stage.make_steps(index);
   RouteWriters writers(st, staging, unit_stem(unit.name));
   writers.get("");
+  const bool envelope = sh.stage.envelope;
+  std::vector<dedup::Entry> entries;
+  uint32_t ordinal = 0;
   std::vector<std::pair<std::string, std::unique_ptr<tokenize::Tokenizer>>> tokenizers;
   for (const auto& m : sh.token_models) tokenizers.emplace_back(m->name(), m->make_tokenizer());
   std::map<std::string, int64_t> doc_tokens;
@@ -239,9 +250,22 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
     }
     for (const Document& doc : batch.docs) {
       line.clear();
-      io::append_record(line, doc, st.style, st.layout);
+      if (envelope) {  // intermediate: one stream in document order; id and route kept
+        line += "{\"_id\": ";
+        io::append_json_string(line, doc.id, st.style);
+        line += ", \"_route\": ";
+        io::append_json_string(line, doc.route, st.style);
+        line += ", ";
+        size_t at = line.size();
+        io::append_record(line, doc, st.style, st.layout);
+        line.erase(at, 1);  // the record's own "{"
+      } else {
+        io::append_record(line, doc, st.style, st.layout);
+      }
       for (auto& [name, tok] : tokenizers) doc_tokens[name] = tok->count(doc.text);
-      writers.get(doc.route).add(line, tokenizers.empty() ? nullptr : &doc_tokens);
+      writers.get(envelope ? std::string() : doc.route).add(line, tokenizers.empty() ? nullptr : &doc_tokens);
+      if (sh.stage.keys) document_entries(*sh.stage.keys, doc, static_cast<uint32_t>(index), ordinal, entries);
+      ++ordinal;
     }
     docs_out += static_cast<int64_t>(batch.docs.size());
   }
@@ -254,6 +278,10 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   for (const auto& s : rec.shards) out_bytes += static_cast<int64_t>(s.bytes);
   rec.stats.add("output_bytes", out_bytes);
   out.input_read = reader->bytes_read();
+  if (sh.stage.keys) {
+    rec.stats.add("dedup_entries", static_cast<int64_t>(entries.size()));
+    out.entries = std::move(entries);
+  }
   return out;
 }
 
@@ -266,6 +294,13 @@ void log_progress(Shared& sh, uint64_t input_read) {
   double eta = sh.summary.units_processed ? elapsed / static_cast<double>(sh.summary.units_processed) * left : 0;
   spdlog::info("progress: {}/{} inputs of this task, {:.1f} MB/s of raw input, ETA {:.0f}s", done,
                sh.summary.units_assigned, elapsed > 0 ? sh.input_bytes_done / 1e6 / elapsed : 0.0, eta);
+}
+
+double thread_cpu_seconds() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_THREAD, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // Downloads (if needed) and processes one input. Shards are written in _work/staging and
@@ -287,8 +322,9 @@ void run_unit(Shared& sh, size_t index) {
     fs::remove(marker);
   }
   auto t0 = Clock::now();
+  double cpu0 = thread_cpu_seconds();
   std::vector<fs::path> input = obtain_input(sh, unit);
-  crash_point("downloaded");
+  crash_point("downloaded", unit.name);
   if (!sh.options.process) return;
   invalidate_merged_manifest(layout);
 
@@ -303,16 +339,20 @@ void run_unit(Shared& sh, size_t index) {
   UnitOutput out = transform(sh, unit, index, input, staging);
   out.rec.input_size = id.size;
   out.rec.input_sha256 = id.sha256;
-  crash_point("staged");
+  crash_point("staged", unit.name);
   for (const auto& s : out.rec.shards) {
     fs::create_directories((layout.source_dir() / s.name).parent_path());
     io::rename_durable(staging / (s.name + ".idx"), layout.source_dir() / (s.name + ".idx"));
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
-    crash_point("renamed");
+    crash_point("renamed", unit.name);
   }
+  if (sh.stage.keys)
+    dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.entries),
+                            sh.stage.keys->partitions);
   double secs = since(t0);
+  out.rec.cpu_seconds = thread_cpu_seconds() - cpu0;
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));
-  crash_point("marked");
+  crash_point("marked", unit.name);
   if (sh.options.delete_raw)
     for (const auto& part : unit_parts(unit))
       if (part.path.empty()) fs::remove(part_path(sh, part));
@@ -322,6 +362,12 @@ void run_unit(Shared& sh, size_t index) {
   ++sh.summary.units_processed;
   sh.summary.stats.merge(out.rec.stats);
   log_progress(sh, out.input_read);
+}
+
+int64_t max_rss_mb() {
+  struct rusage ru {};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024;  // Linux reports KiB
 }
 
 std::string hostname() {
@@ -391,25 +437,115 @@ void validate_recipe(const Recipe& recipe) {
   try {
     resolve_settings(recipe);
     build_steps(recipe);
+    if (recipe.has_dedup) {
+      parse_key_spec(recipe);
+      for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
+    }
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;
     throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
   }
 }
 
+namespace {
+
+std::vector<std::string> counted_tokenizers(const Settings& settings, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& m : load_token_models(settings, options)) names.push_back(m->name());
+  return names;
+}
+
+RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options) {
+  KeySpec spec = parse_key_spec(recipe);
+  DedupLayout dl{RunLayout{options.out, recipe.source}};
+  std::string stage = options.stage.empty() ? "all" : options.stage;
+  if (stage == "all" && options.task.world_size > 1)
+    throw ConfigError("recipe " + recipe.name +
+                      " has a cross-unit [dedup]: with several tasks run --stage main, then --stage reduce, then "
+                      "--stage apply, each on every task (rpdata slurm submit chains them)");
+  if (stage == "all" && !options.process) stage = "main";  // `rpdata download`
+  // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
+  fs::create_directories(dl.final_layout.work_dir());
+  publish_plan(dl.final_layout, plan);
+  io::write_file_atomic(dl.stages_dir() / "dedup.json",
+                        io::JsonObject().num("partitions", spec.partitions).str("key", spec.field).done() + "\n");
+  RunSummary last;
+  if (stage == "all" || stage == "main") {
+    StageSpec main;
+    main.name = "main";
+    main.layout = dl.main_layout();
+    main.settings = settings;
+    main.settings.style = io::JsonStyle::kCompact;
+    main.settings.layout = io::RecordLayout::kTextMeta;
+    main.source = recipe.source;
+    main.make_steps = [&recipe](size_t) { return build_steps(recipe); };
+    main.envelope = true;
+    main.keys = spec;
+    main.keys_dir = dl.keys_dir();
+    main.count_tokens = false;
+    fs::create_directories(dl.keys_dir());
+    main.raw_dir = dl.final_layout.raw_dir();  // raw downloads stay in OUT/<source>/_work/raw
+    last = run_stage(main, plan, options);
+    if (!last.failures.empty() || stage == "main" || !options.process) return last;
+  }
+  if (stage == "all" || stage == "reduce") {
+    RunOptions ro = options;
+    if (stage == "all") ro.task = TaskSpec{0, 1};
+    last = run_reduce(recipe, spec, dl, plan, ro);
+    if (!last.failures.empty() || stage == "reduce") return last;
+  }
+  if (stage == "all" || stage == "apply") {
+    StageSpec apply;
+    apply.name = "apply";
+    apply.layout = dl.final_layout;
+    apply.settings = settings;
+    apply.settings.reader_factory = intermediate_reader_factory();
+    apply.settings.checksums = "none";
+    apply.source = recipe.source;
+    apply.make_steps = [&recipe, &dl, spec](size_t unit) {
+      std::vector<std::unique_ptr<Step>> steps;
+      steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit)));
+      for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params));
+      return steps;
+    };
+    Plan ap = apply_plan(spec, dl, plan);
+    RunOptions ao = options;
+    ao.download = false;
+    ao.delete_raw = false;
+    ap.settings_digest = plan.settings_digest;
+    last = run_stage(apply, ap, ao);
+  }
+  return last;
+}
+
+}  // namespace
+
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
-  auto t0 = Clock::now();
   validate_recipe(recipe);  // step types and every key, before any work
   Settings settings = resolve_settings(recipe);
-  RunLayout layout{options.out, recipe.source};
   Plan plan = build_plan(recipe, settings, options);
-  auto token_models = load_token_models(settings, options);
-  std::vector<std::string> counted;
-  for (const auto& m : token_models) counted.push_back(m->name());
-  plan.settings_digest = settings_digest(recipe, counted);
+  plan.settings_digest = settings_digest(recipe, counted_tokenizers(settings, options));
+  if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), options);
+  if (!options.stage.empty() && options.stage != "all")
+    throw ConfigError("--stage " + options.stage + ": recipe " + recipe.name + " has one stage (no [dedup])");
+  StageSpec single;
+  single.layout = RunLayout{options.out, recipe.source};
+  single.raw_dir = single.layout.raw_dir();
+  single.settings = settings;
+  single.source = recipe.source;
+  single.make_steps = [&recipe](size_t) { return build_steps(recipe); };
+  return run_stage(single, plan, options);
+}
+
+RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options) {
+  auto t0 = Clock::now();
+  const Settings& settings = stage.settings;
+  const RunLayout& layout = stage.layout;
+  auto token_models = stage.count_tokens ? load_token_models(settings, options)
+                                         : std::vector<std::shared_ptr<const tokenize::TokenizerModel>>{};
   fs::create_directories(layout.units_dir());
   fs::create_directories(layout.tasks_dir());
-  publish_plan(layout, plan);
+  if (stage.name != "apply") publish_plan(layout, plan);  // apply: the raw plan, published by the caller
   remove_abandoned_temps({layout.units_dir(), layout.tasks_dir(), layout.work_dir(), layout.source_dir()});
 
   const std::string label = options.task.label();
@@ -424,7 +560,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
     fopt.per_host_connections = settings.per_host_connections;
     fopt.per_host_requests_per_s = settings.requests_per_s;
     io::Fetcher fetcher(fopt);
-    Shared sh{recipe, settings, options, layout, plan, fetcher, {}, std::move(token_models), {}, {}};
+    Shared sh{stage, settings, options, layout, plan, fetcher, {}, std::move(token_models), {}, {}};
     sh.summary.units_total = plan.units.size();
     std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
     sh.summary.units_assigned = mine.size();
@@ -432,7 +568,8 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
     bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
                        plan.units[0].url.find("/resolve/") == std::string::npos;
     // `rpdata process` never touches the network: checksums are for downloads.
-    if (options.inputs.empty() && options.download && (settings.checksums == "sha256sums" || mirror_sums)) {
+    if (stage.name != "apply" && options.inputs.empty() && options.download &&
+        (settings.checksums == "sha256sums" || mirror_sums)) {
       std::string base = plan.units[0].url.substr(0, plan.units[0].url.rfind('/'));
       try {
         sh.sums = parse_sha256sums(fetcher.get(base + "/" + settings.checksums_file));
@@ -451,6 +588,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
                             .num("units_assigned", static_cast<int64_t>(summary.units_assigned))
                             .num("units_skipped", static_cast<int64_t>(summary.units_skipped))
                             .num("units_processed", static_cast<int64_t>(summary.units_processed))
+                            .num("max_rss_mb", max_rss_mb())
                             .raw("stats", stats_to_json(summary.stats))
                             .done() +
                         "\n";
@@ -461,7 +599,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
       io::write_file_atomic(tasks / (label + ".failed"), text);
     } else if (options.process) {
       io::write_file_atomic(tasks / (label + ".done"), stats);
-      summary.manifest_written = merge_manifest(layout, true).complete();
+      summary.manifest_written = merge_manifest(layout, stage.name != "main").complete();
     }
     fs::remove(running);
     return summary;

@@ -52,6 +52,8 @@ std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r) {
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers) {
   std::string canon = "source=" + r.source + ";" + r.read.canonical() + r.output.canonical();
   for (const auto& s : r.steps) canon += "step:" + s.type + s.params.canonical();
+  if (r.has_dedup) canon += "dedup:" + r.dedup.canonical();
+  for (const auto& s : r.post_steps) canon += "post_step:" + s.type + s.params.canonical();
   canon += "tokens:";
   for (const auto& t : tokenizers) canon += t + ",";
   return io::sha256_hex(canon);

@@ -1,6 +1,7 @@
 #include "rpdata/exec/slurm.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <sys/wait.h>
 
 #include "rpdata/core/error.h"
@@ -21,13 +22,47 @@ std::string quote(const std::string& s) {
 
 std::vector<int> pending_ranks(const SlurmSubmitOptions& o) {
   RunLayout layout{o.out, o.source};
+  if (o.stage == "main") layout = RunLayout{layout.work_dir() / "stages", "main"};  // as exec/stages.h
   std::vector<int> ranks;
   for (int r = 0; r < o.tasks; ++r) {
     TaskSpec t{r, o.tasks};
     std::error_code ec;
-    if (!fs::exists(layout.tasks_dir() / (t.label() + ".done"), ec)) ranks.push_back(r);
+    if (o.stage == "reduce" || !fs::exists(layout.tasks_dir() / (t.label() + ".done"), ec)) ranks.push_back(r);
   }
   return ranks;
+}
+
+std::vector<ArrayChunk> split_for_max_array_size(const std::vector<int>& ranks, int max_array_size) {
+  std::vector<ArrayChunk> chunks;
+  int width = max_array_size > 0 ? max_array_size : 1 << 30;
+  for (int r : ranks) {
+    int offset = r / width * width;
+    if (chunks.empty() || chunks.back().offset != offset) chunks.push_back({offset, {}});
+    chunks.back().ranks.push_back(r);
+  }
+  return chunks;
+}
+
+int query_max_array_size() {
+  FILE* p = ::popen("timeout 20 scontrol show config 2>/dev/null", "r");
+  if (!p) return 1001;
+  char buf[512];
+  int value = 1001;
+  while (std::fgets(buf, sizeof(buf), p)) {
+    std::string line(buf);
+    if (line.rfind("MaxArraySize", 0) != 0) continue;
+    auto eq = line.find('=');
+    if (eq != std::string::npos) value = std::atoi(line.c_str() + eq + 1);
+  }
+  ::pclose(p);
+  return value > 0 ? value : 1001;
+}
+
+std::string job_stem(const SlurmSubmitOptions& o, size_t chunk, size_t chunks) {
+  std::string stem = o.source;
+  if (!o.stage.empty()) stem += "-" + o.stage;
+  if (chunks > 1) stem += "-" + std::to_string(chunk);
+  return stem;
 }
 
 std::string array_spec(const std::vector<int>& ranks, int max_parallel) {
@@ -47,29 +82,47 @@ std::string array_spec(const std::vector<int>& ranks, int max_parallel) {
 fs::path slurm_dir(const SlurmSubmitOptions& o) { return o.out / "_slurm"; }
 
 std::string sbatch_script(const SlurmSubmitOptions& o, const std::vector<int>& ranks) {
+  return sbatch_script(o, ArrayChunk{0, ranks});
+}
+
+std::string sbatch_script(const SlurmSubmitOptions& o, const ArrayChunk& chunk) {
   fs::path dir = slurm_dir(o);
+  std::vector<int> indices;
+  for (int r : chunk.ranks) indices.push_back(r - chunk.offset);
+  std::string name = o.source + (o.stage.empty() ? "" : "-" + o.stage);
   std::string s = "#!/bin/bash\n";
-  s += "#SBATCH --job-name=rpdata-" + o.source + "\n";
-  s += "#SBATCH --array=" + array_spec(ranks, o.max_parallel) + "\n";
-  s += "#SBATCH --output=" + (dir / "logs" / (o.source + "-%A_%a.out")).string() + "\n";
+  s += "#SBATCH --job-name=rpdata-" + name + "\n";
+  s += "#SBATCH --array=" + array_spec(indices, o.max_parallel) + "\n";
+  // Logs: <name>[+<offset>]-<job>_<index>.out, so rank = offset + index can be read back.
+  std::string log = name + (chunk.offset ? "+" + std::to_string(chunk.offset) : "") + "-%A_%a.out";
+  s += "#SBATCH --output=" + (dir / "logs" / log).string() + "\n";
   s += "#SBATCH --open-mode=append\n";
   s += "#SBATCH --requeue\n";
   s += "#SBATCH --chdir=" + o.out.string() + "\n";
+  if (!o.after_ok.empty()) {
+    std::string dep = "afterok";
+    for (const auto& id : o.after_ok) dep += ":" + id;
+    s += "#SBATCH --dependency=" + dep + "\n";
+    s += "#SBATCH --kill-on-invalid-dep=yes\n";
+  }
   if (!o.partition.empty()) s += "#SBATCH --partition=" + o.partition + "\n";
   if (!o.time.empty()) s += "#SBATCH --time=" + o.time + "\n";
   if (!o.mem.empty()) s += "#SBATCH --mem=" + o.mem + "\n";
-  s += "# Array task i is rank i of " + std::to_string(o.tasks) +
-       " (explicit, so a partial resubmission keeps the world size).\n";
+  std::string rank = chunk.offset ? "$((SLURM_ARRAY_TASK_ID + " + std::to_string(chunk.offset) + "))"
+                                  : "$SLURM_ARRAY_TASK_ID";
+  s += "# Array task i is rank " + std::string(chunk.offset ? std::to_string(chunk.offset) + " + i" : "i") + " of " +
+       std::to_string(o.tasks) + " (explicit, so a partial resubmission keeps the world size).\n";
   s += "exec " + quote(o.rpdata) + " run";
   for (const auto& a : o.run_args) s += " " + quote(a);
-  s += " --rank \"$SLURM_ARRAY_TASK_ID\" --world-size " + std::to_string(o.tasks) + "\n";
+  if (!o.stage.empty()) s += " --stage " + o.stage;
+  s += " --rank \"" + rank + "\" --world-size " + std::to_string(o.tasks) + "\n";
   return s;
 }
 
-std::string submit_script(const SlurmSubmitOptions& o, const std::string& script) {
+std::string submit_script(const SlurmSubmitOptions& o, const std::string& script, const std::string& stem) {
   fs::path dir = slurm_dir(o);
   fs::create_directories(dir / "logs");
-  fs::path path = dir / (o.source + ".sbatch");
+  fs::path path = dir / (stem + ".sbatch");
   io::write_file_atomic(path, script);
   std::string cmd = "sbatch --parsable " + quote(path.string()) + " 2>&1";
   FILE* p = ::popen(cmd.c_str(), "r");

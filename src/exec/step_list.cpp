@@ -3,6 +3,7 @@
 #include "rpdata/exec/runner.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/sources/c4/c4.h"
 #include "rpdata/sources/wikipedia/wikipedia.h"
 
@@ -15,6 +16,18 @@ const StepRegistry& step_registry() {
            "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
            "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
            [](const Params& p) { return std::make_unique<sources::c4::C4FormatStep>(p); }});
+    r.add({"cc_classifier",
+           "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
+           "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
+           "keys: model, cc_label",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierStep>(p); }});
+    r.add({"cc_classifier_filter",
+           "keep wiki_prob >= threshold (filter/cc_classifier.sh: 0.25); keys: threshold",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});
+    r.add({"cc_classifier_format",
+           "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
+           "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
+           [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
     r.add({"wikipedia_clean",
            "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
            "media/category/ref/table rules), meta {title, url, language, timestamp}; keys: timestamp",

@@ -78,6 +78,10 @@ struct Transfer {
   bool range_mismatch = false;
   std::string mismatch_reason;
   std::exception_ptr local_error;  // IoError from the sink, rethrown after perform
+
+  // get_page only: the latest response's raw header lines, and whether the body hit the cap.
+  std::vector<std::string>* header_lines = nullptr;
+  bool stopped_full = false;
 };
 
 void decide(Transfer& t) {
@@ -113,6 +117,8 @@ void decide(Transfer& t) {
 
 void parse_header_line(Transfer& t, std::string_view line) {
   line = trim(line);
+  if (t.header_lines && line.size() >= 5 && line.substr(0, 5) == "HTTP/") t.header_lines->clear();
+  if (t.header_lines && !line.empty()) t.header_lines->emplace_back(line);
   if (line.size() >= 5 && line.substr(0, 5) == "HTTP/") {
     t.status = 0;
     size_t sp = line.find(' ');
@@ -160,6 +166,10 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
     t.sink->append(data, len);
     t.received += len;
     if (t.progress) t.progress->update(t.sink->size(), t.total, len);
+    if (t.sink->full()) {  // get_page's size cap: stop the transfer, keep what we have
+      t.stopped_full = true;
+      return CURL_WRITEFUNC_ERROR;
+    }
   } catch (...) {
     t.local_error = std::current_exception();
     return CURL_WRITEFUNC_ERROR;
@@ -326,9 +336,11 @@ struct Fetcher::Impl {
 
   // One request into `sink`, resuming from its current size when `resume` is set.
   Outcome attempt(const std::string& url, const std::string& shown, const std::string& host,
-                  Sink& sink, bool resume, Progress* progress, std::optional<uint64_t> expect_size) {
+                  Sink& sink, bool resume, Progress* progress, std::optional<uint64_t> expect_size,
+                  PageCapture* capture) {
     if (!resume) sink.truncate();
     Transfer t;
+    if (capture) t.header_lines = &capture->header_lines;
     t.sink = &sink;
     t.shown_url = &shown;
     t.progress = progress;
@@ -367,6 +379,14 @@ struct Fetcher::Impl {
     }
     if (t.local_error) std::rethrow_exception(t.local_error);
     if (!t.file_scheme && t.status == 0) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &t.status);
+    if (capture) {
+      char* effective = nullptr;
+      curl_easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
+      capture->effective_url = effective ? effective : url;
+      capture->status = t.status;
+      capture->truncated = t.stopped_full;
+      if (t.stopped_full) rc = CURLE_OK;  // the cap, not a failure
+    }
     if (rc == CURLE_OK && !t.decided) decide(t);  // empty body: no write callback ran
 
     Outcome out;
@@ -389,7 +409,7 @@ struct Fetcher::Impl {
     if (t.to_sink) {
       uint64_t have = sink.size();
       std::optional<uint64_t> want = t.total ? t.total : expect_size;
-      if (want && have < *want) {
+      if (want && have < *want && !t.stopped_full) {
         out.kind = Outcome::kRetry;
         out.reason = fmt::format("body ended at byte {} of {}", have, *want);
       } else if (t.total && have > *t.total) {
@@ -432,7 +452,8 @@ struct Fetcher::Impl {
   // The retry loop shared by fetch and get. `verify` returns "" when the finished body is
   // acceptable, else the mismatch, which restarts from scratch up to kMaxChecksumRestarts times.
   Done download(const std::string& url, Sink& sink, bool resume, Progress* progress,
-                const Expect& expect, const std::function<std::string()>& verify) {
+                const Expect& expect, const std::function<std::string()>& verify,
+                PageCapture* capture = nullptr) {
     const std::string shown = redact_url(url);
     const std::string host = host_key(url);
     const int max_attempts = std::max(1, options.max_attempts);
@@ -443,7 +464,7 @@ struct Fetcher::Impl {
     while (attempts < max_attempts) {
       ++attempts;
       uint64_t before = sink.size();
-      Outcome r = attempt(url, shown, host, sink, resume, progress, expect.size);
+      Outcome r = attempt(url, shown, host, sink, resume, progress, expect.size, capture);
       if (r.kind == Outcome::kComplete) {
         std::string mismatch = verify ? verify() : std::string();
         if (mismatch.empty()) return {attempts, r.resumed};
@@ -560,6 +581,14 @@ std::string Fetcher::get(const std::string& url) {
   MemorySink sink;
   impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr);
   return sink.take();
+}
+
+HttpPage Fetcher::get_page(const std::string& url, uint64_t max_body_bytes) {
+  http::CappedMemorySink sink(max_body_bytes);
+  PageCapture c;
+  impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr, &c);
+  return HttpPage{c.effective_url.empty() ? url : c.effective_url, c.status, std::move(c.header_lines), sink.take(),
+                  c.truncated};
 }
 
 }  // namespace rpdata::io

@@ -3,7 +3,9 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <algorithm>
 
 #include "rpdata/core/error.h"
 
@@ -26,6 +28,15 @@ constexpr std::array<uint8_t, 256> make_utf8_table() {
   return t;
 }
 constexpr auto kNeedsEscapeUtf8 = make_utf8_table();
+
+constexpr std::array<uint8_t, 256> make_jq_table() {
+  auto t = make_utf8_table();
+  t[0x7f] = 1;  // jq escapes DEL
+  return t;
+}
+constexpr auto kNeedsEscapeJq = make_jq_table();
+
+bool compact(JsonStyle style) { return style == JsonStyle::kCompact || style == JsonStyle::kJqCompact; }
 
 void append_u16(std::string& out, uint32_t u) {
   char buf[6] = {'\\', 'u', kHex[(u >> 12) & 15], kHex[(u >> 8) & 15], kHex[(u >> 4) & 15],
@@ -53,20 +64,24 @@ JsonStyle parse_json_style(std::string_view name) {
   if (name == "python") return JsonStyle::kPython;
   if (name == "python_utf8") return JsonStyle::kPythonUtf8;
   if (name == "compact") return JsonStyle::kCompact;
+  if (name == "jq_compact") return JsonStyle::kJqCompact;
   throw ConfigError("unknown json style '" + std::string(name) +
-                    "' (expected python, python_utf8 or compact)");
+                    "' (expected python, python_utf8, compact or jq_compact)");
 }
 
 RecordLayout parse_record_layout(std::string_view name) {
   if (name == "text_meta") return RecordLayout::kTextMeta;
   if (name == "meta_text") return RecordLayout::kMetaText;
   if (name == "flat") return RecordLayout::kFlat;
+  if (name == "flat_text_before_last") return RecordLayout::kFlatTextBeforeLast;
   throw ConfigError("unknown record layout '" + std::string(name) +
-                    "' (expected text_meta, meta_text or flat)");
+                    "' (expected text_meta, meta_text, flat or flat_text_before_last)");
 }
 
 void append_json_string(std::string& out, std::string_view s, JsonStyle style) {
-  const auto& table = style == JsonStyle::kPython ? kNeedsEscapeAscii : kNeedsEscapeUtf8;
+  const auto& table = style == JsonStyle::kPython      ? kNeedsEscapeAscii
+                      : style == JsonStyle::kJqCompact ? kNeedsEscapeJq
+                                                       : kNeedsEscapeUtf8;
   out.reserve(out.size() + s.size() + 2);
   out.push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -157,16 +172,32 @@ void append_meta_value(std::string& out, const MetaValue& v, JsonStyle style) {
   switch (v.index()) {
     case 0: out += std::get<bool>(v) ? "true" : "false"; break;
     case 1: out += std::to_string(std::get<int64_t>(v)); break;
-    case 2: append_python_float(out, std::get<double>(v)); break;
+    case 2:
+      if (style == JsonStyle::kJqCompact) {
+        double d = std::get<double>(v);
+        if (std::isnan(d)) {
+          out += "null";  // jq prints NaN as null
+          break;
+        }
+        size_t at = out.size();
+        append_python_float(out, d);
+        if (out.size() - at >= 2 && out.compare(out.size() - 2, 2, ".0") == 0) out.resize(out.size() - 2);
+      } else {
+        append_python_float(out, std::get<double>(v));
+      }
+      break;
     default: append_json_string(out, std::get<std::string>(v), style); break;
   }
 }
 
 namespace {
-void append_members(std::string& out, const Meta& meta, JsonStyle style, bool first) {
-  const char* item_sep = style == JsonStyle::kCompact ? "," : ", ";
-  const char* kv_sep = style == JsonStyle::kCompact ? ":" : ": ";
-  for (const auto& [key, value] : meta.entries()) {
+void append_members(std::string& out, const Meta& meta, JsonStyle style, bool first, size_t from = 0,
+                    size_t to = SIZE_MAX) {
+  const char* item_sep = compact(style) ? "," : ", ";
+  const char* kv_sep = compact(style) ? ":" : ": ";
+  const auto& entries = meta.entries();
+  for (size_t i = from; i < std::min(to, entries.size()); ++i) {
+    const auto& [key, value] = entries[i];
     if (!first) out += item_sep;
     first = false;
     append_json_string(out, key, style);
@@ -177,8 +208,8 @@ void append_members(std::string& out, const Meta& meta, JsonStyle style, bool fi
 }  // namespace
 
 void append_record(std::string& out, const Document& doc, JsonStyle style, RecordLayout layout) {
-  const char* item_sep = style == JsonStyle::kCompact ? "," : ", ";
-  const char* kv_sep = style == JsonStyle::kCompact ? ":" : ": ";
+  const char* item_sep = compact(style) ? "," : ", ";
+  const char* kv_sep = compact(style) ? ":" : ": ";
   auto text = [&] {
     out += "\"text\"";
     out += kv_sep;
@@ -196,6 +227,15 @@ void append_record(std::string& out, const Document& doc, JsonStyle style, Recor
     case RecordLayout::kTextMeta: text(); out += item_sep; meta(); break;
     case RecordLayout::kMetaText: meta(); out += item_sep; text(); break;
     case RecordLayout::kFlat: text(); append_members(out, doc.meta, style, false); break;
+    case RecordLayout::kFlatTextBeforeLast: {
+      size_t n = doc.meta.size();
+      size_t before = n == 0 ? 0 : n - 1;
+      append_members(out, doc.meta, style, true, 0, before);
+      if (before > 0) out += item_sep;
+      text();
+      append_members(out, doc.meta, style, false, before, n);
+      break;
+    }
   }
   out += "}\n";
 }

@@ -37,6 +37,25 @@ struct JsonlReader::Impl {
         have_text = true;
         continue;
       }
+      if (opt.envelope && (key == "_id" || key == "_route")) {
+        std::string_view s;
+        if (value.get_string().get(s)) return "invalid_json";
+        (key == "_id" ? doc.id : doc.route).assign(s);
+        continue;
+      }
+      dom::object meta_obj;
+      if (key == "meta" && !value.get_object().get(meta_obj)) {
+        for (dom::key_value_pair m : meta_obj) add_meta(doc, m.key, m.value);
+        continue;
+      }
+      add_meta(doc, key, value);
+    }
+    return have_text ? nullptr : "missing_text";
+  }
+
+  static void add_meta(Document& doc, std::string_view key, simdjson::dom::element value) {
+    using namespace simdjson;
+    {
       switch (value.type()) {
         case dom::element_type::STRING:
           doc.meta.set(key, std::string(value.get_string().value_unsafe()));
@@ -57,7 +76,6 @@ struct JsonlReader::Impl {
           break;
       }
     }
-    return have_text ? nullptr : "missing_text";
   }
 };
 
@@ -97,7 +115,7 @@ bool JsonlReader::next(Batch& batch) {
       ++batch.drops[std::string("read:") + reason];
       continue;
     }
-    doc.id = impl_->opt.id_prefix + "/" + std::to_string(line.number - 1);
+    if (doc.id.empty()) doc.id = impl_->opt.id_prefix + "/" + std::to_string(line.number - 1);
     doc.source = impl_->opt.source;
   }
   return !batch.docs.empty() || !batch.drops.empty();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -24,6 +25,8 @@ class Sink {
   virtual uint64_t size() const = 0;
   virtual void truncate() = 0;
   virtual void append(const char* data, size_t n) = 0;
+  // True when the sink takes no more bytes (get_page's size cap); the transfer stops.
+  virtual bool full() const { return false; }
 };
 
 class MemorySink : public Sink {
@@ -34,6 +37,23 @@ class MemorySink : public Sink {
   std::string take() { return std::move(body_); }
 
  private:
+  std::string body_;
+};
+
+// Memory, keeping at most `cap` bytes; full() once the cap is reached.
+class CappedMemorySink : public Sink {
+ public:
+  explicit CappedMemorySink(uint64_t cap) : cap_(cap) {}
+  uint64_t size() const override { return body_.size(); }
+  void truncate() override { body_.clear(); }
+  void append(const char* data, size_t n) override {
+    body_.append(data, static_cast<size_t>(std::min<uint64_t>(n, cap_ - body_.size())));
+  }
+  bool full() const override { return body_.size() >= cap_; }
+  std::string take() { return std::move(body_); }
+
+ private:
+  uint64_t cap_;
   std::string body_;
 };
 

@@ -24,6 +24,7 @@ struct UnitRecord {
   std::string input_sha256;
   std::vector<io::ShardInfo> shards;  // names relative to the source dir
   Stats stats;
+  double cpu_seconds = 0;             // CPU time of the thread that made it (for `rpdata plan`)
 };
 
 // One raw file of a multi-file unit (e.g. one WET segment of a cc_net shard).
@@ -31,6 +32,7 @@ struct PlanPart {
   std::string name;  // relative path under _work/raw (may contain '/'); key for checksums
   std::string url;   // empty for local parts
   std::string path;  // local path, empty when downloaded
+  std::string sha256;  // known sha256 (a previous stage's shard); not part of plan.json
 };
 
 struct PlanUnit {

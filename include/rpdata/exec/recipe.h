@@ -1,7 +1,7 @@
 // Recipes: one TOML file per source (configs/), reproducing a RedPajama-Data-1T slice.
 // A recipe names the source, how to list and fetch its raw inputs ([download]), how to read
-// them ([read]), the ordered steps ([[steps]], types from the registry) and the output
-// format ([output]). Unknown tables or keys are ConfigErrors naming them.
+// them ([read]), the ordered steps ([[steps]], types from the registry), an optional
+// cross-unit dedup ([dedup]) followed by [[post_steps]], and the output format ([output]). Unknown tables or keys are ConfigErrors naming them.
 #pragma once
 
 #include <filesystem>
@@ -25,7 +25,15 @@ struct Recipe {
   Params download{"download"};
   Params read{"read"};
   std::vector<StepConfig> steps;
+  // Optional cross-unit dedup between `steps` and `post_steps` ([dedup], exec/stages.h):
+  // the run then has three stages: main (per unit), reduce (per partition), apply (per unit).
+  bool has_dedup = false;
+  Params dedup{"dedup"};
+  std::vector<StepConfig> post_steps;
   Params output{"output"};
+  // Sizing facts for `rpdata plan` (full raw size, per-core throughput measured here, egress
+  // price); never part of the settings digest.
+  Params plan{"plan"};
 };
 
 Recipe parse_recipe(const std::string& toml_text, const std::string& origin);

@@ -29,6 +29,9 @@ struct RunOptions {
   bool process = true;                        // false: download only
   bool delete_raw = false;                    // remove a raw input once its unit is complete
   bool verify_sha256 = false;                 // re-hash completed shards before skipping them
+  // Recipes with [dedup]: "main", "reduce" or "apply" runs one stage for this task; ""/"all"
+  // runs all three in order (one task only).
+  std::string stage;
   // Overrides [output] tokenizers ("none" = no counting).
   std::optional<std::vector<std::string>> tokenizers;
   io::FetchOptions fetch;

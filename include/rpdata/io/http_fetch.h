@@ -45,6 +45,24 @@ struct FetchResult {
   bool already_complete = false;
 };
 
+// A page fetched into memory with its final response's status and headers (redirects
+// followed), for archiving as a WARC response record (the quality classifier's pages).
+struct HttpPage {
+  std::string url;                        // effective URL after redirects
+  long status = 0;                        // final HTTP status (2xx; others throw)
+  std::vector<std::string> header_lines;  // status line first, then "Name: value" lines
+  std::string body;                       // decoded transfer, raw content encoding
+  bool truncated = false;                 // body cut at max_body_bytes
+};
+
+// Internal: what get_page collects from the transfer.
+struct PageCapture {
+  std::string effective_url;
+  long status = 0;
+  std::vector<std::string> header_lines;
+  bool truncated = false;
+};
+
 class Fetcher {
  public:
   explicit Fetcher(FetchOptions options = {});
@@ -63,6 +81,11 @@ class Fetcher {
 
   // GETs a small body into memory (listings, checksum files) with the same retry policy.
   std::string get(const std::string& url);
+
+  // GETs one page with the same retry policy (non-2xx after the retries: DownloadError),
+  // keeping the final response's status line and headers; the body is cut (truncated) at
+  // `max_body_bytes`, as CommonCrawl cuts payloads at 1 MiB. Thread-safe.
+  HttpPage get_page(const std::string& url, uint64_t max_body_bytes);
 
  private:
   struct Impl;

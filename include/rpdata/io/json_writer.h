@@ -17,16 +17,23 @@ enum class JsonStyle {
   kPython,      // json.dumps(x): \uXXXX escapes for non-ASCII, ", " and ": "
   kPythonUtf8,  // json.dumps(x, ensure_ascii=False): raw UTF-8, ", " and ": " (cc_net files)
   kCompact,     // raw UTF-8, no spaces
+  // jq 1.6 `jq -c` output (how RedPajama's cc_classifier.sh rewrote the CC records): raw
+  // UTF-8, no spaces, DEL as \u007f, integral floats without ".0" ("1", "0").
+  kJqCompact,
 };
 
 enum class RecordLayout {
   kTextMeta,  // {"text": ..., "meta": {...}}            (C4, GitHub, ArXiv, Wiki, SE)
   kMetaText,  // {"meta": {...}, "text": ...}            (Books, book.jsonl)
   kFlat,      // {"text": ..., <meta keys at top level>} (CommonCrawl classifier output)
+  // {<meta keys but the last>, "text": ..., <last meta key>}: classify.py's key order
+  // {pred_label, pred_label_prob, wiki_prob, text, source} (published CC slice).
+  kFlatTextBeforeLast,
 };
 
-JsonStyle parse_json_style(std::string_view name);        // "python" | "python_utf8" | "compact"
-RecordLayout parse_record_layout(std::string_view name);  // "text_meta" | "meta_text" | "flat"
+JsonStyle parse_json_style(std::string_view name);        // "python" | "python_utf8" | "compact" | "jq_compact"
+RecordLayout parse_record_layout(std::string_view name);  // "text_meta" | "meta_text" | "flat" |
+                                                          // "flat_text_before_last"
 
 // Appends `s` (valid UTF-8) as a JSON string literal in `style`.
 void append_json_string(std::string& out, std::string_view s, JsonStyle style);

@@ -1,6 +1,6 @@
 // JSONL (plain, .gz, .bz2, .xz, .zst) -> Documents, parsed in place with simdjson On Demand.
 // The `text_field` becomes Document::text; other scalar top-level fields go to meta in file
-// order. Bad records are counted drops, never exceptions: invalid_utf8 (simdjson validates
+// order, and the scalars of a nested "meta" object too (RedPajama's own layout). Bad records are counted drops, never exceptions: invalid_utf8 (simdjson validates
 // the whole line), invalid_json, missing_text, line_too_long, empty_line.
 #pragma once
 
@@ -19,6 +19,8 @@ struct JsonlReaderOptions {
   std::string id_prefix;           // ids are "<id_prefix>/<0-based line index>"
   uint64_t max_line_bytes = 64ull << 20;
   size_t batch_docs = 1024;
+  // rpdata's intermediate records: "_id" and "_route" restore Document::id and ::route.
+  bool envelope = false;
 };
 
 class JsonlReader final : public Reader {

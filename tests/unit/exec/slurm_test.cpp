@@ -50,5 +50,46 @@ TEST(Slurm, ScriptQuotesArgumentsAndPassesExplicitRank) {
   EXPECT_EQ(s.find("--mem"), std::string::npos);
 }
 
+TEST(Slurm, ArraysAboveMaxArraySizeSplitIntoChunksWithRankOffsets) {
+  auto chunks = split_for_max_array_size({0, 1, 2, 3, 4, 7, 1000, 1001}, 1000);
+  ASSERT_EQ(chunks.size(), 2u);
+  EXPECT_EQ(chunks[0].offset, 0);
+  EXPECT_EQ(chunks[0].ranks, (std::vector<int>{0, 1, 2, 3, 4, 7}));
+  EXPECT_EQ(chunks[1].offset, 1000);
+  EXPECT_EQ(chunks[1].ranks, (std::vector<int>{1000, 1001}));
+  SlurmSubmitOptions o;
+  o.rpdata = "/bin/rpdata";
+  o.source = "github";
+  o.out = "/r";
+  o.tasks = 1002;
+  o.stage = "apply";
+  o.after_ok = {"11", "12"};
+  std::string s = sbatch_script(o, chunks[1]);
+  EXPECT_NE(s.find("#SBATCH --array=0-1\n"), std::string::npos);
+  EXPECT_NE(s.find("#SBATCH --output=/r/_slurm/logs/github-apply+1000-%A_%a.out\n"), std::string::npos);
+  EXPECT_NE(s.find("#SBATCH --dependency=afterok:11:12\n"), std::string::npos);
+  EXPECT_NE(s.find("--stage apply --rank \"$((SLURM_ARRAY_TASK_ID + 1000))\" --world-size 1002\n"), std::string::npos);
+  EXPECT_EQ(job_stem(o, 1, 2), "github-apply-1");
+  EXPECT_EQ(split_for_max_array_size({5, 6}, 0).size(), 1u);
+}
+
+TEST(Slurm, PendingRanksOfAStageReadThatStagesMarkers) {
+  namespace fs = std::filesystem;
+  fs::path out = fs::temp_directory_path() / ("rpdata-slurm-stage-" + std::to_string(::getpid()));
+  fs::create_directories(out / "gh/_work/stages/main/_work/tasks");
+  io::write_file_atomic(out / "gh/_work/stages/main/_work/tasks/rank-00000-of-00002.done", "{}\n");
+  SlurmSubmitOptions o;
+  o.source = "gh";
+  o.out = out;
+  o.tasks = 2;
+  o.stage = "main";
+  EXPECT_EQ(pending_ranks(o), (std::vector<int>{1}));
+  o.stage = "apply";
+  EXPECT_EQ(pending_ranks(o), (std::vector<int>{0, 1}));
+  o.stage = "reduce";
+  EXPECT_EQ(pending_ranks(o), (std::vector<int>{0, 1}));
+  fs::remove_all(out);
+}
+
 }  // namespace
 }  // namespace rpdata::exec

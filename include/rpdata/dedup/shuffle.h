@@ -1,0 +1,61 @@
+// Cross-unit dedup as map -> shuffle by hash -> reduce (issue 7; spec §1.6, §3.2, §4).
+// Map: each unit writes one entry file with an Entry per document (exact keys) or per band
+// (SimHash), sorted by partition, so reducer p reads only its slice of every unit's file.
+// Reduce: partition p decides which (unit, ordinal) documents lose and writes them sorted.
+// Apply: a unit reads its drops from every partition's file (binary search, no full load).
+// Everything is keyed by explicit hashes (XXH3-128 of the key bytes; never std::hash) and
+// ordered by (order, unit, ordinal), so results never depend on the task count.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+namespace rpdata::dedup {
+
+struct Entry {
+  uint64_t h1 = 0;     // bucket hash: decides the partition and the candidate group
+  uint64_t h2 = 0;     // exact: second half of the key hash; simhash: the 64-bit signature
+  uint64_t order = 0;  // "smaller wins" (document order by default)
+  uint32_t unit = 0;   // plan index of the unit
+  uint32_t ordinal = 0;  // document position in the unit's stage output
+};
+
+enum class DedupKind {
+  kExact,    // equal (h1, h2): all but the smallest (order, unit, ordinal) are dropped
+  kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger loses
+};
+
+// Entries for an exact key (e.g. an md5 hex string or a WARC-Block-Digest).
+Entry exact_entry(std::string_view key, uint64_t order, uint32_t unit, uint32_t ordinal);
+// The 6 band entries of a 64-bit SimHash, as the Python simhash package's SimhashIndex(k=5)
+// (bands at bit offsets 0,10,20,30,40,50; widths 10x5 and 14), for k = max_distance = 5.
+std::vector<Entry> simhash_entries(uint64_t signature, uint64_t order, uint32_t unit, uint32_t ordinal);
+
+uint32_t partition_of(const Entry& e, uint32_t partitions);
+
+// Writes a unit's entries (sorted here) into `path` atomically, with a partition index.
+void write_entry_file(const std::filesystem::path& path, std::vector<Entry> entries, uint32_t partitions);
+// Reads partition p of an entry file (InputError on a damaged or foreign file).
+std::vector<Entry> read_entry_partition(const std::filesystem::path& path, uint32_t p, uint32_t partitions);
+
+// A dropped document.
+struct Drop {
+  uint32_t unit = 0;
+  uint32_t ordinal = 0;
+  friend bool operator<(const Drop& a, const Drop& b) {
+    return a.unit != b.unit ? a.unit < b.unit : a.ordinal < b.ordinal;
+  }
+  friend bool operator==(const Drop& a, const Drop& b) = default;
+};
+
+// Decides one partition. `entries` is consumed (sorted in place). Returns sorted, unique drops.
+std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, int max_distance = 5);
+
+// Drop files: sorted Drop records, atomically written.
+void write_drop_file(const std::filesystem::path& path, const std::vector<Drop>& drops);
+// The ordinals of `unit` in one drop file, sorted (binary search over the file).
+std::vector<uint32_t> read_unit_drops(const std::filesystem::path& path, uint32_t unit);
+
+}  // namespace rpdata::dedup

@@ -1,0 +1,71 @@
+// `rpdata plan SOURCE`: pre-flight estimate of a full run (exec/plan_estimate.h).
+#include <cstdio>
+
+#include "common.h"
+#include "rpdata/exec/plan_estimate.h"
+
+namespace rpdata::cli {
+namespace {
+std::string g_source, g_recipe, g_from;
+double g_input_bytes = 0;
+int g_tasks = 1;
+bool g_delete_raw = false;
+
+std::string human(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 5) bytes /= 1000, ++u;
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f %s", bytes, units[u]);
+  return buf;
+}
+
+int show_plan() {
+  RunArgs a;
+  a.source = g_source;
+  a.recipe = g_recipe;
+  exec::Recipe recipe = load_run_recipe(a);
+  exec::PlanRequest q;
+  if (!g_from.empty()) q.from = g_from;
+  if (g_input_bytes > 0) q.raw_bytes = g_input_bytes;
+  q.tasks = g_tasks;
+  q.delete_raw = g_delete_raw;
+  exec::PlanEstimate p = exec::estimate_plan(recipe, q);
+  std::printf("plan for %s (recipe %s)\n", p.source.c_str(), recipe.name.c_str());
+  std::printf("  download        %s (%s)\n", human(p.raw_bytes).c_str(), p.raw_bytes_from.c_str());
+  if (p.egress_usd > 0)
+    std::printf("  requester pays  $%.0f (%s)\n", p.egress_usd, p.egress_from.c_str());
+  for (const auto& s : p.stages)
+    std::printf("  stage %-9s %8.1f CPU-hours at %.1f MB/s of raw input per core (%s)\n", s.stage.c_str(),
+                s.cpu_hours, s.mb_per_core_s, s.measured_by.c_str());
+  std::string wall = p.wall_hours >= 1 ? std::to_string(static_cast<int>(p.wall_hours * 10 + 0.5) / 10.0).substr(0, 6) + " h"
+                                       : std::to_string(static_cast<int>(p.wall_hours * 60 + 0.5)) + " min";
+  std::printf("  total           %8.1f CPU-hours; %d task(s) of one core: %s wall-clock\n", p.cpu_hours, p.tasks,
+              wall.c_str());
+  std::printf("  output          %s of zstd shards\n", human(p.output_bytes).c_str());
+  std::printf("  scratch disk    %s at the peak (raw%s + output%s)\n", human(p.scratch_bytes).c_str(),
+              g_delete_raw ? " deleted as it is used" : "", recipe.has_dedup ? " + intermediate" : "");
+  if (p.peak_rss_mb > 0)
+    std::printf("  memory          %.0f MB peak per task (%s)\n", p.peak_rss_mb, p.peak_rss_from.c_str());
+  return 0;
+}
+}  // namespace
+
+void register_plan(CLI::App& app) {
+  auto* cmd = app.add_subcommand("plan", "Estimate a full run before starting it: CPU-hours, memory, disk, download, cost");
+  cmd->add_option("source", g_source, "Source to estimate (c4, ...)")->required();
+  cmd->add_option("--recipe", g_recipe, "Recipe: a built-in name or a .toml path; default: the SOURCE recipe");
+  cmd->add_option("--from", g_from, "A sampled run directory whose measured throughput, output ratio and memory to use")
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--input-bytes", g_input_bytes, "Raw input size of the full run (default: the recipe's [plan])");
+  cmd->add_option("--tasks,-n", g_tasks, "Tasks (one core each) to spread the work over")->check(at_least(1));
+  cmd->add_flag("--delete-raw", g_delete_raw, "Assume raw inputs are deleted as their units complete");
+  cmd->footer(
+      "Throughput is measured, never guessed: from --from RUN_DIR (each unit marker records its\n"
+      "input bytes and seconds; task stats the peak memory), else from the figures in the\n"
+      "recipe's [plan] table, which name the benchmark they come from. Example:\n"
+      "  rpdata run c4 --out /tmp/probe --limit 2 && rpdata plan c4 --from /tmp/probe --tasks 64");
+  cmd->callback([] { g_exit_code = show_plan(); });
+}
+
+}  // namespace rpdata::cli

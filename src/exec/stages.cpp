@@ -1,0 +1,270 @@
+#include "stages.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include "rpdata/core/error.h"
+#include "rpdata/io/fs.h"
+#include "rpdata/io/hash.h"
+#include "rpdata/io/json_writer.h"
+#include "rpdata/io/jsonl_reader.h"
+
+namespace rpdata::exec {
+namespace fs = std::filesystem;
+
+fs::path DedupLayout::drop_file(uint32_t p) const {
+  char name[32];
+  std::snprintf(name, sizeof(name), "p-%05u.drops", p);
+  return reduce_dir() / name;
+}
+
+fs::path DedupLayout::drop_sidecar(uint32_t p) const {
+  fs::path f = drop_file(p);
+  f.replace_extension(".json");
+  return f;
+}
+
+KeySpec parse_key_spec(const Recipe& r) {
+  KeySpec k;
+  const Params& d = r.dedup;
+  std::string kind = d.get_string("kind", "exact");
+  if (kind == "exact") k.kind = dedup::DedupKind::kExact;
+  else if (kind == "simhash") k.kind = dedup::DedupKind::kSimHash;
+  else throw ConfigError("[dedup] kind must be exact or simhash, not '" + kind + "'", r.name);
+  k.field = d.get_string("key", "");
+  if (k.field.empty()) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
+  k.order_field = d.get_string("order", "");
+  int64_t partitions = d.get_int("partitions", 16);
+  if (partitions < 1 || partitions > 65536) throw ConfigError("[dedup] partitions must be 1..65536", r.name);
+  k.partitions = static_cast<uint32_t>(partitions);
+  k.max_distance = static_cast<int>(d.get_int("max_distance", 5));
+  if (k.kind == dedup::DedupKind::kSimHash && k.max_distance != 5)
+    throw ConfigError("[dedup] max_distance: the 6-band index finds every pair only for 5", r.name);
+  k.drop_field = d.get_bool("drop_key", false);
+  d.reject_unused();
+  return k;
+}
+
+namespace {
+std::string meta_string(const MetaValue& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.17g", std::get<double>(v));
+  return buf;
+}
+
+uint64_t meta_u64(const MetaValue& v, const std::string& field) {
+  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<uint64_t>(*i);
+  if (auto* s = std::get_if<std::string>(&v)) {  // 64-bit values travel as hex strings
+    char* end = nullptr;
+    uint64_t x = std::strtoull(s->c_str(), &end, 16);
+    if (!s->empty() && *end == '\0') return x;
+  }
+  throw InputError("meta field '" + field + "' is not an integer or a hex string");
+}
+}  // namespace
+
+void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal,
+                      std::vector<dedup::Entry>& out) {
+  const MetaValue* key = doc.meta.find(spec.field);
+  if (!key) return;  // no key: never a duplicate
+  uint64_t order = (uint64_t{unit} << 32) | ordinal;
+  if (!spec.order_field.empty()) {
+    const MetaValue* o = doc.meta.find(spec.order_field);
+    if (!o) throw InputError("document " + doc.id + " has no order field '" + spec.order_field + "'");
+    order = meta_u64(*o, spec.order_field);
+  }
+  if (spec.kind == dedup::DedupKind::kExact) {
+    out.push_back(dedup::exact_entry(meta_string(*key), order, unit, ordinal));
+  } else {
+    auto e = dedup::simhash_entries(meta_u64(*key, spec.field), order, unit, ordinal);
+    out.insert(out.end(), e.begin(), e.end());
+  }
+}
+
+RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
+                      const RunOptions& options) {
+  auto t0 = std::chrono::steady_clock::now();
+  RunLayout main = dl.main_layout();
+  // The reduce reads every unit's entries, so the main stage must be complete; its markers
+  // (which carry the shards' sha256) identify what a drop file was computed from.
+  std::string inputs;
+  size_t missing = 0;
+  for (const auto& u : plan.units) {
+    fs::path marker = main.unit_marker(u.name);
+    if (!fs::exists(marker) || !fs::exists(dl.key_file(u.name))) {
+      ++missing;
+      continue;
+    }
+    inputs += io::file_sha256_hex(marker) + "  " + u.name + "\n";
+  }
+  if (missing)
+    throw ConfigError("--stage reduce: the main stage of " + recipe.name + " is not complete (" +
+                      std::to_string(missing) + " of " + std::to_string(plan.units.size()) +
+                      " units missing); run or resubmit --stage main first");
+  std::string digest = io::sha256_hex(inputs);
+  RunSummary summary;
+  summary.units_total = spec.partitions;
+  auto mine = assign_units(spec.partitions, options.task);
+  summary.units_assigned = mine.size();
+  fs::create_directories(dl.reduce_dir());
+  for (size_t pi : mine) {
+    uint32_t p = static_cast<uint32_t>(pi);
+    fs::path sidecar = dl.drop_sidecar(p);
+    if (fs::exists(sidecar) && fs::exists(dl.drop_file(p)) &&
+        io::read_file(sidecar).find("\"inputs\": \"" + digest + "\"") != std::string::npos) {
+      ++summary.units_skipped;
+      continue;
+    }
+    try {
+      std::vector<dedup::Entry> entries;
+      for (size_t u = 0; u < plan.units.size(); ++u) {
+        auto part = dedup::read_entry_partition(dl.key_file(plan.units[u].name), p, spec.partitions);
+        entries.insert(entries.end(), part.begin(), part.end());
+      }
+      size_t n = entries.size();
+      auto drops = dedup::reduce_partition(entries, spec.kind, spec.max_distance);
+      dedup::write_drop_file(dl.drop_file(p), drops);
+      io::write_file_atomic(sidecar, io::JsonObject()
+                                         .num("partition", p)
+                                         .num("entries", static_cast<int64_t>(n))
+                                         .num("drops", static_cast<int64_t>(drops.size()))
+                                         .str("drops_sha256", io::file_sha256_hex(dl.drop_file(p)))
+                                         .str("inputs", digest)
+                                         .done() +
+                                         "\n");
+      spdlog::info("reduce partition {}/{}: {} entries ({:.1f} MB in memory), {} documents dropped", p,
+                   spec.partitions, n, n * sizeof(dedup::Entry) / 1e6, drops.size());
+      summary.stats.add("dedup_entries", static_cast<int64_t>(n));
+      summary.stats.add("dedup_drops", static_cast<int64_t>(drops.size()));
+      ++summary.units_processed;
+    } catch (const std::exception& e) {
+      spdlog::error("reduce partition {}: {}", p, e.what());
+      summary.failures.push_back("partition " + std::to_string(p) + ": " + e.what());
+    }
+  }
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return summary;
+}
+
+Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan) {
+  Plan ap;
+  ap.recipe = plan.recipe;
+  ap.source = plan.source;
+  std::vector<PlanPart> sidecars;
+  for (uint32_t p = 0; p < spec.partitions; ++p) {
+    if (!fs::exists(dl.drop_sidecar(p)) || !fs::exists(dl.drop_file(p)))
+      throw ConfigError("--stage apply: the reduce stage is not complete (partition " + std::to_string(p) +
+                        " missing); run or resubmit --stage reduce first");
+    sidecars.push_back({dl.drop_sidecar(p).filename().string(), "", dl.drop_sidecar(p).string(), ""});
+  }
+  RunLayout main = dl.main_layout();
+  for (const auto& u : plan.units) {
+    fs::path marker = main.unit_marker(u.name);
+    if (!fs::exists(marker))
+      throw ConfigError("--stage apply: the main stage has no output for " + u.name + "; run --stage main first");
+    UnitRecord rec = read_unit_record(marker);
+    PlanUnit unit{u.name, "", "", {}};
+    for (const auto& s : rec.shards)
+      unit.parts.push_back({"main/" + s.name, "", (main.source_dir() / s.name).string(), s.sha256});
+    unit.parts.insert(unit.parts.end(), sidecars.begin(), sidecars.end());
+    ap.units.push_back(std::move(unit));
+  }
+  return ap;
+}
+
+namespace {
+
+// Reads the intermediate shards among a unit's parts, in order (sidecars are skipped).
+class IntermediateReader final : public Reader {
+ public:
+  explicit IntermediateReader(const ReaderInput& in) : in_(in) {
+    for (const auto& p : in.parts)
+      if (p.string().ends_with(".jsonl.zst")) shards_.push_back(p);
+  }
+  bool next(Batch& batch) override {
+    while (true) {
+      if (!cur_) {
+        if (k_ >= shards_.size()) return false;
+        io::JsonlReaderOptions o;
+        o.envelope = true;
+        o.source = in_.source;
+        o.id_prefix = in_.unit;
+        cur_ = std::make_unique<io::JsonlReader>(shards_[k_], o);
+      }
+      if (cur_->next(batch)) {
+        if (!batch.drops.empty())
+          throw InputError("intermediate shard has an unreadable record (damaged?); redo --stage main",
+                           shards_[k_].string());
+        return true;
+      }
+      done_ += cur_->bytes_read();
+      raw_done_ += cur_->raw_bytes_read();
+      cur_.reset();
+      ++k_;
+    }
+  }
+  uint64_t bytes_read() const override { return done_ + (cur_ ? cur_->bytes_read() : 0); }
+  uint64_t raw_bytes_read() const override { return raw_done_ + (cur_ ? cur_->raw_bytes_read() : 0); }
+
+ private:
+  ReaderInput in_;
+  std::vector<fs::path> shards_;
+  size_t k_ = 0;
+  std::unique_ptr<io::JsonlReader> cur_;
+  uint64_t done_ = 0, raw_done_ = 0;
+};
+
+// Drops the documents the reduce chose, by position in the unit's intermediate output.
+class DropStep final : public Step {
+ public:
+  DropStep(std::vector<uint32_t> drops, std::string field, bool drop_field)
+      : drops_(std::move(drops)), field_(std::move(field)), drop_field_(drop_field) {}
+  std::string_view name() const override { return "dedup"; }
+  void process(Batch& batch) override {
+    size_t w = 0;
+    for (size_t r = 0; r < batch.docs.size(); ++r, ++ordinal_) {
+      while (next_ < drops_.size() && drops_[next_] < ordinal_) ++next_;
+      if (next_ < drops_.size() && drops_[next_] == ordinal_) {
+        ++batch.drops["dedup:duplicate"];
+        continue;
+      }
+      if (drop_field_) batch.docs[r].meta.erase(field_);
+      if (w != r) batch.docs[w] = std::move(batch.docs[r]);
+      ++w;
+    }
+    batch.docs.resize(w);
+  }
+
+ private:
+  std::vector<uint32_t> drops_;
+  std::string field_;
+  bool drop_field_;
+  size_t next_ = 0;
+  uint32_t ordinal_ = 0;
+};
+
+}  // namespace
+
+ReaderFactory intermediate_reader_factory() {
+  return [](const ReaderInput& in) -> std::unique_ptr<Reader> { return std::make_unique<IntermediateReader>(in); };
+}
+
+std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit) {
+  std::vector<uint32_t> drops;
+  for (uint32_t p = 0; p < spec.partitions; ++p) {
+    auto d = dedup::read_unit_drops(dl.drop_file(p), unit);
+    drops.insert(drops.end(), d.begin(), d.end());
+  }
+  std::sort(drops.begin(), drops.end());
+  drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
+  return std::make_unique<DropStep>(std::move(drops), spec.field, spec.drop_field);
+}
+
+}  // namespace rpdata::exec

@@ -1,0 +1,83 @@
+// Internal to exec: one per-unit stage of a run, and the cross-unit dedup stages.
+// A recipe without [dedup] is one stage writing the final shards. With [dedup] it is three:
+//   main   per unit: raw input -> [[steps]] -> intermediate shards (rpdata's envelope records,
+//          _work/stages/main) + one dedup entry file per unit (_work/stages/keys)
+//   reduce per partition: every unit's slice of entries -> drops (_work/stages/reduce)
+//   apply  per unit: intermediate shards minus drops -> [[post_steps]] -> final shards
+// Each stage is resumable on its own (markers as for single-stage runs) and deterministic:
+// document order is (unit in plan order, position), never the task or thread count.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rpdata/dedup/shuffle.h"
+#include "rpdata/exec/layout.h"
+#include "rpdata/exec/manifest.h"
+#include "rpdata/exec/runner.h"
+#include "settings.h"
+
+namespace rpdata::exec {
+
+struct KeySpec {
+  dedup::DedupKind kind = dedup::DedupKind::kExact;
+  std::string field;        // meta field holding the key (exact) or the 64-bit signature (simhash)
+  std::string order_field;  // optional meta integer: smaller wins (default: plan order)
+  uint32_t partitions = 16;
+  int max_distance = 5;
+  bool drop_field = false;  // remove the key field from the records after the dedup
+};
+
+struct StageSpec {
+  std::string name;  // "" for a single-stage run, else "main" or "apply"
+  RunLayout layout;  // where this stage's shards, markers and task markers go
+  std::filesystem::path raw_dir;  // where downloaded raw parts live
+  Settings settings;
+  std::string source;  // Document::source
+  std::function<std::vector<std::unique_ptr<Step>>(size_t unit_index)> make_steps;
+  bool envelope = false;       // write intermediate records (_id, _route kept)
+  std::optional<KeySpec> keys;  // write the unit's dedup entry file (main stage)
+  std::filesystem::path keys_dir;
+  bool count_tokens = true;
+};
+
+// The three layouts of a dedup run under OUT/<source>/_work/stages.
+struct DedupLayout {
+  RunLayout final_layout;
+  std::filesystem::path stages_dir() const { return final_layout.work_dir() / "stages"; }
+  RunLayout main_layout() const { return RunLayout{stages_dir(), "main"}; }
+  std::filesystem::path keys_dir() const { return stages_dir() / "keys"; }
+  std::filesystem::path reduce_dir() const { return stages_dir() / "reduce"; }
+  std::filesystem::path key_file(const std::string& unit) const { return keys_dir() / (unit + ".keys"); }
+  std::filesystem::path drop_file(uint32_t p) const;
+  std::filesystem::path drop_sidecar(uint32_t p) const;
+};
+
+KeySpec parse_key_spec(const Recipe& r);
+
+// The dedup entries of one document (none if it has no key), ordinal = position in the unit.
+void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal,
+                      std::vector<dedup::Entry>& out);
+
+// Runs one per-unit stage for this task (the former run_source body).
+RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options);
+
+// The reduce stage: this task's partitions. Throws ConfigError when the main stage is not
+// complete for every unit.
+RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
+                      const RunOptions& options);
+
+// The apply stage's units: each main-stage unit's intermediate shards (+ the reduce sidecars,
+// so a changed reduce redoes the unit). Throws ConfigError when reduce is incomplete.
+Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan);
+
+// Reader over intermediate shards; the first step of the apply stage drops the reduce's
+// choices (and the key field if asked).
+ReaderFactory intermediate_reader_factory();
+std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit);
+
+}  // namespace rpdata::exec

@@ -1,0 +1,75 @@
+#include "rpdata/quality/cc_classifier_steps.h"
+
+#include "rpdata/core/error.h"
+
+namespace rpdata::quality {
+
+CcClassifierStep::CcClassifierStep(const Params& p)
+    : model_(FastTextClassifier::shared(p.require_string("model"))),
+      cc_label_(p.get_string("cc_label", "__label__cc")) {}
+
+bool CcClassifierStep::keep(Document& doc, std::string& reason) {
+  WikiScore s = score_document(*model_, doc.text, cc_label_);
+  if (s.pred_label.empty()) {
+    reason = "no_prediction";
+    return false;
+  }
+  doc.meta.set("pred_label", s.pred_label);
+  doc.meta.set("pred_label_prob", s.pred_label_prob);
+  doc.meta.set("wiki_prob", s.wiki_prob);
+  return true;
+}
+
+CcClassifierFilter::CcClassifierFilter(const Params& p) : threshold_(p.get_double("threshold", 0.25)) {}
+
+bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
+  const MetaValue* v = doc.meta.find("wiki_prob");
+  if (!v || !std::holds_alternative<double>(*v)) {
+    reason = "missing_wiki_prob";
+    return false;
+  }
+  // jq 'select(.wiki_prob >= 0.25)': a double comparison.
+  if (!(std::get<double>(*v) >= threshold_)) {
+    reason = "below_threshold";
+    return false;
+  }
+  return true;
+}
+
+CcClassifierFormat::CcClassifierFormat(const Params& p)
+    : source_prefix_(p.get_string("source_prefix", "cc/")),
+      job_(p.get_string("job", "{unit}")),
+      line_key_(p.get_string("line_key", "")) {}
+
+bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
+  const MetaValue* label = doc.meta.find("pred_label");
+  const MetaValue* prob = doc.meta.find("pred_label_prob");
+  const MetaValue* wiki = doc.meta.find("wiki_prob");
+  if (!label || !prob || !wiki) {
+    reason = "not_classified";
+    return false;
+  }
+  size_t slash = doc.id.rfind('/');
+  std::string unit = slash == std::string::npos ? doc.id : doc.id.substr(0, slash);
+  std::string line = slash == std::string::npos ? doc.id : doc.id.substr(slash + 1);
+  if (!line_key_.empty()) {
+    const MetaValue* v = doc.meta.find(line_key_);
+    if (!v || !std::holds_alternative<int64_t>(*v)) {
+      reason = "missing_line";
+      return false;
+    }
+    line = std::to_string(std::get<int64_t>(*v));
+  }
+  std::string job = job_;
+  for (size_t at = job.find("{unit}"); at != std::string::npos; at = job.find("{unit}", at + unit.size()))
+    job.replace(at, 6, unit);
+  Meta out;
+  out.set("pred_label", *label);
+  out.set("pred_label_prob", *prob);
+  out.set("wiki_prob", *wiki);
+  out.set("source", source_prefix_ + job + "/line" + line);
+  doc.meta = std::move(out);
+  return true;
+}
+
+}  // namespace rpdata::quality
