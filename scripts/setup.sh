@@ -9,6 +9,8 @@ PKGS=(build-essential cmake pkg-config git python3 ca-certificates
       fasttext jq python3-botocore)  # CLI cross-checks in tests (fastText training, jq -c layout); botocore: the S3 test server verifies Signature V4
 # StackExchange: the cross-check test's reference (bs4 + lxml) and the bench baseline (7z).
 PKGS+=(python3-bs4 python3-lxml p7zip-full)
+# Wikipedia: libbz2 reader; bzcat bench; the strip_code test reference.
+PKGS+=(libbz2-dev bzip2 python3-mwparserfromhell)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,6 +16,7 @@
 #include "rpdata/sources/stackexchange/stackexchange.h"
 #include "rpdata/sources/commoncrawl/sample.h"
 #include "rpdata/sources/github/sample.h"
+#include "rpdata/sources/wikipedia/wikipedia.h"
 
 namespace rpdata::cli {
 namespace {
@@ -44,6 +45,8 @@ std::vector<SampleSource> sample_sources() {
       {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
       {"books", "sample/books", [](const fs::path& m) { return sources::books::write_sample(m); }},
       {"github", "sample/github", [](const fs::path& m) { return sources::github::write_sample(m); }},
+      {"wikipedia", "sample/wikipedia",
+       [](const fs::path& m) { return sources::wikipedia::write_sample(m, {{"de", "en", "uk"}}); }},
   };
 }
 
@@ -94,8 +97,8 @@ void register_sample(CLI::App& app) {
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
       "(C4: c4-train.0000N-of-01024.json.gz; arXiv: arXiv_src_2303_001.tar; CommonCrawl: WET segments +\n"
-      "wet.paths.gz; StackExchange: <site>.7z; Books: a PG-19 bucket mirror; + SHA256SUMS),\n"
-      "serves it from a local mirror and\n"
+      "wet.paths.gz; StackExchange: <site>.7z; Books: a PG-19 bucket mirror; Wikipedia: de/en/uk\n"
+      "multistream dumps + md5sums; + SHA256SUMS), serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });
 }

@@ -66,6 +66,25 @@ std::pair<std::string, std::string> list_unit(const Settings& s, const std::stri
   sub("{entry}", encode_path(entry));
   return {name, url};
 }
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// "{language}wiki/20230320/{language}wiki-...bz2" for one language -> (unit name = last
+// segment, URL path with every segment percent-encoded).
+std::pair<std::string, std::string> language_input(const std::string& pattern, const std::string& language) {
+  std::string rel = replace_all(pattern, "{language}", language);
+  std::string url_path;
+  size_t start = 0;
+  while (true) {
+    size_t slash = rel.find('/', start);
+    url_path += (start ? "/" : "") + percent_encode_segment(rel.substr(start, slash - start));
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return {rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1), url_path};
+}
 }  // namespace
 
 std::string percent_encode_segment(std::string_view s) {
@@ -203,6 +222,15 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
       plan.units = gcs_listing_units(s, base, o.fetch);
     } else if (!s.files_from.empty()) {
       // The candidates come from the checksums file (select_plan lists them); none here.
+    } else if (!s.languages.empty()) {
+      if (s.pattern.find("{language}") == std::string::npos)
+        throw ConfigError("[download] languages needs a pattern with {language}", r.name);
+      for (const auto& lang : s.languages) {
+        if (lang.empty() || lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
+          throw ConfigError("[download] languages: '" + lang + "' is not a language code", r.name);
+        auto [name, url_path] = language_input(s.pattern, lang);
+        plan.units.push_back({name, base + "/" + url_path, ""});
+      }
     } else if (!s.list.empty()) {
       for (const auto& entry : s.list) {
         auto [name, url] = list_unit(s, entry, r.name);
@@ -277,8 +305,37 @@ std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
   return out;
 }
 
+std::map<std::string, io::Expect> parse_md5sums(const std::string& text) {
+  std::map<std::string, io::Expect> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto sp = line.find(' ');
+    if (sp != 32) continue;
+    std::string name = line.substr(sp + 1);
+    if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
+    out[name].md5 = line.substr(0, 32);
+  }
+  return out;
+}
+
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
                         const std::map<std::string, io::Expect>& sums) {
+  if (s.checksums == "md5sums") {
+    // The checksum file sits next to the input; "{language}" is the language whose pattern
+    // produced this unit (Wikimedia: <lang>wiki/<date>/<lang>wiki-<date>-md5sums.txt).
+    std::string file = s.checksums_file;
+    for (const auto& lang : s.languages)
+      if (language_input(s.pattern, lang).first == unit.name) file = replace_all(file, "{language}", lang);
+    if (file.find("{language}") != std::string::npos)
+      throw DownloadError("no language for " + unit.name + " to name its checksum file " + s.checksums_file, unit.url);
+    std::string url = unit.url.substr(0, unit.url.rfind('/')) + "/" + percent_encode_segment(file);
+    auto md5s = parse_md5sums(fetcher.get(url));
+    auto it = md5s.find(unit.name);
+    if (it == md5s.end()) throw DownloadError("no checksum published for " + unit.name + " in " + file, url);
+    return it->second;
+  }
   if (s.checksums == "s3_manifest") {
     auto it = sums.find(unit.name);
     return it == sums.end() ? io::Expect{} : it->second;

@@ -61,6 +61,8 @@ std::vector<PlanUnit> grouped_input_units(const std::vector<std::filesystem::pat
 void publish_plan(const RunLayout& layout, const Plan& plan);
 
 std::map<std::string, io::Expect> parse_sha256sums(const std::string& text);
+// "<32 hex md5>  <name>" lines (Wikimedia's <lang>wiki-<date>-md5sums.txt).
+std::map<std::string, io::Expect> parse_md5sums(const std::string& text);
 // Expected sha256/size for one input, from what the source publishes.
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
                         const std::map<std::string, io::Expect>& sums);

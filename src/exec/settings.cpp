@@ -46,6 +46,7 @@ Settings resolve_settings(const Recipe& r) {
     }
     if (s.list.empty()) throw ConfigError("[download] list_file has no entries", list_file);
   }
+  s.languages = r.download.get_strings("languages", {});
   s.checksums = r.download.get_string("checksums", "none");
   s.checksums_file = r.download.get_string("checksums_file", "SHA256SUMS");
   s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
@@ -61,10 +62,10 @@ Settings resolve_settings(const Recipe& r) {
   s.price_per_gb = r.download.get_double("price_per_gb", 0.09);
   if (!s.s3_uri.empty() && !s.s3_uri.starts_with("s3://"))
     throw ConfigError("[download] s3 must be an s3://bucket/prefix URI", r.name);
-  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "hf_lfs_pointer" &&
-      s.checksums != "s3_manifest" && s.checksums != "archive_org_files_xml")
-    throw ConfigError(
-        "[download] checksums must be none, sha256sums, hf_lfs_pointer, s3_manifest or archive_org_files_xml", r.name);
+  if (s.checksums != "none" && s.checksums != "sha256sums" && s.checksums != "md5sums" &&
+      s.checksums != "hf_lfs_pointer" && s.checksums != "s3_manifest" && s.checksums != "archive_org_files_xml")
+    throw ConfigError("[download] checksums must be none, sha256sums, md5sums, hf_lfs_pointer, s3_manifest or "
+                      "archive_org_files_xml", r.name);
   if (s.checksums == "s3_manifest" && s.s3_manifest.empty())
     throw ConfigError("[download] checksums = \"s3_manifest\" needs manifest = \"<key>\"", r.name);
   s.bucket_listing = r.download.get_string("bucket_listing", "");

@@ -39,7 +39,12 @@ struct Settings {
   // "HEAD" if absent); the unit name is the entry with '/' -> '~' plus `name_suffix`.
   std::vector<std::string> list;
   std::string name_suffix;
-  std::string checksums_file;  // for sha256sums, relative to base_url
+  // Non-empty: one input per language, `pattern` (and `checksums_file`) with "{language}"
+  // instead of {index} (e.g. Wikipedia's per-language dump folders); count/first unused.
+  std::vector<std::string> languages;
+  // sha256sums: relative to base_url. md5sums: next to each input (its URL's folder), may
+  // contain "{language}" (Wikimedia's <lang>wiki-<date>-md5sums.txt).
+  std::string checksums_file;
   int max_attempts = 10;
   int per_host_connections = 4;
   double requests_per_s = 0;

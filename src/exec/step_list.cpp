@@ -20,6 +20,7 @@
 
 #include <mutex>
 #include <set>
+#include "rpdata/sources/wikipedia/wikipedia.h"
 
 namespace rpdata::exec {
 namespace {
@@ -230,6 +231,10 @@ const StepRegistry& step_registry() {
            "cc_net perplexity (normalize, SentencePiece, KenLM) and bucket from cutoff.csv: meta perplexity, "
            "bucket; route <lang>_<bucket>; tail dropped",
            make_ccnet_perplexity});
+    r.add({"wikipedia_clean",
+           "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
+           "media/category/ref/table rules), meta {title, url, language, timestamp}; keys: timestamp",
+           [](const Params& p) { return std::make_unique<sources::wikipedia::CleanStep>(p); }});
     return r;
   }();
   return registry;
@@ -334,6 +339,21 @@ const ReaderRegistry& reader_registry() {
                opt.id_prefix = in.unit;
                std::tie(opt.repo_name, opt.ref) = sources::github::repo_from_unit_name(in.unit);
                return std::make_unique<sources::github::TarballReader>(in.parts[0], opt);
+    r.add({"wikipedia_xml",
+           "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects); "
+           "keys: language, max_page_bytes, batch_docs",
+           [](const Params& p) -> ReaderFactory {
+             sources::wikipedia::DumpReaderOptions o;
+             o.language = p.get_string("language", "");
+             o.max_page_bytes = static_cast<uint64_t>(p.get_int("max_page_bytes", 64ll << 20));
+             o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 256));
+             return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+               if (in.parts.size() != 1) throw ConfigError("[read] format wikipedia_xml reads one dump file per input");
+               sources::wikipedia::DumpReaderOptions opt = o;
+               opt.source = in.source;
+               opt.id_prefix = in.unit;
+               if (opt.language.empty()) opt.language = sources::wikipedia::language_from_file_name(in.unit);
+               return std::make_unique<sources::wikipedia::DumpReader>(in.parts[0], opt);
              };
            }});
     return r;

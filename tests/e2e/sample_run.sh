@@ -20,6 +20,12 @@ grep -qE '^github +[0-9]+ ' "$WORK/table.txt" || fail "table lacks github"
 [ -f "$WORK/s/github/manifest.json" ] || fail "no github manifest"
 "$RPDATA" sample --out "$WORK/s2" --only github --no-progress > /dev/null 2> "$WORK/log_gh.txt"
 same_outputs "$WORK/s/github" "$WORK/s2/github" "github sample output is not deterministic"
+# Wikipedia: 3 synthetic multistream dumps (md5sums verified), 38 articles each.
+grep -qE '^wikipedia +114 ' "$WORK/table.txt" || fail "table lacks 114 wikipedia docs"
+ls "$WORK/s/wikipedia/" | grep -q 'ukwiki-20230320-pages-articles-multistream.xml-00000.jsonl.zst' || fail "no ukwiki shard"
+zstdcat "$WORK/s/wikipedia/"dewiki-*.jsonl.zst | head -1 | grep -q '"meta": {"title": "Sample 0", "url": "https://de.wikipedia.org/wiki/Sample%200", "language": "de", "timestamp": "20230320"}' \
+  || fail "wikipedia record lacks RedPajama's meta"
+zstdcat "$WORK/s/wikipedia/"*.jsonl.zst | sha256sum > "$WORK/wiki1.sha"
 [ -f "$WORK/s/c4/manifest.json" ] || fail "no merged manifest"
 [ -f "$WORK/s/commoncrawl/manifest.json" ] || fail "no commoncrawl manifest"
 ls "$WORK/s/c4/_work/raw/" | grep -q 'c4-train.00003-of-01024.json.gz' || fail "raw inputs not downloaded"
@@ -38,6 +44,10 @@ grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.
 # Deterministic: a fresh books sample has byte-identical outputs.
 "$RPDATA" sample --out "$WORK/s2" --only books --no-progress > /dev/null 2> "$WORK/log3.txt"
 same_outputs "$WORK/s/books" "$WORK/s2/books" "books sample outputs differ between runs"
+grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "wikipedia rerun did not skip"; }
+# Deterministic: a fresh run writes the same Wikipedia records.
+"$RPDATA" sample --out "$WORK/s3" --only wikipedia --no-progress > /dev/null 2> "$WORK/log4.txt"
+zstdcat "$WORK/s2/wikipedia/"*.jsonl.zst | sha256sum | cmp -s - "$WORK/wiki1.sha" || fail "wikipedia sample output not deterministic"
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
 "$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
 # StackExchange: 3 synthetic sites (.7z in the dump layout), the top 2 by posts selected.

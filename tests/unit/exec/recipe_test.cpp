@@ -7,6 +7,8 @@
 #include "rpdata/core/error.h"
 #include "rpdata/exec/recipe.h"
 #include "rpdata/exec/runner.h"
+#include "exec/inputs.h"
+#include "exec/settings.h"
 
 namespace rpdata::exec {
 namespace {
@@ -59,6 +61,35 @@ TEST(Recipe, BuiltinsParseAndValidate) {
   EXPECT_EQ(c4.download.get_int("count", 0), 1024);
   ASSERT_EQ(c4.steps.size(), 1u);
   EXPECT_EQ(c4.steps[0].type, "c4_format");
+}
+
+TEST(Recipe, LanguageListMakesOneUnitPerLanguage) {
+  Recipe r = load_recipe("wikipedia");
+  Settings s = resolve_settings(r);
+  ASSERT_EQ(s.languages.size(), 20u);  // RedPajama's 20 Wikipedia languages
+  Plan plan = build_plan(r, s, RunOptions{});
+  ASSERT_EQ(plan.units.size(), 20u);
+  EXPECT_EQ(plan.units[0].name, "bgwiki-20230320-pages-articles-multistream.xml.bz2");
+  EXPECT_EQ(plan.units[0].url,
+            "https://dumps.wikimedia.org/bgwiki/20230320/bgwiki-20230320-pages-articles-multistream.xml.bz2");
+  EXPECT_EQ(plan.units[19].name, "ukwiki-20230320-pages-articles-multistream.xml.bz2");
+  RunOptions mirror;
+  mirror.mirror = "https://mirror.example/dumps/";
+  mirror.limit = 2;
+  Plan m = build_plan(r, s, mirror);
+  ASSERT_EQ(m.units.size(), 2u);
+  EXPECT_EQ(m.units[1].url,
+            "https://mirror.example/dumps/cawiki/20230320/cawiki-20230320-pages-articles-multistream.xml.bz2");
+  // Wikimedia's md5sums.txt: "<md5>  <file>" lines.
+  auto sums = parse_md5sums(
+      "0123456789abcdef0123456789abcdef  bgwiki-20230320-pages-articles-multistream.xml.bz2\n"
+      "fedcba9876543210fedcba9876543210  bgwiki-20230320-stub-articles.xml.gz\n");
+  ASSERT_EQ(sums.size(), 2u);
+  EXPECT_EQ(sums["bgwiki-20230320-pages-articles-multistream.xml.bz2"].md5, "0123456789abcdef0123456789abcdef");
+  // A language list needs {language} in the pattern.
+  Recipe bad = parse_recipe("source = \"w\"\n[download]\nbase_url = \"x\"\nlanguages = [\"en\"]\npattern = \"a.bz2\"\n",
+                            "t.toml");
+  EXPECT_THROW(build_plan(bad, resolve_settings(bad), RunOptions{}), ConfigError);
 }
 
 TEST(Recipe, UnknownKeysAreNamed) {

@@ -1,0 +1,90 @@
+// Wikipedia slice of RedPajama-Data-1T (spec §6): the 20 languages' 20230320
+// pages-articles-multistream.xml.bz2 dumps, read as a stream (bz2 + expat), namespace 0 and
+// no redirects (the HF `wikipedia` builder's _extract_content), cleaned as the builder's
+// _parse_and_clean_wikicode did (wikitext.h), written as RedPajama's wiki.jsonl records
+// {"text", "meta": {"title", "url", "language", "timestamp"}} (data_prep/wiki/convert_format.py).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rpdata/core/params.h"
+#include "rpdata/core/step.h"
+#include "rpdata/sources/wikipedia/wikitext.h"
+
+namespace rpdata::sources::wikipedia {
+
+struct DumpReaderOptions {
+  std::string source;     // Document::source
+  std::string id_prefix;  // ids are "<id_prefix>/<0-based <page> index in the dump>"
+  std::string language;   // "" = from the file name ("<lang>wiki-...") or the dump's <dbname>
+  // A page whose wikitext is longer is a counted drop (read:page_too_large), not an error.
+  uint64_t max_page_bytes = 64ull << 20;
+  size_t batch_docs = 256;
+};
+
+// Streams one MediaWiki XML export (bz2/gz/xz/zst/plain; single or multistream bz2; UTF-8
+// or UTF-16 with BOM) and yields one Document per article: text = raw wikitext, meta =
+// {title, language}. Drops (counted): read:not_article (ns != 0), read:redirect (a
+// <redirect/> element), read:no_text (empty <text/>), read:page_too_large. A DOCTYPE (and so
+// any entity declaration) is refused with InputError before anything is expanded; malformed
+// or truncated XML is an InputError with the decompressed byte offset, after the pages
+// decoded before it have been handed out.
+class DumpReader final : public Reader {
+ public:
+  DumpReader(const std::filesystem::path& path, DumpReaderOptions options);
+  ~DumpReader() override;
+  bool next(Batch& batch) override;
+  uint64_t bytes_read() const override;      // compressed bytes consumed
+  uint64_t raw_bytes_read() const override;  // decompressed bytes consumed
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// "bgwiki-20230320-pages-articles-multistream.xml.bz2" -> "bg"; "zh_yuewiki-..." -> "zh-yue";
+// "" when the name does not start with "<lang>wiki".
+std::string language_from_file_name(const std::string& name);
+
+// Python's urllib.parse.quote(s) (safe "/"): the builder's _construct_url quoting.
+std::string url_quote(std::string_view s);
+
+// The `wikipedia_clean` step: wikitext -> text (clean_wikitext with the document's language
+// prefixes), then meta = {title, url: https://<lang>.wikipedia.org/wiki/<quote(title)>,
+// language, timestamp}. Drops: "empty" (nothing left after cleaning) and "parser_error".
+// Keys: timestamp (RedPajama wrote the dump date, "20230320").
+class CleanStep final : public Filter {
+ public:
+  explicit CleanStep(const Params& params);
+  std::string_view name() const override { return "wikipedia_clean"; }
+
+ protected:
+  bool keep(Document& doc, std::string& reason) override;
+
+ private:
+  std::string timestamp_;
+  std::map<std::string, LanguagePrefixes> prefixes_;
+};
+
+struct SampleOptions {
+  std::vector<std::string> languages = {"xx", "yy"};
+  std::string date = "20230320";
+  int pages_per_language = 40;
+  int pages_per_stream = 10;  // pages per bz2 stream (the dumps pack 100)
+  uint64_t seed = 20230320;
+};
+
+// Writes a deterministic synthetic dump per language in the real layout and format:
+// <lang>wiki/<date>/<lang>wiki-<date>-pages-articles-multistream.xml.bz2 (concatenated bz2
+// streams: the siteinfo header, then pages in groups, then the footer), the matching
+// -multistream-index.txt.bz2 and <lang>wiki-<date>-md5sums.txt. Pages include a redirect, a
+// non-article namespace, templates, tables, refs, File and Category links. Returns the dump
+// and checksum file names relative to `dir`.
+std::vector<std::string> write_sample(const std::filesystem::path& dir, const SampleOptions& options);
+
+}  // namespace rpdata::sources::wikipedia

@@ -1,0 +1,46 @@
+// Internal to the Wikipedia source: a streaming bzip2 decoder for (multistream) dumps —
+// concatenated bz2 streams decoded one after the other with libbz2, so a damaged or cut
+// stream fails at its own compressed offset after everything before it was returned.
+#pragma once
+
+#include <bzlib.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+namespace rpdata::sources::wikipedia::detail {
+
+class Bz2Stream {
+ public:
+  explicit Bz2Stream(std::string path);
+  ~Bz2Stream();
+  Bz2Stream(const Bz2Stream&) = delete;
+  Bz2Stream& operator=(const Bz2Stream&) = delete;
+
+  // Up to `n` decompressed bytes; 0 only at the clean end of the last stream. Throws
+  // InputError (corrupt data) or TruncatedInputError (file ends inside a stream) naming the
+  // path and the compressed offset.
+  size_t read(char* buf, size_t n);
+  uint64_t compressed_offset() const { return consumed_; }
+  uint64_t offset() const { return produced_; }
+  const std::string& path() const { return path_; }
+
+  // True if the file starts with bzip2's "BZh" magic.
+  static bool is_bz2(const std::string& path);
+
+ private:
+  bool refill();
+  void fill();  // decodes into z_.next_out until full or the end
+  std::string path_;
+  std::FILE* file_ = nullptr;
+  bz_stream z_{};
+  bool open_ = false, done_ = false, in_stream_ = false;
+  std::vector<char> in_;
+  uint64_t consumed_ = 0, produced_ = 0, read_ = 0;
+  std::exception_ptr pending_;
+};
+
+}  // namespace rpdata::sources::wikipedia::detail
