@@ -145,8 +145,10 @@ ReaderFactory configure_wet(const Params& p) {
 
 ModelFilesUnchecked::ModelFilesUnchecked() : previous_(g_model_files_unchecked) { g_model_files_unchecked = true; }
 ModelFilesUnchecked::~ModelFilesUnchecked() { g_model_files_unchecked = previous_; }
+
+}  // namespace rpdata::exec
+
 #include <map>
-#include <mutex>
 
 namespace rpdata::exec {
 namespace {
@@ -303,6 +305,8 @@ const ReaderRegistry& reader_registry() {
                opt.source = in.source;
                opt.id_prefix = in.unit;
                return sources::books::make_book_reader(in.parts, opt);
+             };
+           }});
     r.add({"github_bigquery",
            "BigQuery github_repos export (gzip JSONL, content + columns); keys: max_line_bytes, "
            "max_expansion_ratio, batch_docs",
@@ -339,6 +343,8 @@ const ReaderRegistry& reader_registry() {
                opt.id_prefix = in.unit;
                std::tie(opt.repo_name, opt.ref) = sources::github::repo_from_unit_name(in.unit);
                return std::make_unique<sources::github::TarballReader>(in.parts[0], opt);
+             };
+           }});
     r.add({"wikipedia_xml",
            "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects); "
            "keys: language, max_page_bytes, batch_docs",

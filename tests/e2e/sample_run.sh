@@ -47,7 +47,7 @@ same_outputs "$WORK/s/books" "$WORK/s2/books" "books sample outputs differ betwe
 grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "wikipedia rerun did not skip"; }
 # Deterministic: a fresh run writes the same Wikipedia records.
 "$RPDATA" sample --out "$WORK/s3" --only wikipedia --no-progress > /dev/null 2> "$WORK/log4.txt"
-zstdcat "$WORK/s2/wikipedia/"*.jsonl.zst | sha256sum | cmp -s - "$WORK/wiki1.sha" || fail "wikipedia sample output not deterministic"
+zstdcat "$WORK/s3/wikipedia/"*.jsonl.zst | sha256sum | cmp -s - "$WORK/wiki1.sha" || fail "wikipedia sample output not deterministic"
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
 "$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
 # StackExchange: 3 synthetic sites (.7z in the dump layout), the top 2 by posts selected.

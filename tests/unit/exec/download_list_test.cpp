@@ -29,7 +29,7 @@ TEST(DownloadList, NamesAndCodeloadUrls) {
   toml.replace(toml.find(", \"o/r@feature/x y\""), 19, ", \"o/r@feature/x\"");
   Recipe r = parse_recipe(toml, "list.toml");
   Settings s = resolve_settings(r);
-  Plan p = build_plan(r, s, RunOptions{});
+  Plan p = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr);
   ASSERT_EQ(p.units.size(), 3u);
   EXPECT_EQ(p.units[0].name, "psf~requests@v2.31.0.tar.gz");
   EXPECT_EQ(p.units[0].url, "https://codeload.github.com/psf/requests/tar.gz/v2.31.0");
@@ -41,7 +41,7 @@ TEST(DownloadList, NamesAndCodeloadUrls) {
 TEST(DownloadList, BadEntriesAndListFile) {
   Recipe r = parse_recipe(kRecipe, "list.toml");
   Settings s = resolve_settings(r);
-  EXPECT_THROW(build_plan(r, s, RunOptions{}), ConfigError);  // a space in an entry
+  EXPECT_THROW(build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr), ConfigError);  // a space in an entry
   test::TempDir t;
   test::write_all(t / "repos.txt", "# comment\n\n  psf/requests@v2.31.0  \n../x@y\n");
   std::string toml = kRecipe;
@@ -51,7 +51,7 @@ TEST(DownloadList, BadEntriesAndListFile) {
   Settings s2 = resolve_settings(r2);
   ASSERT_EQ(s2.list.size(), 2u);
   EXPECT_EQ(s2.list[0], "psf/requests@v2.31.0");
-  EXPECT_THROW(build_plan(r2, s2, RunOptions{}), ConfigError);  // "../x": no '..' segments
+  EXPECT_THROW(build_plan(r2, s2, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr), ConfigError);  // "../x": no '..' segments
 }
 
 }  // namespace
