@@ -38,11 +38,14 @@ int show_plan() {
   for (const auto& s : p.stages)
     std::printf("  stage %-9s %8.1f CPU-hours at %.1f MB/s of raw input per core (%s)\n", s.stage.c_str(),
                 s.cpu_hours, s.mb_per_core_s, s.measured_by.c_str());
-  std::string wall = p.wall_hours >= 1 ? std::to_string(static_cast<int>(p.wall_hours * 10 + 0.5) / 10.0).substr(0, 6) + " h"
-                                       : std::to_string(static_cast<int>(p.wall_hours * 60 + 0.5)) + " min";
+  char wall[32];
+  if (p.wall_hours >= 1) std::snprintf(wall, sizeof(wall), "%.1f h", p.wall_hours);
+  else if (p.wall_hours * 60 >= 1) std::snprintf(wall, sizeof(wall), "%.0f min", p.wall_hours * 60);
+  else std::snprintf(wall, sizeof(wall), "< 1 min");
   std::printf("  total           %8.1f CPU-hours; %d task(s) of one core: %s wall-clock\n", p.cpu_hours, p.tasks,
-              wall.c_str());
-  std::printf("  output          %s of zstd shards\n", human(p.output_bytes).c_str());
+              wall);
+  if (p.output_bytes > 0) std::printf("  output          %s of zstd shards\n", human(p.output_bytes).c_str());
+  else std::printf("  output          unknown (no output ratio: run a probe and pass --from)\n");
   std::printf("  scratch disk    %s at the peak (raw%s + output%s)\n", human(p.scratch_bytes).c_str(),
               g_delete_raw ? " deleted as it is used" : "", recipe.has_dedup ? " + intermediate" : "");
   if (p.peak_rss_mb > 0)
