@@ -421,6 +421,12 @@ std::vector<std::shared_ptr<const tokenize::TokenizerModel>> load_token_models(c
   return models;
 }
 
+std::vector<std::string> counted_tokenizers(const Settings& settings, const RunOptions& options) {
+  std::vector<std::string> names;
+  for (const auto& m : load_token_models(settings, options)) names.push_back(m->name());
+  return names;
+}
+
 void run_units(Shared& sh, const std::vector<size_t>& mine) {
   std::atomic<size_t> next{0};
   auto worker = [&] {
@@ -458,90 +464,14 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
         for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
       }
     };
-    if (check_model_files) {
-      build_all();
-    } else {
-      ModelFilesUnchecked unchecked;
-      build_all();
-    }
+    std::optional<ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
+    if (!check_model_files) unchecked.emplace();
+    build_all();
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;
     throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
   }
 }
-
-namespace {
-
-std::vector<std::string> counted_tokenizers(const Settings& settings, const RunOptions& options) {
-  std::vector<std::string> names;
-  for (const auto& m : load_token_models(settings, options)) names.push_back(m->name());
-  return names;
-}
-
-RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options) {
-  KeySpec spec = parse_key_spec(recipe);
-  DedupLayout dl{RunLayout{options.out, recipe.source}};
-  std::string stage = options.stage.empty() ? "all" : options.stage;
-  if (stage == "all" && options.task.world_size > 1)
-    throw ConfigError("recipe " + recipe.name +
-                      " has a cross-unit [dedup]: with several tasks run --stage main, then --stage reduce, then "
-                      "--stage apply, each on every task (rpdata slurm submit chains them)");
-  if (stage == "all" && !options.process) stage = "main";  // `rpdata download`
-  // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
-  fs::create_directories(dl.final_layout.work_dir());
-  publish_plan(dl.final_layout, plan);
-  io::write_file_atomic(dl.stages_dir() / "dedup.json",
-                        io::JsonObject().num("partitions", spec.partitions).str("key", spec.field).done() + "\n");
-  RunSummary last;
-  if (stage == "all" || stage == "main") {
-    StageSpec main;
-    main.name = "main";
-    main.layout = dl.main_layout();
-    main.settings = settings;
-    main.settings.style = io::JsonStyle::kCompact;
-    main.settings.layout = io::RecordLayout::kTextMeta;
-    main.source = recipe.source;
-    main.make_steps = [&recipe](size_t) { return build_steps(recipe); };
-    main.envelope = true;
-    main.keys = spec;
-    main.keys_dir = dl.keys_dir();
-    main.count_tokens = false;
-    fs::create_directories(dl.keys_dir());
-    main.raw_dir = dl.final_layout.raw_dir();  // raw downloads stay in OUT/<source>/_work/raw
-    last = run_stage(main, plan, options);
-    if (!last.failures.empty() || stage == "main" || !options.process) return last;
-  }
-  if (stage == "all" || stage == "reduce") {
-    RunOptions ro = options;
-    if (stage == "all") ro.task = TaskSpec{0, 1};
-    last = run_reduce(recipe, spec, dl, plan, ro);
-    if (!last.failures.empty() || stage == "reduce") return last;
-  }
-  if (stage == "all" || stage == "apply") {
-    StageSpec apply;
-    apply.name = "apply";
-    apply.layout = dl.final_layout;
-    apply.settings = settings;
-    apply.settings.reader_factory = intermediate_reader_factory();
-    apply.settings.checksums = "none";
-    apply.source = recipe.source;
-    apply.make_steps = [&recipe, &dl, spec](size_t unit) {
-      std::vector<std::unique_ptr<Step>> steps;
-      steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit)));
-      for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params));
-      return steps;
-    };
-    Plan ap = apply_plan(spec, dl, plan);
-    RunOptions ao = options;
-    ao.download = false;
-    ao.delete_raw = false;
-    ap.settings_digest = plan.settings_digest;
-    last = run_stage(apply, ap, ao);
-  }
-  return last;
-}
-
-}  // namespace
 
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   validate_recipe(recipe, options.process);  // step types, every key (and models), before any work

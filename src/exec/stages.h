@@ -68,6 +68,10 @@ KeySpec parse_key_spec(const Recipe& r);
 void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal,
                       std::vector<dedup::Entry>& out);
 
+// Runs a recipe with [dedup]: the stage named by options.stage ("" / "all": main, reduce and
+// apply in turn, one task only).
+RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options);
+
 // Runs one per-unit stage for this task (the former run_source body).
 RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options);
 

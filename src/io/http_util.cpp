@@ -1,10 +1,15 @@
 #include "http_util.h"
 
+#include "rpdata/core/error.h"
+#include "rpdata/io/hash.h"
+
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <fstream>
+#include <vector>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -206,5 +211,47 @@ void Progress::finish() {
 
 
 double Progress::elapsed_s() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+// "HTTP 503 SlowDown" from an S3-style <Error><Code>..</Code> body, else "HTTP 503".
+std::string describe_status(long status, const std::string& body) {
+  std::string out = "HTTP " + std::to_string(status);
+  size_t a = body.find("<Code>");
+  size_t b = body.find("</Code>");
+  if (a != std::string::npos && b != std::string::npos && b > a + 6 && b - a < 80)
+    out += " " + body.substr(a + 6, b - a - 6);
+  // A client error says why (S3: "The request signature we calculated does not match ...").
+  size_t m = body.find("<Message>"), n = body.find("</Message>");
+  if (status >= 400 && status < 500 && m != std::string::npos && n != std::string::npos && n > m + 9)
+    out += ": " + body.substr(m + 9, std::min<size_t>(n - m - 9, 300));
+  return out;
+}
+
+// Size, sha256 and md5 of a finished file against `expect`; "" when it matches.
+std::string check_expect(const std::filesystem::path& path, uint64_t size, const Expect& expect) {
+  if (expect.size && *expect.size != size)
+    return fmt::format("size {} != expected {}", size, *expect.size);
+  if (expect.sha256.empty() && expect.md5.empty()) return {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError("cannot open for verification", path.string());
+  Hasher sha(Hasher::Algo::kSha256);
+  Hasher md5(Hasher::Algo::kMd5);
+  std::vector<char> buf(1 << 20);
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    std::string_view chunk(buf.data(), static_cast<size_t>(in.gcount()));
+    if (!expect.sha256.empty()) sha.update(chunk);
+    if (!expect.md5.empty()) md5.update(chunk);
+  }
+  if (in.bad()) throw IoError("read error while verifying", path.string());
+  if (!expect.sha256.empty()) {
+    std::string got = sha.hex_digest();
+    if (got != lower(expect.sha256)) return "sha256 " + got + " != expected " + lower(expect.sha256);
+  }
+  if (!expect.md5.empty()) {
+    std::string got = md5.hex_digest();
+    if (got != lower(expect.md5)) return "md5 " + got + " != expected " + lower(expect.md5);
+  }
+  return {};
+}
 
 }  // namespace rpdata::io::http

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "rpdata/io/http_fetch.h"
 
 namespace rpdata::io::http {
 
@@ -52,5 +55,11 @@ class Progress {
   uint64_t transferred_ = 0;
   bool drawn_ = false;
 };
+
+// "HTTP 503 SlowDown" from an S3-style <Error><Code>..</Code> body (plus the <Message> of a
+// client error), else "HTTP 503".
+std::string describe_status(long status, const std::string& body);
+// Size, sha256 and md5 of a finished file against `expect`; "" when it matches.
+std::string check_expect(const std::filesystem::path& path, uint64_t size, const Expect& expect);
 
 }  // namespace rpdata::io::http
