@@ -290,34 +290,31 @@ void publish_plan(const RunLayout& layout, const Plan& plan) {
     refuse("different processing settings (recipe [read]/[[steps]]/[output] or tokenizers)");
 }
 
-std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
+namespace {
+// "<hex digest>  <name>" lines (sha256sum/md5sum output, '*' binary marker allowed).
+std::map<std::string, io::Expect> parse_digest_list(const std::string& text, size_t hex_len,
+                                                    std::string io::Expect::*field) {
   std::map<std::string, io::Expect> out;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     auto sp = line.find(' ');
-    if (sp != 64) continue;
+    if (sp != hex_len) continue;
     std::string name = line.substr(sp + 1);
     if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
-    out[name].sha256 = line.substr(0, 64);
+    out[name].*field = line.substr(0, hex_len);
   }
   return out;
 }
+}  // namespace
+
+std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
+  return parse_digest_list(text, 64, &io::Expect::sha256);
+}
 
 std::map<std::string, io::Expect> parse_md5sums(const std::string& text) {
-  std::map<std::string, io::Expect> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    auto sp = line.find(' ');
-    if (sp != 32) continue;
-    std::string name = line.substr(sp + 1);
-    if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
-    out[name].md5 = line.substr(0, 32);
-  }
-  return out;
+  return parse_digest_list(text, 32, &io::Expect::md5);
 }
 
 io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,

@@ -9,6 +9,7 @@
 #include <set>
 #include <streambuf>
 
+#include "fasttext_line.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/text/utf8.h"
@@ -16,27 +17,6 @@
 namespace rpdata::quality {
 namespace {
 
-// The caller's text, then one '\n', without copying (as the Python binding's stringstream).
-class LineBuf : public std::streambuf {
- public:
-  explicit LineBuf(std::string_view s) {
-    char* p = const_cast<char*>(s.data());
-    setg(p, p, p + s.size());
-  }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (newline_done_) return traits_type::eof();
-    newline_done_ = true;
-    setg(newline_, newline_, newline_ + 1);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  char newline_[1] = {'\n'};
-  bool newline_done_ = false;
-};
 
 // Length of the Python line break at s[i], or 0.
 size_t line_break_at(std::string_view s, size_t i) {

@@ -10,37 +10,11 @@
 #include <streambuf>
 #include <istream>
 
+#include "fasttext_line.h"
 #include "rpdata/core/error.h"
 #include "rpdata/text/ccnet_normalize.h"
 
 namespace rpdata::quality {
-namespace {
-
-// Reads the caller's text and then one '\n' without copying the document. fastText's Python
-// predict() appends "\n" (so the line ends with the EOS token "</s>", as in the CLI) and reads
-// through a std::stringstream; this yields the same bytes.
-class LineBuf : public std::streambuf {
- public:
-  explicit LineBuf(std::string_view s) {
-    char* p = const_cast<char*>(s.data());
-    setg(p, p, p + s.size());
-  }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (newline_done_) return traits_type::eof();
-    newline_done_ = true;
-    setg(newline_, newline_, newline_ + 1);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  char newline_[1] = {'\n'};
-  bool newline_done_ = false;
-};
-
-}  // namespace
 
 std::string lid_text_ccnet(std::string_view raw_content) {
   std::string out;
