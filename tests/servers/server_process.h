@@ -1,4 +1,4 @@
-// tests/servers/fault_server.py as a child process for tests outside http_fetch_test.cpp:
+// A loopback test server (tests/servers/fault_server.py and the like) as a child process:
 // started on a free loopback port, killed (and reaped) by the destructor or with its parent.
 #pragma once
 
@@ -73,6 +73,7 @@ class FaultServer {
       ::waitpid(pid_, &status, 0);
     }
   }
+  int port() const { return port_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 
  private:

@@ -5,12 +5,9 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,6 +24,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "servers/server_process.h"
 #include "test_support.h"
 
 namespace rpdata::io {
@@ -55,16 +53,7 @@ fs::path find_server_script() {
   return {};
 }
 
-fs::path find_python3() {
-  const char* path = std::getenv("PATH");
-  std::stringstream ss(path ? path : "/usr/local/bin:/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(ss, dir, ':')) {
-    fs::path p = fs::path(dir.empty() ? "." : dir) / "python3";
-    if (::access(p.c_str(), X_OK) == 0) return p;
-  }
-  return {};
-}
+using test::find_python3;
 
 // The same lookup as every other test: $RPDATA_REALDATA or ../shared/realdata.
 fs::path find_realdata() { return test::realdata_dir(); }
@@ -79,61 +68,8 @@ std::string deterministic_bytes(size_t n, uint64_t seed) {
   return out;
 }
 
-// The fault server as a child process; it dies with us (PR_SET_PDEATHSIG) if we crash.
-class ServerProcess {
- public:
-  bool start(const fs::path& python, const fs::path& script, const std::vector<fs::path>& roots,
-             std::string* error) {
-    int fds[2];
-    if (::pipe(fds) != 0) return fail(error, "pipe failed");
-    pid_ = ::fork();
-    if (pid_ < 0) return fail(error, "fork failed");
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      std::vector<std::string> args = {python.string(), script.string()};
-      for (const auto& r : roots) args.push_back(r.string());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string line;
-    pollfd pfd{fds[0], POLLIN, 0};
-    auto deadline = Clock::now() + std::chrono::seconds(15);
-    while (line.find('\n') == std::string::npos && Clock::now() < deadline) {
-      if (::poll(&pfd, 1, 200) <= 0) continue;
-      char buf[64];
-      ssize_t n = ::read(fds[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fds[0]);
-    port_ = std::atoi(line.c_str());
-    if (port_ <= 0) return fail(error, "server did not print its port (got '" + line + "')");
-    return true;
-  }
-  ~ServerProcess() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-  }
-  int port() const { return port_; }
-
- private:
-  static bool fail(std::string* error, std::string msg) {
-    *error = std::move(msg);
-    return false;
-  }
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
+// The fault server as a child process (tests/servers/server_process.h); it dies with us.
+using ServerProcess = test::FaultServer;
 
 struct Request {
   int status;
