@@ -55,7 +55,7 @@ grep -q '/storage/v1/b/deepmind-gutenberg/o$' "$WORK/stats.txt" || { cat "$WORK/
 ls "$WORK/o/books/" | grep -q '^train-00002-' || fail "expected 3 units (train-00000..00002)"
 cmp "$bucket/train/972.txt" "$WORK/o/books/_work/raw/deepmind-gutenberg/train/972.txt" || fail "raw file differs"
 # Reader drops are counted by the [dedup] run's main stage (its unit markers).
-cat "$WORK"/o/books/_work/stages/main/_work/units/*.json | grep -q '"read:invalid_utf8": 1' \
+grep -q '"read:invalid_utf8": 1' "$WORK"/o/books/_work/stages/main/_work/units/*.json \
   || fail "invalid UTF-8 book not counted"
 
 # The reference: HF pg19 (sorted listing, metadata.csv via csv.DictReader, text mode) and

@@ -10,3 +10,6 @@ outputs() { (cd "$1" && find . -path ./_work -prune -o -type f -print | sort | x
 same_outputs() {
   diff <(outputs "$1") <(outputs "$2") > "$WORK/diff.txt" || { cat "$WORK/diff.txt" >&2; fail "$3"; }
 }
+# The first record of zstd shards. Decompressed to a file first: `zstdcat | head -1` under
+# pipefail fails at random when head exits before zstdcat has written everything (SIGPIPE).
+first_record() { zstd -dcq "$@" > "$WORK/first_record.txt" && head -n 1 "$WORK/first_record.txt"; }

@@ -23,7 +23,7 @@ same_outputs "$WORK/s/github" "$WORK/s2/github" "github sample output is not det
 # Wikipedia: 3 synthetic multistream dumps (md5sums verified), 38 articles each.
 grep -qE '^wikipedia +114 ' "$WORK/table.txt" || fail "table lacks 114 wikipedia docs"
 ls "$WORK/s/wikipedia/" | grep -q 'ukwiki-20230320-pages-articles-multistream.xml-00000.jsonl.zst' || fail "no ukwiki shard"
-zstdcat "$WORK/s/wikipedia/"dewiki-*.jsonl.zst | head -1 | grep -q '"meta": {"title": "Sample 0", "url": "https://de.wikipedia.org/wiki/Sample%200", "language": "de", "timestamp": "20230320"}' \
+first_record "$WORK/s/wikipedia/"dewiki-*.jsonl.zst | grep -q '"meta": {"title": "Sample 0", "url": "https://de.wikipedia.org/wiki/Sample%200", "language": "de", "timestamp": "20230320"}' \
   || fail "wikipedia record lacks RedPajama's meta"
 zstdcat "$WORK/s/wikipedia/"*.jsonl.zst | sha256sum > "$WORK/wiki1.sha"
 [ -f "$WORK/s/c4/manifest.json" ] || fail "no merged manifest"
@@ -33,7 +33,7 @@ ls "$WORK/s/c4/_work/raw/" | grep -q 'c4-train.00003-of-01024.json.gz' || fail "
 grep -qE '^arxiv +5 ' "$WORK/table.txt" || fail "table lacks 5 arxiv docs"
 [ -f "$WORK/s/arxiv/manifest.json" ] || fail "no arxiv manifest"
 ls "$WORK/s/arxiv/_work/raw/" | grep -q 'arXiv_src_2303_001.tar' || fail "arxiv tar not downloaded"
-zstd -dc "$WORK"/s/arxiv/arXiv_src_2303_001-*.jsonl.zst | head -1 | grep -q '"meta": {"timestamp": "2023-04-01T00:00:00", "yymm": "2303", "arxiv_id": "2303.00001", "language": "' \
+first_record "$WORK"/s/arxiv/arXiv_src_2303_001-*.jsonl.zst | grep -q '"meta": {"timestamp": "2023-04-01T00:00:00", "yymm": "2303", "arxiv_id": "2303.00001", "language": "' \
   || fail "arxiv record schema"
 "$RPDATA" sample --out "$WORK/s2" --only arxiv --no-progress > /dev/null 2>&1 || fail "second arxiv sample failed"
 same_outputs "$WORK/s/arxiv" "$WORK/s2/arxiv" "arxiv sample output is not deterministic"
@@ -49,7 +49,7 @@ grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.
 "$RPDATA" sample --out "$WORK/s3" --only wikipedia --no-progress > /dev/null 2> "$WORK/log4.txt"
 zstdcat "$WORK/s3/wikipedia/"*.jsonl.zst | sha256sum | cmp -s - "$WORK/wiki1.sha" || fail "wikipedia sample output not deterministic"
 "$RPDATA" manifest "$WORK/s" --verify > /dev/null || fail "manifest --verify failed"
-"$RPDATA" status "$WORK/s" | grep -q 'rank-00000-of-00001 *done' || fail "status does not show done"
+"$RPDATA" status "$WORK/s" > "$WORK/cmd_out.txt"; grep -q 'rank-00000-of-00001 *done' "$WORK/cmd_out.txt" || fail "status does not show done"
 # StackExchange: 3 synthetic sites (.7z in the dump layout), the top 2 by posts selected.
 [ -f "$WORK/s/stackexchange/manifest.json" ] || fail "no stackexchange manifest"
 grep -q '"name": "beer.stackexchange.com.7z", "posts": [0-9]*, "selected": true' "$WORK/s/stackexchange/_work/site_selection.json" ||
@@ -57,7 +57,7 @@ grep -q '"name": "beer.stackexchange.com.7z", "posts": [0-9]*, "selected": true'
 grep -q '"name": "coffee.stackexchange.com.7z", "posts": [0-9]*, "selected": false' "$WORK/s/stackexchange/_work/site_selection.json" ||
   fail "coffee (fewest posts) selected"
 grep -q 'selected the 2 of 3 sites with most posts' "$WORK/log1.txt" || fail "site selection not logged"
-zstd -dc "$WORK"/s/stackexchange/beer.stackexchange.com-00000.jsonl.zst | head -1 | grep -q '^{"text": "Q: .*"meta": {"language": "[a-z]*", "url": "https://beer.stackexchange.com/questions/1", "timestamp": "2023-03-29", "source": "stackexchange", "question_score": "' ||
+first_record "$WORK"/s/stackexchange/beer.stackexchange.com-00000.jsonl.zst | grep -q '^{"text": "Q: .*"meta": {"language": "[a-z]*", "url": "https://beer.stackexchange.com/questions/1", "timestamp": "2023-03-29", "source": "stackexchange", "question_score": "' ||
   fail "stackexchange record shape"
 "$RPDATA" sample --out "$WORK/s2" --only stackexchange --no-progress > /dev/null 2>&1
 cmp <(cut -d, -f1-4 "$WORK/s/stackexchange/manifest.jsonl") <(cut -d, -f1-4 "$WORK/s2/stackexchange/manifest.jsonl") ||

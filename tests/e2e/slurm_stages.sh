@@ -84,5 +84,5 @@ grep -q 'submitted job array .*(1 of 5 task(s), stage main' "$WORK/submit2.txt" 
 wait_idle 90
 [ -e "$WORK/run/toy/manifest.json" ] || fail "run not complete after resubmit"
 same_outputs "$WORK/ref/toy" "$WORK/run/toy" "Slurm stages output differs from the single-process run"
-"$RPDATA" slurm resubmit "$WORK/run" | grep -q 'nothing to submit' || fail "a third submit found work left"
+"$RPDATA" slurm resubmit "$WORK/run" > "$WORK/cmd_out.txt"; grep -q 'nothing to submit' "$WORK/cmd_out.txt" || fail "a third submit found work left"
 echo "OK (${SECONDS}s)"

@@ -55,5 +55,5 @@ done
 grep -q '^c4: 4/4 inputs complete.*(complete)' "$WORK/status.txt" || { cat "$WORK/status.txt"; fail "run not complete"; }
 ls "$out"/_slurm/logs/c4-"$job"_1.out "$out"/_slurm/logs/c4-"$job"_3.out > /dev/null || fail "per-task logs missing"
 same_outputs "$WORK/ref/c4" "$out/c4" "slurm submit output differs from the single-process run"
-"$RPDATA" slurm submit "${args[@]}" --tasks 4 | grep -q 'nothing to submit' || fail "second submit found work left"
+"$RPDATA" slurm submit "${args[@]}" --tasks 4 > "$WORK/cmd_out.txt"; grep -q 'nothing to submit' "$WORK/cmd_out.txt" || fail "second submit found work left"
 echo "OK (${SECONDS}s)"
