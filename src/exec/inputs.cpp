@@ -164,26 +164,37 @@ std::string encode_path(const std::string& rel) {
   return out;
 }
 
+std::string replace_dump(std::string pattern, const std::string& dump) {
+  for (size_t at; (at = pattern.find("{dump}")) != std::string::npos;) pattern.replace(at, 6, dump);
+  return pattern;
+}
+
 // cc_net: the listing is read once and cached (process_wet_file.cc_segments' cache file).
+// With [download] dumps, each dump's listing in turn; its units get group = the dump's index.
 void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
                        io::Fetcher* fetcher) {
-  fs::path cached = layout.work_dir() / "listing" / s.listing;
-  if (!fs::exists(cached)) {
-    if (!o.download || !fetcher)
-      throw DownloadError("the listing is not cached (run `rpdata download` or `rpdata run` first)", cached.string());
-    fs::create_directories(cached.parent_path());
-    fetcher->fetch(download_base(r, s, o) + "/" + encode_path(s.listing), cached);
-  }
-  std::vector<std::string> entries = sources::commoncrawl::read_listing(cached);
-  std::string base = o.download ? download_base(r, s, o) : std::string();
-  const size_t n = entries.size(), units = static_cast<size_t>(s.units);
-  for (size_t u = 0; u < units; ++u) {
-    auto [lo, hi] = sources::commoncrawl::ccnet_shard_range(n, units, u);
-    if (lo == hi) continue;
-    PlanUnit unit{format_pattern(s.unit_name, static_cast<int64_t>(u)), "", ""};
-    for (size_t k = lo; k < hi; ++k)
-      unit.parts.push_back({entries[k], base.empty() ? "" : base + "/" + encode_path(entries[k]), ""});
-    plan.units.push_back(std::move(unit));
+  std::vector<std::string> dumps = s.dumps.empty() ? std::vector<std::string>{""} : s.dumps;
+  for (size_t g = 0; g < dumps.size(); ++g) {
+    std::string listing = replace_dump(s.listing, dumps[g]);
+    fs::path cached = layout.work_dir() / "listing" / listing;
+    if (!fs::exists(cached)) {
+      if (!o.download || !fetcher)
+        throw DownloadError("the listing is not cached (run `rpdata download` or `rpdata run` first)", cached.string());
+      fs::create_directories(cached.parent_path());
+      fetcher->fetch(download_base(r, s, o) + "/" + encode_path(listing), cached);
+    }
+    std::vector<std::string> entries = sources::commoncrawl::read_listing(cached);
+    std::string base = o.download ? download_base(r, s, o) : std::string();
+    const size_t n = entries.size(), units = static_cast<size_t>(s.units);
+    for (size_t u = 0; u < units; ++u) {
+      auto [lo, hi] = sources::commoncrawl::ccnet_shard_range(n, units, u);
+      if (lo == hi) continue;
+      PlanUnit unit{format_pattern(replace_dump(s.unit_name, dumps[g]), static_cast<int64_t>(u)), "", ""};
+      unit.group = static_cast<uint32_t>(g);
+      for (size_t k = lo; k < hi; ++k)
+        unit.parts.push_back({entries[k], base.empty() ? "" : base + "/" + encode_path(entries[k]), ""});
+      plan.units.push_back(std::move(unit));
+    }
   }
 }
 }  // namespace

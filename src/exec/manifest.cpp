@@ -81,6 +81,7 @@ std::string plan_to_json(const Plan& plan) {
       }
       o.raw("parts", parts + "]");
     }
+    if (u.group) o.num("group", u.group);
     units += (i ? ",\n  " : "\n  ") + o.done();
   }
   units += "]";
@@ -120,6 +121,8 @@ Plan read_plan(const fs::path& path) {
         if (!p["size"].get(size) && size > 0) part.size = static_cast<uint64_t>(size);
         unit.parts.push_back(std::move(part));
       }
+    int64_t group = 0;
+    if (!u["group"].get(group) && group > 0) unit.group = static_cast<uint32_t>(group);
     plan.units.push_back(std::move(unit));
   }
   return plan;

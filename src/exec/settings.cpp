@@ -23,6 +23,9 @@ Settings resolve_settings(const Recipe& r) {
   s.listing = r.download.get_string("listing", "");
   s.units = r.download.get_int("units", 0);
   s.unit_name = r.download.get_string("unit_name", "");
+  s.dumps = r.download.get_strings("dumps", {});
+  if (!s.dumps.empty() && (s.listing.find("{dump}") == std::string::npos || s.unit_name.find("{dump}") == std::string::npos))
+    throw ConfigError("[download] dumps: listing and unit_name must contain {dump}", r.name);
   s.list = r.download.get_strings("list", {});
   std::string list_file = r.download.get_string("list_file", "");
   s.name_suffix = r.download.get_string("name_suffix", "");

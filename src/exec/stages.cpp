@@ -53,6 +53,10 @@ KeySpec parse_key_spec(const Recipe& r) {
   if (k.two_rounds()) {
     k.url_field = d.get_string("url", "url");
     k.file_order = d.get_strings("file_order", {});
+    std::string scope = d.get_string("scope", "run");
+    if (scope != "run" && scope != "dump")
+      throw ConfigError("[dedup] scope must be \"run\" (across every dump of the run) or \"dump\"", r.name);
+    k.scope_per_group = scope == "dump";
   }
   k.field = d.get_string("key", "");
   if (k.field.empty()) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
@@ -104,8 +108,11 @@ void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, u
         throw InputError("document " + doc.id + " goes to route '" + doc.route + "', which [dedup] file_order lacks");
       rank = static_cast<uint64_t>(it - spec.file_order.begin());
     }
-    dedup::Entry u = dedup::exact_entry(meta_string(*url), rank, unit, ordinal);
-    dedup::Entry d = dedup::exact_entry(meta_string(*key), rank, unit, ordinal);
+    uint64_t group = unit < spec.unit_group.size() ? spec.unit_group[unit] : 0;
+    rank |= group << 32;
+    std::string scope = spec.scope_per_group ? std::to_string(group) + " " : std::string();
+    dedup::Entry u = dedup::exact_entry(scope + meta_string(*url), rank, unit, ordinal);
+    dedup::Entry d = dedup::exact_entry(scope + meta_string(*key), rank, unit, ordinal);
     out.entries.push_back(u);
     out.digests.push_back(dedup::DigestEntry{d.h1, d.h2, u.h1, u.h2, rank, unit, ordinal});
     return;
@@ -391,6 +398,7 @@ std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl,
 
 RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options) {
   KeySpec spec = parse_key_spec(recipe);
+  for (const auto& u : plan.units) spec.unit_group.push_back(u.group);
   DedupLayout dl{RunLayout{options.out, recipe.source}};
   std::string stage = options.stage.empty() ? "all" : options.stage;
   if (stage == "all" && options.task.world_size > 1)

@@ -39,6 +39,11 @@ struct KeySpec {
   // before en_middle_NNNN).
   std::string url_field;
   std::vector<std::string> file_order;
+  // Files rank by (unit group, route, unit): a multi-dump run's dumps in [download] dumps
+  // order, as a sorted glob over dump folders. scope_per_group: digests and URLs only meet
+  // within their group (RedPajama per dump); else across the run (across dumps).
+  std::vector<uint32_t> unit_group;  // per plan unit, filled by run_dedup_recipe
+  bool scope_per_group = false;
   bool two_rounds() const { return kind == dedup::DedupKind::kUrlMembership; }
 };
 

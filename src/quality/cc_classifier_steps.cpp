@@ -68,8 +68,15 @@ bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
     }
     line = std::to_string(std::get<int64_t>(*v));
   }
+  std::vector<std::pair<std::string, std::string>> vars = {{"{unit}", unit}, {"{route}", doc.route}};
+  size_t from = 0;
+  for (int k = 0; k < 10; ++k) {  // {unit:K}: the K-th '_'-separated part of the unit name
+    size_t end = unit.find('_', from);
+    vars.push_back({"{unit:" + std::to_string(k) + "}", from > unit.size() ? "" : unit.substr(from, end - from)});
+    from = end == std::string::npos ? unit.size() + 1 : end + 1;
+  }
   std::string job = job_;
-  for (const auto& [name, value] : {std::pair<std::string, std::string>{"{unit}", unit}, {"{route}", doc.route}})
+  for (const auto& [name, value] : vars)
     for (size_t at = job.find(name); at != std::string::npos; at = job.find(name, at + value.size()))
       job.replace(at, name.size(), value);
   Meta out;

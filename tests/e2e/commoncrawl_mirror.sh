@@ -14,6 +14,9 @@ ln -s "$REAL/models/kenlm/en_wiki_sp8k.o5.probing.bin" "$M/ccnet/en.arpa.bin"
 ln -s "$REAL/commoncrawl/ccnet/cutoff.csv" "$M/ccnet/cutoff.csv"
 export RPDATA_MODELS="$M"
 
+# The production recipe with the mirror's one dump (it lists RedPajama's five).
+grep -q '^dumps = \["2019-30", "2020-05", "2021-04", "2022-05", "2023-06"\]$' "$SRC/configs/commoncrawl.toml" || fail "recipe dumps"
+sed 's/^dumps = .*/dumps = ["2019-30"]/' "$SRC/configs/commoncrawl.toml" > "$WORK/cc.toml"
 # Mirror: the sample's 4 generated segments + the real WET, listed in that order.
 "$RPDATA" sample --only commoncrawl --out "$WORK/gen" --no-progress > /dev/null 2> "$WORK/gen.log" || { cat "$WORK/gen.log"; fail "sample"; }
 # RedPajama's model.bin stands in as the classifier the sample trained (fastText supervised).
@@ -29,7 +32,7 @@ zcat "$WORK/mirror/$D/wet.paths.gz" > "$WORK/listing"
 echo "$real_seg" >> "$WORK/listing"
 gzip -c "$WORK/listing" > "$WORK/mirror/$D/wet.paths.gz"
 
-"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o1" --tokenizers none --no-progress 2> "$WORK/log1" \
+"$RPDATA" run commoncrawl --recipe "$WORK/cc.toml" --mirror "$WORK/mirror" --out "$WORK/o1" --tokenizers none --no-progress 2> "$WORK/log1" \
   || { cat "$WORK/log1"; fail "run failed"; }
 # 5 entries over 5000 units: units s with s*5//5000 < (s+1)*5//5000.
 units=$(ls "$WORK/o1/commoncrawl/_work/units/" | grep -c '\.json$')
@@ -61,6 +64,7 @@ for f in glob.glob(root + "/_work/stages/main/_work/units/*.json"):
 print(tot)
 assert tot["line_dedup:no_line_left"] + tot.get("ccnet_lid:language", 0) > 0, tot
 assert tot["docs_out"] > 0, tot
+import re
 def lines(path):
     return subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout.decode().splitlines()
 # cc_net records: the main stage's intermediate shards ({"_id", "_route", "text", "meta"}).
@@ -81,7 +85,7 @@ for s in glob.glob(root + "/en_*/*.jsonl.zst"):
         assert list(r) == ["pred_label", "pred_label_prob", "wiki_prob", "text", "source"], list(r)
         assert r["wiki_prob"] >= 0.25, r
         route = os.path.basename(os.path.dirname(s))
-        assert r["source"].startswith("cc/2019-30/" + route + "_2019-30_") and "/line" in r["source"], r["source"]
+        assert re.fullmatch(r"cc/2019-30/" + route + r"_\d{4}\.json\.gz/line\d+", r["source"]), r["source"]
         final.append(r["text"])
 assert final, os.listdir(root)
 # Digest dedup: the sample copies a page of segment 0/1 to a mirror URL in segment 2 (dropped:
@@ -100,10 +104,10 @@ PY
 "$RPDATA" manifest "$WORK/o1" --verify > /dev/null || fail "manifest --verify"
 
 # Same bytes with 2 threads and with 3 tasks (each stage on every task in turn, as Slurm chains them).
-"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o2" --tokenizers none --no-progress -j 2 2> /dev/null || fail "run -j 2"
+"$RPDATA" run commoncrawl --recipe "$WORK/cc.toml" --mirror "$WORK/mirror" --out "$WORK/o2" --tokenizers none --no-progress -j 2 2> /dev/null || fail "run -j 2"
 for stage in main winners reduce apply; do
   for r in 0 1 2; do
-    "$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o3" --tokenizers none --no-progress --rank $r \
+    "$RPDATA" run commoncrawl --recipe "$WORK/cc.toml" --mirror "$WORK/mirror" --out "$WORK/o3" --tokenizers none --no-progress --rank $r \
       --world-size 3 --stage $stage 2> /dev/null || fail "stage $stage rank $r"
   done
 done
@@ -120,7 +124,7 @@ head -c $((size / 2)) "$WORK/mirror/$first_seg" > "$WORK/mirror/$cut_seg"
 echo "$cut_seg" >> "$WORK/listing"
 gzip -c "$WORK/listing" > "$WORK/mirror/$D/wet.paths.gz"
 set +e
-"$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o4" --tokenizers none --no-progress 2> "$WORK/log4"
+"$RPDATA" run commoncrawl --recipe "$WORK/cc.toml" --mirror "$WORK/mirror" --out "$WORK/o4" --tokenizers none --no-progress 2> "$WORK/log4"
 rc=$?
 set -e
 [ "$rc" = 1 ] || { cat "$WORK/log4"; fail "truncated segment: exit $rc, expected 1"; }
@@ -128,7 +132,7 @@ grep -q 'truncated.warc.wet.gz' "$WORK/log4" || { cat "$WORK/log4"; fail "error 
 [ "$(ls "$WORK/o4/commoncrawl/$MAIN/" | grep -c '\.json$')" = 5 ] || fail "other units not complete"
 [ ! -f "$WORK/o4/commoncrawl/$MAIN/2019-30_4999.json" ] || fail "the cut unit has a marker"
 # on_error = "truncate": the intact records of the cut segment are kept, the cut is counted.
-sed 's/^on_error = "fail"/on_error = "truncate"/' "$SRC/configs/commoncrawl.toml" > "$WORK/cc_truncate.toml"
+sed 's/^on_error = "fail"/on_error = "truncate"/' "$WORK/cc.toml" > "$WORK/cc_truncate.toml"
 "$RPDATA" run commoncrawl --recipe "$WORK/cc_truncate.toml" --mirror "$WORK/mirror" --out "$WORK/o5" --tokenizers none \
   --no-progress 2> "$WORK/log5" || { cat "$WORK/log5"; fail "on_error=truncate run"; }
 python3 - "$WORK/o5/commoncrawl/$MAIN/2019-30_4999.json" <<'PY' || fail "truncate stats"
@@ -139,10 +143,24 @@ assert d.get("warc_truncated", 0) + d.get("warc_stream_error", 0) >= 1 and s["co
 PY
 
 # Download (listing + 2 units) with the mirror, then process offline from the cached listing.
-"$RPDATA" download commoncrawl --mirror "$WORK/mirror" --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log6" \
+"$RPDATA" download commoncrawl --recipe "$WORK/cc.toml" --mirror "$WORK/mirror" --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log6" \
   || { cat "$WORK/log6"; fail "download"; }
 mv "$WORK/mirror" "$WORK/mirror.away"
-"$RPDATA" process commoncrawl --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log7" \
+"$RPDATA" process commoncrawl --recipe "$WORK/cc.toml" --out "$WORK/o6" --limit 2 --tokenizers none --no-progress 2> "$WORK/log7" \
   || { cat "$WORK/log7"; fail "process offline"; }
 [ "$(ls "$WORK/o6/commoncrawl/_work/units/" | grep -c '\.json$')" = 2 ] || fail "offline process did not complete 2 units"
+
+# Two dumps in one run ([download] dumps): each dump's listing, units named per dump, the
+# second dump's units in group 1 (the digest dedup ranks dump folders first).
+mkdir -p "$WORK/mirror.away/crawl-data/CC-MAIN-2020-05"
+echo "$real_seg" | gzip -c > "$WORK/mirror.away/crawl-data/CC-MAIN-2020-05/wet.paths.gz"
+sed 's/^dumps = .*/dumps = ["2019-30", "2020-05"]/' "$WORK/cc.toml" > "$WORK/cc2.toml"
+"$RPDATA" download commoncrawl --recipe "$WORK/cc2.toml" --mirror "$WORK/mirror.away" --out "$WORK/o8" --tokenizers none \
+  --no-progress 2> "$WORK/log8" || { cat "$WORK/log8"; fail "two-dump download"; }
+python3 - "$WORK/o8/commoncrawl/_work/plan.json" <<'PY' || fail "two-dump plan"
+import json, sys
+units = json.load(open(sys.argv[1]))["units"]
+names = [(u["name"], u.get("group", 0)) for u in units]
+assert names[-1] == ("2020-05_4999", 1) and all(g == 0 for n, g in names[:-1]) and len(names) == 7, names
+PY
 echo OK

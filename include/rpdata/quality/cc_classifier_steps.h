@@ -52,7 +52,8 @@ class CcClassifierFilter final : public Filter {
 };
 
 // Params: source_prefix ("cc/"), job ("{unit}"; "{unit}" becomes the document id's first
-// component (ids are "<unit>/..."), "{route}" the document's route, e.g. "2019-30/{route}_{unit}.json.gz"), line_key ("": N = the number after the id's last '/';
+// component (ids are "<unit>/..."), "{route}" the document's route, "{unit:K}" the K-th "_"-separated part of the unit name,
+// e.g. "{unit:0}/{route}_{unit:1}.json.gz" for unit 2019-30_0007 -> 2019-30/en_head_0007.json.gz), line_key ("": N = the number after the id's last '/';
 // else the integer meta key holding the 0-based line of the .result file).
 // Meta becomes exactly {pred_label, pred_label_prob, wiki_prob, source}; a document
 // without the classifier's keys is dropped ("not_classified"), or with optional = true left

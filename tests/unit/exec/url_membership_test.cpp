@@ -27,11 +27,31 @@ struct Rec {
 
 // dedup_phase2.py, with files ordered by (route rank, unit) as a sorted glob of
 // en_head_NNNN / en_middle_NNNN orders them. Returns the kept (unit, ordinal).
+// groups[u] = the dump of unit u: dump folders sort first (`*/*.gz`); per_group = one
+// dedup_phase2 run per dump.
 std::set<std::pair<uint32_t, uint32_t>> python_reference(const std::vector<Rec>& recs,
-                                                         const std::vector<std::string>& order, uint32_t units) {
+                                                         const std::vector<std::string>& order, uint32_t units,
+                                                         const std::vector<uint32_t>& groups = {},
+                                                         bool per_group = false) {
+  auto group = [&](uint32_t u) { return groups.empty() ? 0u : groups[u]; };
+  uint32_t ngroups = 0;
+  for (uint32_t u = 0; u < units; ++u) ngroups = std::max(ngroups, group(u) + 1);
+  std::set<std::pair<uint32_t, uint32_t>> kept;
+  if (per_group && ngroups > 1) {
+    for (uint32_t g = 0; g < ngroups; ++g) {
+      std::vector<Rec> mine;
+      for (const auto& r : recs)
+        if (group(r.unit) == g) mine.push_back(r);
+      auto k = python_reference(mine, order, units, groups, false);
+      kept.insert(k.begin(), k.end());
+    }
+    return kept;
+  }
   std::set<std::string> digests, winners;
+  for (uint32_t g = 0; g < std::max(ngroups, 1u); ++g)
   for (const auto& route : order) {
     for (uint32_t u = 0; u < units; ++u) {
+      if (group(u) != g) continue;
       std::vector<std::string> keys;  // dict insertion order
       std::map<std::string, std::string> url_digest;
       for (const auto& r : recs) {
@@ -43,15 +63,17 @@ std::set<std::pair<uint32_t, uint32_t>> python_reference(const std::vector<Rec>&
         if (digests.insert(url_digest[url]).second) winners.insert(url);
     }
   }
-  std::set<std::pair<uint32_t, uint32_t>> kept;
   for (const auto& r : recs)
     if (winners.count(r.url)) kept.insert({r.unit, r.ordinal});
   return kept;
 }
 
 std::set<std::pair<uint32_t, uint32_t>> ours(const std::vector<Rec>& recs, const std::vector<std::string>& order,
-                                             uint32_t units, uint32_t partitions, const fs::path& dir) {
+                                             uint32_t units, uint32_t partitions, const fs::path& dir,
+                                             const std::vector<uint32_t>& groups = {}, bool per_group = false) {
   KeySpec spec;
+  spec.unit_group = groups;
+  spec.scope_per_group = per_group;
   spec.kind = dedup::DedupKind::kUrlMembership;
   spec.field = "digest";
   spec.url_field = "url";
@@ -128,6 +150,32 @@ TEST(UrlMembership, MatchesDedupPhase2OnRandomDataForAnyPartitionCount) {
     }
   }
   EXPECT_GT(differs_from_first_record_wins, 12u);
+}
+
+// A multi-dump run: units of dump 0 before dump 1 in the plan, but a dump's files (head, then
+// middle) all come before the next dump's. scope = "run" dedups across dumps, "dump" within.
+TEST(UrlMembership, DumpsRankBeforeRoutesAndScopePerDump) {
+  const std::vector<std::string> order = {"en_head", "en_middle"};
+  size_t scopes_differ = 0;
+  for (unsigned seed = 100; seed < 110; ++seed) {
+    std::mt19937 rng(seed);
+    const uint32_t units = 4;
+    const std::vector<uint32_t> groups = {0, 0, 1, 1};
+    std::vector<Rec> recs;
+    for (uint32_t u = 0; u < units; ++u)
+      for (uint32_t i = 0; i < 30; ++i)
+        recs.push_back({u, i, order[rng() % 2], "http://x/" + std::to_string(rng() % 25),
+                        "sha1:" + std::to_string(rng() % 15)});
+    for (bool per_group : {false, true}) {
+      TempDir dir;
+      EXPECT_EQ(ours(recs, order, units, 3, dir.path(), groups, per_group),
+                python_reference(recs, order, units, groups, per_group))
+          << "seed " << seed << (per_group ? " per dump" : " across dumps");
+    }
+    scopes_differ += python_reference(recs, order, units, groups, false) !=
+                     python_reference(recs, order, units, groups, true);
+  }
+  EXPECT_GT(scopes_differ, 5u);
 }
 
 TEST(UrlMembership, RouteOutsideFileOrderIsAnError) {

@@ -214,7 +214,7 @@ TEST(CcClassifierSteps, ResultLinePerRouteAndOptionalPassThrough) {
   Params fp("steps.cc_classifier_filter");
   auto filter = make_step("cc_classifier_filter", fp);
   Params op("steps.cc_classifier_format");
-  op.set("job", std::string("2019-30/{route}_{unit}.json.gz"));
+  op.set("job", std::string("{unit:0}/{route}_{unit:1}.json.gz"));
   op.set("line_key", std::string("result_line"));
   auto format = make_step("cc_classifier_format", op);
   Batch batch;
@@ -231,10 +231,10 @@ TEST(CcClassifierSteps, ResultLinePerRouteAndOptionalPassThrough) {
   format->process(batch);
   std::vector<std::string> sources;
   for (const auto& d : batch.docs) sources.push_back(std::get<std::string>(*d.meta.find("source")));
-  EXPECT_EQ(sources, (std::vector<std::string>{"cc/2019-30/en_head_2019-30_0003.json.gz/line0",
-                                               "cc/2019-30/en_head_2019-30_0003.json.gz/line2",
-                                               "cc/2019-30/en_middle_2019-30_0003.json.gz/line1",
-                                               "cc/2019-30/en_middle_2019-30_0003.json.gz/line2"}));
+  EXPECT_EQ(sources, (std::vector<std::string>{"cc/2019-30/en_head_0003.json.gz/line0",
+                                               "cc/2019-30/en_head_0003.json.gz/line2",
+                                               "cc/2019-30/en_middle_0003.json.gz/line1",
+                                               "cc/2019-30/en_middle_0003.json.gz/line2"}));
 
   Params ofp("steps.cc_classifier_filter");
   ofp.set("optional", true);
