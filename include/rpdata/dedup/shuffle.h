@@ -24,7 +24,8 @@ struct Entry {
 
 enum class DedupKind {
   kExact,    // equal (h1, h2): all but the smallest (order, unit, ordinal) are dropped
-  kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger loses
+  kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger order
+             // loses (equal orders never drop each other, as dedup.py's `>=` skip)
 };
 
 // Entries for an exact key (e.g. an md5 hex string or a WARC-Block-Digest).

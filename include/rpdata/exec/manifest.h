@@ -46,6 +46,8 @@ struct PlanUnit {
   // Non-empty: the unit is these files, in order (name/url/path above are then unused but
   // for `name`). Empty: the unit is the one file above.
   std::vector<PlanPart> parts;
+  // The [[inputs]] group of a multi-group recipe ("" otherwise).
+  std::string group;
 };
 
 // The files of a unit in order: its parts, or the unit itself as one part.
