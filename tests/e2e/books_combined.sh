@@ -110,4 +110,15 @@ diff <(cd "$WORK/rp/book" && sha256sum *.jsonl.zst) <(cd "$WORK/p1/book" && sha2
 set +e; "$RPDATA" run book --recipe "$WORK/rp.toml" --mirror "$mirror" --out "$WORK/none" -q > "$WORK/noinput.txt" 2>&1
 rc=$?; set -e
 [ $rc = 2 ] && grep -q "give them with --input" "$WORK/noinput.txt" || { cat "$WORK/noinput.txt"; fail "missing --input not a usage error"; }
+# Slurm passes the local group's --input to every task (absolute path).
+"$RPDATA" slurm submit book --recipe "$WORK/rp.toml" --mirror "$mirror" --input "$b3" --out "$WORK/sl" --tasks 3 \
+  --dry-run > "$WORK/dry.txt" || fail "slurm dry run"
+grep -qF "'--input' '$b3'" "$WORK/dry.txt" || { cat "$WORK/dry.txt"; fail "slurm tasks lack --input"; }
+# `rpdata download` fetches PG-19 (Books3 is local) into the run that `rpdata process` then completes.
+"$RPDATA" download book --recipe "$WORK/rp.toml" --mirror "$mirror" --input "$b3" --out "$WORK/dl" --tokenizers none --no-progress -q ||
+  fail "download failed"
+[ -f "$WORK/dl/book/_work/raw/deepmind-gutenberg/train/30000.txt" ] || fail "PG-19 not downloaded"
+"$RPDATA" process book --recipe "$WORK/rp.toml" --mirror "$mirror" --input "$b3" --out "$WORK/dl" --tokenizers none \
+  --no-progress -q || fail "process after download failed"
+same_outputs "$WORK/rp/book" "$WORK/dl/book" "download + process differs from run"
 echo OK
