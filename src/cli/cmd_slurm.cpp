@@ -49,11 +49,13 @@ int slurm_submit() {
   }
   exec::Recipe recipe = load_run_recipe(g_run);
   int max_array = g_max_array_size > 0 ? g_max_array_size : (g_dry_run ? 1001 : exec::query_max_array_size());
-  // One stage, or main -> reduce -> apply for recipes with a cross-unit [dedup].
+  // One stage, or main -> [winners ->] reduce -> apply for recipes with a cross-unit [dedup].
   std::vector<std::pair<std::string, int>> stages = {{"", o.tasks}};
   if (recipe.has_dedup) {
     int partitions = static_cast<int>(recipe.dedup.get_int("partitions", 16));
     stages = {{"main", o.tasks}, {"reduce", std::min(o.tasks, partitions)}, {"apply", o.tasks}};
+    if (recipe.dedup.get_string("kind", "exact") == "url_membership")
+      stages.insert(stages.begin() + 1, {"winners", std::min(o.tasks, partitions)});
   }
   {
     exec::SlurmSubmitOptions last = o;

@@ -17,7 +17,9 @@ namespace {
 
 constexpr char kEntryMagic[8] = {'R', 'P', 'D', 'K', 'E', 'Y', '1', '\n'};
 constexpr char kDropMagic[8] = {'R', 'P', 'D', 'D', 'R', 'O', 'P', '1'};
+constexpr char kDigestMagic[8] = {'R', 'P', 'D', 'K', 'D', 'G', '1', '\n'};
 static_assert(sizeof(Entry) == 32);
+static_assert(sizeof(DigestEntry) == 48);
 static_assert(sizeof(Drop) == 8);
 static_assert(std::endian::native == std::endian::little, "entry files are little-endian");
 
@@ -53,48 +55,103 @@ uint32_t partition_of(const Entry& e, uint32_t partitions) {
   return static_cast<uint32_t>(e.h1 % partitions);
 }
 
-void write_entry_file(const fs::path& path, std::vector<Entry> entries, uint32_t partitions) {
-  std::sort(entries.begin(), entries.end(), [&](const Entry& a, const Entry& b) {
-    auto pa = partition_of(a, partitions), pb = partition_of(b, partitions);
-    return std::tie(pa, a.h1, a.h2, a.order, a.unit, a.ordinal) < std::tie(pb, b.h1, b.h2, b.order, b.unit, b.ordinal);
+namespace {
+
+// Entry files of any fixed-size record type T with a partition key h1: magic, partition
+// count, offsets[P + 1] (index of partition p's first record), then the records sorted by
+// (partition, T's own order).
+template <class T, class Less>
+void write_partitioned(const fs::path& path, std::vector<T> entries, uint32_t partitions, const char* magic,
+                       Less less) {
+  auto part = [&](const T& e) { return static_cast<uint32_t>(e.h1 % partitions); };
+  std::sort(entries.begin(), entries.end(), [&](const T& a, const T& b) {
+    auto pa = part(a), pb = part(b);
+    return pa != pb ? pa < pb : less(a, b);
   });
-  std::string out(kEntryMagic, 8);
+  std::string out(magic, 8);
   put_u64(out, partitions);
-  // offsets[p] = index of partition p's first entry; offsets[P] = entry count.
   std::vector<uint64_t> offsets(partitions + 1, 0);
-  for (const auto& e : entries) ++offsets[partition_of(e, partitions) + 1];
+  for (const auto& e : entries) ++offsets[part(e) + 1];
   for (uint32_t p = 0; p < partitions; ++p) offsets[p + 1] += offsets[p];
   for (uint64_t o : offsets) put_u64(out, o);
-  out.append(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(Entry));
+  out.append(reinterpret_cast<const char*>(entries.data()), entries.size() * sizeof(T));
   io::write_file_atomic(path, out);
 }
 
-std::vector<Entry> read_entry_partition(const fs::path& path, uint32_t p, uint32_t partitions) {
+template <class T>
+std::vector<T> read_partitioned(const fs::path& path, uint32_t p, uint32_t partitions, const char* magic_expected) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open dedup entry file", path.string());
   char magic[8];
   uint64_t parts = 0;
   read_exact(in, magic, 8, path, 0);
   read_exact(in, &parts, 8, path, 8);
-  if (std::memcmp(magic, kEntryMagic, 8) != 0) throw InputError("not a dedup entry file", path.string(), 0);
+  if (std::memcmp(magic, magic_expected, 8) != 0) throw InputError("not a dedup entry file of this kind", path.string(), 0);
   if (parts != partitions)
     throw InputError("entry file has " + std::to_string(parts) + " partitions, expected " + std::to_string(partitions),
                      path.string(), 8);
   uint64_t range[2];
   read_exact(in, range, 16, path, 16 + 8 * uint64_t{p});
   if (range[1] < range[0]) throw InputError("dedup entry index is damaged", path.string(), 16 + 8 * uint64_t{p});
-  std::vector<Entry> out(range[1] - range[0]);
+  std::vector<T> out(range[1] - range[0]);
   uint64_t base = 16 + 8 * (uint64_t{partitions} + 1);
-  if (!out.empty()) read_exact(in, out.data(), out.size() * sizeof(Entry), path, base + range[0] * sizeof(Entry));
+  if (!out.empty()) read_exact(in, out.data(), out.size() * sizeof(T), path, base + range[0] * sizeof(T));
   return out;
+}
+
+bool entry_less(const Entry& a, const Entry& b) {
+  return std::tie(a.h1, a.h2, a.order, a.unit, a.ordinal) < std::tie(b.h1, b.h2, b.order, b.unit, b.ordinal);
+}
+bool digest_less(const DigestEntry& a, const DigestEntry& b) {
+  return std::tie(a.h1, a.h2, a.order, a.unit, a.ordinal) < std::tie(b.h1, b.h2, b.order, b.unit, b.ordinal);
+}
+
+}  // namespace
+
+void write_entry_file(const fs::path& path, std::vector<Entry> entries, uint32_t partitions) {
+  write_partitioned(path, std::move(entries), partitions, kEntryMagic, entry_less);
+}
+
+std::vector<Entry> read_entry_partition(const fs::path& path, uint32_t p, uint32_t partitions) {
+  return read_partitioned<Entry>(path, p, partitions, kEntryMagic);
+}
+
+void write_digest_file(const fs::path& path, std::vector<DigestEntry> entries, uint32_t partitions) {
+  write_partitioned(path, std::move(entries), partitions, kDigestMagic, digest_less);
+}
+
+std::vector<DigestEntry> read_digest_partition(const fs::path& path, uint32_t p, uint32_t partitions) {
+  return read_partitioned<DigestEntry>(path, p, partitions, kDigestMagic);
+}
+
+std::vector<Entry> digest_winners(std::vector<DigestEntry>& entries) {
+  std::sort(entries.begin(), entries.end(), digest_less);
+  std::vector<Entry> won;
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (i == 0 || entries[i].h1 != entries[i - 1].h1 || entries[i].h2 != entries[i - 1].h2)
+      won.push_back(Entry{entries[i].u1, entries[i].u2, 0, 0, 0});
+  std::sort(won.begin(), won.end(), entry_less);
+  won.erase(std::unique(won.begin(), won.end(),
+                        [](const Entry& a, const Entry& b) { return a.h1 == b.h1 && a.h2 == b.h2; }),
+            won.end());
+  return won;
+}
+
+std::vector<Drop> url_member_drops(std::vector<Entry>& records, std::vector<Entry>& winners) {
+  auto key_less = [](const Entry& a, const Entry& b) { return std::tie(a.h1, a.h2) < std::tie(b.h1, b.h2); };
+  std::sort(winners.begin(), winners.end(), key_less);
+  std::vector<Drop> drops;
+  for (const Entry& r : records)
+    if (!std::binary_search(winners.begin(), winners.end(), r, key_less)) drops.push_back({r.unit, r.ordinal});
+  std::sort(drops.begin(), drops.end());
+  drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
+  return drops;
 }
 
 std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, int max_distance) {
   std::vector<Drop> drops;
-  auto by_bucket = [](const Entry& a, const Entry& b) {
-    return std::tie(a.h1, a.h2, a.order, a.unit, a.ordinal) < std::tie(b.h1, b.h2, b.order, b.unit, b.ordinal);
-  };
-  std::sort(entries.begin(), entries.end(), by_bucket);
+  if (kind == DedupKind::kUrlMembership) throw Error("reduce_partition: kUrlMembership runs digest_winners + url_member_drops");
+  std::sort(entries.begin(), entries.end(), entry_less);
   size_t i = 0;
   while (i < entries.size()) {
     size_t j = i;

@@ -174,7 +174,7 @@ std::vector<fs::path> obtain_input(Shared& sh, const PlanUnit& unit) {
 struct UnitOutput {
   UnitRecord rec;
   uint64_t input_read = 0;
-  std::vector<dedup::Entry> entries;  // main stage of a dedup run
+  UnitKeys keys;  // main stage of a dedup run
 };
 
 // Reader -> steps -> shards in _work/staging, token counts as records are written.
@@ -228,7 +228,7 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   RouteWriters writers(st, staging, unit_stem(unit.name));
   writers.get("");
   const bool envelope = sh.stage.envelope;
-  std::vector<dedup::Entry> entries;
+  UnitKeys keys;
   uint32_t ordinal = 0;
   std::vector<std::pair<std::string, std::unique_ptr<tokenize::Tokenizer>>> tokenizers;
   for (const auto& m : sh.token_models) tokenizers.emplace_back(m->name(), m->make_tokenizer());
@@ -272,7 +272,7 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
       }
       for (auto& [name, tok] : tokenizers) doc_tokens[name] = tok->count(doc.text);
       writers.get(envelope ? std::string() : doc.route).add(line, tokenizers.empty() ? nullptr : &doc_tokens);
-      if (sh.stage.keys) document_entries(*sh.stage.keys, doc, static_cast<uint32_t>(index), ordinal, entries);
+      if (sh.stage.keys) document_entries(*sh.stage.keys, doc, static_cast<uint32_t>(index), ordinal, keys);
       ++ordinal;
     }
     docs_out += static_cast<int64_t>(batch.docs.size());
@@ -285,10 +285,12 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   int64_t out_bytes = 0;
   for (const auto& s : rec.shards) out_bytes += static_cast<int64_t>(s.bytes);
   rec.stats.add("output_bytes", out_bytes);
+  if (sh.stage.carry_drops) rec.stats.add_drops(sh.stage.carry_drops(index));
   out.input_read = reader->bytes_read();
   if (sh.stage.keys) {
-    rec.stats.add("dedup_entries", static_cast<int64_t>(entries.size()));
-    out.entries = std::move(entries);
+    finalize_unit_keys(keys);
+    rec.stats.add("dedup_entries", static_cast<int64_t>(keys.entries.size()));
+    out.keys = std::move(keys);
   }
   return out;
 }
@@ -362,9 +364,13 @@ void run_unit(Shared& sh, size_t index) {
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
     crash_point("renamed", unit.name);
   }
-  if (sh.stage.keys)
-    dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.entries),
+  if (sh.stage.keys) {
+    if (sh.stage.keys->two_rounds())
+      dedup::write_digest_file(sh.stage.keys_dir / (unit.name + ".digests"), std::move(out.keys.digests),
+                               sh.stage.keys->partitions);
+    dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.keys.entries),
                             sh.stage.keys->partitions);
+  }
   double secs = since(t0);
   out.rec.cpu_seconds = thread_cpu_seconds() - cpu0;
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <tuple>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
@@ -30,16 +31,33 @@ fs::path DedupLayout::drop_sidecar(uint32_t p) const {
   return f;
 }
 
+fs::path DedupLayout::winners_file(uint32_t p) const {
+  char name[32];
+  std::snprintf(name, sizeof(name), "p-%05u.winners", p);
+  return winners_dir() / name;
+}
+
+fs::path DedupLayout::winners_sidecar(uint32_t p) const {
+  fs::path f = winners_file(p);
+  f.replace_extension(".json");
+  return f;
+}
+
 KeySpec parse_key_spec(const Recipe& r) {
   KeySpec k;
   const Params& d = r.dedup;
   std::string kind = d.get_string("kind", "exact");
   if (kind == "exact") k.kind = dedup::DedupKind::kExact;
   else if (kind == "simhash") k.kind = dedup::DedupKind::kSimHash;
-  else throw ConfigError("[dedup] kind must be exact or simhash, not '" + kind + "'", r.name);
+  else if (kind == "url_membership") k.kind = dedup::DedupKind::kUrlMembership;
+  else throw ConfigError("[dedup] kind must be exact, simhash or url_membership, not '" + kind + "'", r.name);
+  if (k.two_rounds()) {
+    k.url_field = d.get_string("url", "url");
+    k.file_order = d.get_strings("file_order", {});
+  }
   k.field = d.get_string("key", "");
   if (k.field.empty()) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
-  k.order_field = d.get_string("order", "");
+  k.order_field = k.two_rounds() ? "" : d.get_string("order", "");
   int64_t partitions = d.get_int("partitions", 16);
   if (partitions < 1 || partitions > 65536) throw ConfigError("[dedup] partitions must be 1..65536", r.name);
   k.partitions = static_cast<uint32_t>(partitions);
@@ -80,10 +98,26 @@ uint64_t meta_u64(const MetaValue& v, const std::string& field) {
 }
 }  // namespace
 
-void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal,
-                      std::vector<dedup::Entry>& out) {
+void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal, UnitKeys& out) {
   const MetaValue* key = doc.meta.find(spec.field);
   if (!key) return;  // no key: never a duplicate
+  if (spec.two_rounds()) {
+    const MetaValue* url = doc.meta.find(spec.url_field);
+    if (!url) return;  // no URL: no winner to be, never dropped
+    uint64_t rank = 0;
+    if (!spec.file_order.empty()) {
+      // The unrouted ("": e.g. the optional perplexity step had no model) rank last.
+      auto it = std::find(spec.file_order.begin(), spec.file_order.end(), doc.route);
+      if (it == spec.file_order.end() && !doc.route.empty())
+        throw InputError("document " + doc.id + " goes to route '" + doc.route + "', which [dedup] file_order lacks");
+      rank = static_cast<uint64_t>(it - spec.file_order.begin());
+    }
+    dedup::Entry u = dedup::exact_entry(meta_string(*url), rank, unit, ordinal);
+    dedup::Entry d = dedup::exact_entry(meta_string(*key), rank, unit, ordinal);
+    out.entries.push_back(u);
+    out.digests.push_back(dedup::DigestEntry{d.h1, d.h2, u.h1, u.h2, rank, unit, ordinal});
+    return;
+  }
   uint64_t order = (uint64_t{unit} << 32) | ordinal;
   if (!spec.order_field.empty()) {
     const MetaValue* o = doc.meta.find(spec.order_field);
@@ -91,80 +125,166 @@ void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, u
     order = meta_u64(*o, spec.order_field);
   }
   if (spec.kind == dedup::DedupKind::kExact) {
-    out.push_back(dedup::exact_entry(meta_string(*key), order, unit, ordinal));
+    out.entries.push_back(dedup::exact_entry(meta_string(*key), order, unit, ordinal));
   } else {
     auto e = dedup::simhash_entries(meta_u64(*key, spec.field), order, unit, ordinal);
-    out.insert(out.end(), e.begin(), e.end());
+    out.entries.insert(out.entries.end(), e.begin(), e.end());
   }
 }
 
-RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
-                      const RunOptions& options) {
-  auto t0 = std::chrono::steady_clock::now();
+void finalize_unit_keys(UnitKeys& keys) {
+  // dedup_phase2.py: url_digest[url] = digest over a file's lines, then `for url, digest in
+  // url_digest.items()`: insertion order (the URL's first line) with the last value.
+  auto& v = keys.digests;
+  std::sort(v.begin(), v.end(), [](const dedup::DigestEntry& a, const dedup::DigestEntry& b) {
+    return std::tie(a.order, a.u1, a.u2, a.ordinal) < std::tie(b.order, b.u1, b.u2, b.ordinal);
+  });
+  size_t w = 0;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j < v.size() && v[j].order == v[i].order && v[j].u1 == v[i].u1 && v[j].u2 == v[i].u2) ++j;
+    dedup::DigestEntry e = v[j - 1];  // last digest
+    e.ordinal = v[i].ordinal;         // first position
+    v[w++] = e;
+    i = j;
+  }
+  v.resize(w);
+}
+
+namespace {
+
+// Digest of what a round was computed from: the main stage's unit markers (which carry the
+// shards' sha256) plus, for the members round, the winners' sidecars.
+std::string main_inputs_digest(const Recipe& recipe, const DedupLayout& dl, const Plan& plan, const KeySpec& spec,
+                               const char* stage) {
   RunLayout main = dl.main_layout();
-  // The reduce reads every unit's entries, so the main stage must be complete; its markers
-  // (which carry the shards' sha256) identify what a drop file was computed from.
   std::string inputs;
   size_t missing = 0;
   for (const auto& u : plan.units) {
     fs::path marker = main.unit_marker(u.name);
-    if (!fs::exists(marker) || !fs::exists(dl.key_file(u.name))) {
+    if (!fs::exists(marker) || !fs::exists(dl.key_file(u.name)) ||
+        (spec.two_rounds() && !fs::exists(dl.digest_file(u.name)))) {
       ++missing;
       continue;
     }
     inputs += io::file_sha256_hex(marker) + "  " + u.name + "\n";
   }
   if (missing)
-    throw ConfigError("--stage reduce: the main stage of " + recipe.name + " is not complete (" +
+    throw ConfigError(std::string("--stage ") + stage + ": the main stage of " + recipe.name + " is not complete (" +
                       std::to_string(missing) + " of " + std::to_string(plan.units.size()) +
                       " units missing); run or resubmit --stage main first");
-  std::string digest = io::sha256_hex(inputs);
-  std::optional<BookIds> ids;
-  if (spec.book_ids) ids.emplace(plan, main, *spec.book_ids);
+  return io::sha256_hex(inputs);
+}
+
+struct RoundResult {
+  size_t entries = 0, out = 0;
+};
+
+// This task's partitions of one round: skipped when the sidecar names the same inputs.
+RunSummary run_partitions(const char* round, uint32_t partitions, const RunOptions& options, const std::string& digest,
+                          const std::function<fs::path(uint32_t)>& file, const std::function<fs::path(uint32_t)>& sidecar,
+                          const std::function<RoundResult(uint32_t)>& compute) {
+  auto t0 = std::chrono::steady_clock::now();
   RunSummary summary;
-  summary.units_total = spec.partitions;
-  auto mine = assign_units(spec.partitions, options.task);
+  summary.units_total = partitions;
+  auto mine = assign_units(partitions, options.task);
   summary.units_assigned = mine.size();
-  fs::create_directories(dl.reduce_dir());
   for (size_t pi : mine) {
     uint32_t p = static_cast<uint32_t>(pi);
-    fs::path sidecar = dl.drop_sidecar(p);
-    if (fs::exists(sidecar) && fs::exists(dl.drop_file(p)) &&
-        io::read_file(sidecar).find("\"inputs\": \"" + digest + "\"") != std::string::npos) {
+    if (fs::exists(sidecar(p)) && fs::exists(file(p)) &&
+        io::read_file(sidecar(p)).find("\"inputs\": \"" + digest + "\"") != std::string::npos) {
       ++summary.units_skipped;
       continue;
     }
     try {
-      std::vector<dedup::Entry> entries;
-      for (size_t u = 0; u < plan.units.size(); ++u) {
-        auto part = dedup::read_entry_partition(dl.key_file(plan.units[u].name), p, spec.partitions);
-        entries.insert(entries.end(), part.begin(), part.end());
-      }
-      size_t n = entries.size();
-      if (ids)  // near-duplicates are ordered by book id (dedup.py: a smaller id wins, equal ids never drop)
-        for (auto& e : entries) e.order = ids->key(e.unit, e.ordinal);
-      auto drops = dedup::reduce_partition(entries, spec.kind, spec.max_distance);
-      dedup::write_drop_file(dl.drop_file(p), drops);
-      io::write_file_atomic(sidecar, io::JsonObject()
-                                         .num("partition", p)
-                                         .num("entries", static_cast<int64_t>(n))
-                                         .num("drops", static_cast<int64_t>(drops.size()))
-                                         .str("drops_sha256", io::file_sha256_hex(dl.drop_file(p)))
-                                         .str("inputs", digest)
-                                         .done() +
-                                         "\n");
-      spdlog::info("reduce partition {}/{}: {} entries ({:.1f} MB in memory), {} documents dropped", p,
-                   spec.partitions, n, n * sizeof(dedup::Entry) / 1e6, drops.size());
-      summary.stats.add("dedup_entries", static_cast<int64_t>(n));
-      summary.stats.add("dedup_drops", static_cast<int64_t>(drops.size()));
+      fs::create_directories(file(p).parent_path());
+      RoundResult r = compute(p);
+      io::write_file_atomic(sidecar(p), io::JsonObject()
+                                            .num("partition", p)
+                                            .num("entries", static_cast<int64_t>(r.entries))
+                                            .num(std::string(round) == "winners" ? "winners" : "drops",
+                                                 static_cast<int64_t>(r.out))
+                                            .str("sha256", io::file_sha256_hex(file(p)))
+                                            .str("inputs", digest)
+                                            .done() +
+                                            "\n");
+      spdlog::info("{} partition {}/{}: {} entries ({:.1f} MB in memory), {} {}", round, p, partitions, r.entries,
+                   r.entries * sizeof(dedup::DigestEntry) / 1e6, r.out,
+                   std::string(round) == "winners" ? "winning URLs" : "documents dropped");
+      summary.stats.add(std::string("dedup_") + round + "_entries", static_cast<int64_t>(r.entries));
+      summary.stats.add(std::string(round) == "winners" ? "dedup_winners" : "dedup_drops", static_cast<int64_t>(r.out));
       ++summary.units_processed;
     } catch (const std::exception& e) {
-      spdlog::error("reduce partition {}: {}", p, e.what());
-      summary.failures.push_back("partition " + std::to_string(p) + ": " + e.what());
+      spdlog::error("{} partition {}: {}", round, p, e.what());
+      summary.failures.push_back(std::string(round) + " partition " + std::to_string(p) + ": " + e.what());
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
+}
+
+}  // namespace
+
+RunSummary run_winners(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
+                       const RunOptions& options) {
+  std::string digest = main_inputs_digest(recipe, dl, plan, spec, "winners");
+  auto file = [&](uint32_t p) { return dl.winners_file(p); };
+  auto sidecar = [&](uint32_t p) { return dl.winners_sidecar(p); };
+  return run_partitions("winners", spec.partitions, options, digest, file, sidecar, [&](uint32_t p) {
+    std::vector<dedup::DigestEntry> entries;
+    for (const auto& u : plan.units) {
+      auto part = dedup::read_digest_partition(dl.digest_file(u.name), p, spec.partitions);
+      entries.insert(entries.end(), part.begin(), part.end());
+    }
+    RoundResult r{entries.size(), 0};
+    auto won = dedup::digest_winners(entries);
+    r.out = won.size();
+    dedup::write_entry_file(dl.winners_file(p), std::move(won), spec.partitions);
+    return r;
+  });
+}
+
+RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
+                      const RunOptions& options) {
+  std::string digest = main_inputs_digest(recipe, dl, plan, spec, "reduce");
+  if (spec.two_rounds()) {  // the members round also depends on every winners partition
+    std::string winners;
+    for (uint32_t q = 0; q < spec.partitions; ++q) {
+      if (!fs::exists(dl.winners_sidecar(q)) || !fs::exists(dl.winners_file(q)))
+        throw ConfigError("--stage reduce: the winners stage is not complete (partition " + std::to_string(q) +
+                          " missing); run or resubmit --stage winners first");
+      winners += io::read_file(dl.winners_sidecar(q));
+    }
+    digest = io::sha256_hex(digest + winners);
+  }
+  std::optional<BookIds> ids;
+  if (spec.book_ids) ids.emplace(plan, dl.main_layout(), *spec.book_ids);
+  auto file = [&](uint32_t p) { return dl.drop_file(p); };
+  auto sidecar = [&](uint32_t p) { return dl.drop_sidecar(p); };
+  return run_partitions("reduce", spec.partitions, options, digest, file, sidecar, [&](uint32_t p) {
+    std::vector<dedup::Entry> entries;
+    for (const auto& u : plan.units) {
+      auto part = dedup::read_entry_partition(dl.key_file(u.name), p, spec.partitions);
+      entries.insert(entries.end(), part.begin(), part.end());
+    }
+    if (ids)  // near-duplicates are ordered by book id (dedup.py: a smaller id wins, equal ids never drop)
+      for (auto& e : entries) e.order = ids->key(e.unit, e.ordinal);
+    RoundResult r{entries.size(), 0};
+    std::vector<dedup::Drop> drops;
+    if (spec.two_rounds()) {
+      std::vector<dedup::Entry> winners;
+      for (uint32_t q = 0; q < spec.partitions; ++q) {
+        auto part = dedup::read_entry_partition(dl.winners_file(q), p, spec.partitions);
+        winners.insert(winners.end(), part.begin(), part.end());
+      }
+      drops = dedup::url_member_drops(entries, winners);
+    } else {
+      drops = dedup::reduce_partition(entries, spec.kind, spec.max_distance);
+    }
+    r.out = drops.size();
+    dedup::write_drop_file(dl.drop_file(p), drops);
+    return r;
+  });
 }
 
 Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan) {
@@ -292,14 +412,20 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
   std::string stage = options.stage.empty() ? "all" : options.stage;
   if (stage == "all" && options.task.world_size > 1)
     throw ConfigError("recipe " + recipe.name +
-                      " has a cross-unit [dedup]: with several tasks run --stage main, then --stage reduce, then "
+                      " has a cross-unit [dedup]: with several tasks run --stage main, then " +
+                      std::string(spec.two_rounds() ? "--stage winners, then " : "") + "--stage reduce, then "
                       "--stage apply, each on every task (rpdata slurm submit chains them)");
   if (stage == "all" && !options.process) stage = "main";  // `rpdata download`
   // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
   fs::create_directories(dl.final_layout.work_dir());
   publish_plan(dl.final_layout, plan);
   io::write_file_atomic(dl.stages_dir() / "dedup.json",
-                        io::JsonObject().num("partitions", spec.partitions).str("key", spec.field).done() + "\n");
+                        io::JsonObject()
+                                .num("partitions", spec.partitions)
+                                .str("key", spec.field)
+                                .str("kind", spec.two_rounds() ? "url_membership" : "")
+                                .done() +
+                                "\n");
   RunSummary last;
   if (stage == "all" || stage == "main") {
     StageSpec main;
@@ -319,6 +445,14 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.raw_dir = dl.final_layout.raw_dir();  // raw downloads stay in OUT/<source>/_work/raw
     last = run_stage(main, plan, options);
     if (!last.failures.empty() || stage == "main" || !options.process) return last;
+  }
+  if (stage == "winners" && !spec.two_rounds())
+    throw ConfigError("--stage winners: only [dedup] kind = \"url_membership\" has a winners stage");
+  if (spec.two_rounds() && (stage == "all" || stage == "winners")) {
+    RunOptions ro = options;
+    if (stage == "all") ro.task = TaskSpec{0, 1};
+    last = run_winners(recipe, spec, dl, plan, ro);
+    if (!last.failures.empty() || stage == "winners") return last;
   }
   if (stage == "all" || stage == "reduce") {
     RunOptions ro = options;
@@ -342,6 +476,9 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
       steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit), ids.get()));
       for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params));
       return steps;
+    };
+    apply.carry_drops = [&dl, &plan](size_t unit) {
+      return read_unit_record(dl.main_layout().unit_marker(plan.units[unit].name)).stats.drops;
     };
     RunOptions ao = options;
     ao.download = false;

@@ -2,6 +2,8 @@
 // A recipe without [dedup] is one stage writing the final shards. With [dedup] it is three:
 //   main   per unit: raw input -> [[steps]] -> intermediate shards (rpdata's envelope records,
 //          _work/stages/main) + one dedup entry file per unit (_work/stages/keys)
+//   (winners, kind = url_membership only: per digest partition, the first URL of each digest,
+//          written partitioned by URL to _work/stages/winners)
 //   reduce per partition: every unit's slice of entries -> drops (_work/stages/reduce)
 //   apply  per unit: intermediate shards minus drops -> [[post_steps]] -> final shards
 // Each stage is resumable on its own (markers as for single-stage runs) and deterministic:
@@ -37,6 +39,18 @@ struct KeySpec {
   // (default; ids restart in every [[inputs]] group and a book takes the flag of the last
   // book with its id) or "unique" (one id per book, plan order).
   std::optional<dedup::BookIdMode> book_ids;
+  // kUrlMembership: the URL field, and the rank of each route ("file" = unit x route; files
+  // are ordered by this rank, then by unit: RedPajama's sorted-glob order of en_head_NNNN
+  // before en_middle_NNNN).
+  std::string url_field;
+  std::vector<std::string> file_order;
+  bool two_rounds() const { return kind == dedup::DedupKind::kUrlMembership; }
+};
+
+// Per-unit dedup keys collected while the main stage writes a unit.
+struct UnitKeys {
+  std::vector<dedup::Entry> entries;         // keyed by `field` (or by URL for kUrlMembership)
+  std::vector<dedup::DigestEntry> digests;   // kUrlMembership: one per record, finalized per file
 };
 
 struct StageSpec {
@@ -50,6 +64,9 @@ struct StageSpec {
   std::optional<KeySpec> keys;  // write the unit's dedup entry file (main stage)
   std::filesystem::path keys_dir;
   bool count_tokens = true;
+  // Apply stage: the unit's drop counts of earlier stages (main's reader and [[steps]]), so the
+  // final manifest accounts for every document.
+  std::function<DropCounts(size_t unit_index)> carry_drops;
   // Expected size/md5 per input name from the source's own listing (the S3 manifest), used
   // instead of a SHA256SUMS when non-empty.
   std::map<std::string, io::Expect> published;
@@ -62,7 +79,11 @@ struct DedupLayout {
   RunLayout main_layout() const { return RunLayout{stages_dir(), "main"}; }
   std::filesystem::path keys_dir() const { return stages_dir() / "keys"; }
   std::filesystem::path reduce_dir() const { return stages_dir() / "reduce"; }
+  std::filesystem::path winners_dir() const { return stages_dir() / "winners"; }
   std::filesystem::path key_file(const std::string& unit) const { return keys_dir() / (unit + ".keys"); }
+  std::filesystem::path digest_file(const std::string& unit) const { return keys_dir() / (unit + ".digests"); }
+  std::filesystem::path winners_file(uint32_t p) const;
+  std::filesystem::path winners_sidecar(uint32_t p) const;
   std::filesystem::path drop_file(uint32_t p) const;
   std::filesystem::path drop_sidecar(uint32_t p) const;
 };
@@ -70,8 +91,10 @@ struct DedupLayout {
 KeySpec parse_key_spec(const Recipe& r);
 
 // The dedup entries of one document (none if it has no key), ordinal = position in the unit.
-void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal,
-                      std::vector<dedup::Entry>& out);
+void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal, UnitKeys& out);
+// kUrlMembership, at the end of a unit: one digest entry per (file, URL) as RedPajama's
+// per-file {url: digest} dict: the URL's LAST digest in the file, at its FIRST position.
+void finalize_unit_keys(UnitKeys& keys);
 
 // Runs a recipe with [dedup]: the stage named by options.stage ("" / "all": main, reduce and
 // apply in turn, one task only).
@@ -86,6 +109,10 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
 // complete for every unit.
 RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
                       const RunOptions& options);
+// kUrlMembership's first round (stage "winners"), per digest partition: the winning URLs,
+// re-partitioned by URL for the reduce (members) round.
+RunSummary run_winners(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
+                       const RunOptions& options);
 
 // The apply stage's units: each main-stage unit's intermediate shards (+ the reduce sidecars,
 // so a changed reduce redoes the unit). Throws ConfigError when reduce is incomplete.

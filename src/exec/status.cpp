@@ -104,6 +104,8 @@ std::vector<SourceStatus> run_status(const fs::path& out) {
       auto at = cfg.find("\"partitions\": ");
       int64_t partitions = at == std::string::npos ? 0 : std::atoll(cfg.c_str() + at + 14);
       st.stages.push_back({"main", count_files(main.units_dir(), ".json"), st.totals.units});
+      if (cfg.find("\"kind\": \"url_membership\"") != std::string::npos)
+        st.stages.push_back({"winners", count_files(stages / "winners", ".json"), partitions});
       st.stages.push_back({"reduce", count_files(stages / "reduce", ".json"), partitions});
       st.stages.push_back({"apply", st.totals.units_done, st.totals.units});
     }

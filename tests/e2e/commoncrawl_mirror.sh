@@ -37,7 +37,10 @@ done
 [ -f "$WORK/o1/commoncrawl/_work/listing/$D/wet.paths.gz" ] || fail "listing not cached"
 grep -q 'line dedup over 1 WET segment(s) as one hash group' "$WORK/log1" || fail "no hash-group budget log"
 # The real Spanish page: read, then dropped by the language step.
-python3 - "$WORK/o1/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "whirlwind unit stats"
+# The recipe has RedPajama's digest dedup ([dedup] url_membership): per-unit cc_net stats are in
+# the main stage's markers.
+MAIN=_work/stages/main/_work/units
+python3 - "$WORK/o1/commoncrawl/$MAIN/2019-30_4999.json" <<'PY' || fail "whirlwind unit stats"
 import json, sys
 s = json.load(open(sys.argv[1]))["stats"]
 c, d = s["counters"], s.get("drops", {})
@@ -48,7 +51,7 @@ python3 - "$WORK/o1/commoncrawl" <<'PY' || fail "sample unit stats / outputs"
 import json, sys, glob, os, subprocess
 root = sys.argv[1]
 tot = {}
-for f in glob.glob(root + "/_work/units/*.json"):
+for f in glob.glob(root + "/_work/stages/main/_work/units/*.json"):
     st = json.load(open(f))["stats"]
     for k, v in list(st["counters"].items()) + list(st.get("drops", {}).items()):
         tot[k] = tot.get(k, 0) + v
@@ -57,19 +60,30 @@ assert tot["line_dedup:no_line_left"] + tot.get("ccnet_lid:language", 0) > 0, to
 assert tot["docs_out"] > 0, tot
 shards = glob.glob(root + "/en_*/*.jsonl.zst")
 assert shards, os.listdir(root)
+# Digest dedup: the sample copies a page of segment 0/1 to a mirror URL in segment 2 (dropped:
+# another unit's URL won that digest) and re-crawls one at its own URL in segment 3 (kept).
+drops = sum(json.load(open(f))["drops"] for f in glob.glob(root + "/_work/stages/reduce/*.json"))
+assert drops >= 1, drops
+urls = []
 for s in shards:
     for line in subprocess.run(["zstd", "-dc", s], capture_output=True, check=True).stdout.decode().splitlines():
         m = json.loads(line)["meta"]
         assert list(m)[:8] == ["url", "date_download", "digest", "length", "nlines", "source_domain", "title", "cc_segment"], list(m)
         assert m["language"] == "en" and m["language_score"] >= 0.5 and m["bucket"] in ("head", "middle"), m
         assert os.path.basename(os.path.dirname(s)) == "en_" + m["bucket"]
+        urls.append(m["url"])
+assert not any("mirror.example" in u for u in urls), "the mirror copy survived the digest dedup"
+assert len(urls) > len(set(urls)), "the re-crawled winning URL should be kept twice (RedPajama's URL membership)"
 PY
 "$RPDATA" manifest "$WORK/o1" --verify > /dev/null || fail "manifest --verify"
 
-# Same bytes with 2 threads and 3 tasks.
+# Same bytes with 2 threads and with 3 tasks (each stage on every task in turn, as Slurm chains them).
 "$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o2" --tokenizers none --no-progress -j 2 2> /dev/null || fail "run -j 2"
-for r in 0 1 2; do
-  "$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o3" --tokenizers none --no-progress --rank $r --world-size 3 2> /dev/null || fail "rank $r"
+for stage in main winners reduce apply; do
+  for r in 0 1 2; do
+    "$RPDATA" run commoncrawl --mirror "$WORK/mirror" --out "$WORK/o3" --tokenizers none --no-progress --rank $r \
+      --world-size 3 --stage $stage 2> /dev/null || fail "stage $stage rank $r"
+  done
 done
 same_outputs "$WORK/o1/commoncrawl" "$WORK/o2/commoncrawl" "threads change the output"
 same_outputs "$WORK/o1/commoncrawl" "$WORK/o3/commoncrawl" "tasks change the output"
@@ -89,13 +103,13 @@ rc=$?
 set -e
 [ "$rc" = 1 ] || { cat "$WORK/log4"; fail "truncated segment: exit $rc, expected 1"; }
 grep -q 'truncated.warc.wet.gz' "$WORK/log4" || { cat "$WORK/log4"; fail "error does not name the file"; }
-[ "$(ls "$WORK/o4/commoncrawl/_work/units/" | grep -c '\.json$')" = 5 ] || fail "other units not complete"
-[ ! -f "$WORK/o4/commoncrawl/_work/units/2019-30_4999.json" ] || fail "the cut unit has a marker"
+[ "$(ls "$WORK/o4/commoncrawl/$MAIN/" | grep -c '\.json$')" = 5 ] || fail "other units not complete"
+[ ! -f "$WORK/o4/commoncrawl/$MAIN/2019-30_4999.json" ] || fail "the cut unit has a marker"
 # on_error = "truncate": the intact records of the cut segment are kept, the cut is counted.
 sed 's/^on_error = "fail"/on_error = "truncate"/' "$SRC/configs/commoncrawl.toml" > "$WORK/cc_truncate.toml"
 "$RPDATA" run commoncrawl --recipe "$WORK/cc_truncate.toml" --mirror "$WORK/mirror" --out "$WORK/o5" --tokenizers none \
   --no-progress 2> "$WORK/log5" || { cat "$WORK/log5"; fail "on_error=truncate run"; }
-python3 - "$WORK/o5/commoncrawl/_work/units/2019-30_4999.json" <<'PY' || fail "truncate stats"
+python3 - "$WORK/o5/commoncrawl/$MAIN/2019-30_4999.json" <<'PY' || fail "truncate stats"
 import json, sys
 s = json.load(open(sys.argv[1]))["stats"]
 d = s.get("drops", {})

@@ -26,6 +26,20 @@ enum class DedupKind {
   kExact,    // equal (h1, h2): all but the smallest (order, unit, ordinal) are dropped
   kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger order
              // loses (equal orders never drop each other, as dedup.py's `>=` skip)
+  // RedPajama's CommonCrawl digest dedup (dedup_phase2.py): per digest the first URL wins
+  // (winners round, DigestEntry), then every record whose URL won some digest is kept
+  // (members round: Entry keyed by URL, drops = URLs that won nothing).
+  kUrlMembership,
+};
+
+// Winners round of kUrlMembership: one per (file, URL) of a unit, keyed by the digest; the
+// URL's hash rides along so the winner can be re-partitioned by URL.
+struct DigestEntry {
+  uint64_t h1 = 0, h2 = 0;  // XXH3-128 of the digest (h1 decides the partition)
+  uint64_t u1 = 0, u2 = 0;  // XXH3-128 of the URL
+  uint64_t order = 0;       // file rank (smaller first), then unit, then ordinal
+  uint32_t unit = 0;
+  uint32_t ordinal = 0;  // position of the URL's first record in the unit
 };
 
 // Entries for an exact key (e.g. an md5 hex string or a WARC-Block-Digest).
@@ -40,6 +54,10 @@ uint32_t partition_of(const Entry& e, uint32_t partitions);
 void write_entry_file(const std::filesystem::path& path, std::vector<Entry> entries, uint32_t partitions);
 // Reads partition p of an entry file (InputError on a damaged or foreign file).
 std::vector<Entry> read_entry_partition(const std::filesystem::path& path, uint32_t p, uint32_t partitions);
+// The same for the winners round's digest entries (partitioned by the digest hash).
+void write_digest_file(const std::filesystem::path& path, std::vector<DigestEntry> entries, uint32_t partitions);
+std::vector<DigestEntry> read_digest_partition(const std::filesystem::path& path, uint32_t p, uint32_t partitions);
+
 
 // A dropped document.
 struct Drop {
@@ -53,6 +71,14 @@ struct Drop {
 
 // Decides one partition. `entries` is consumed (sorted in place). Returns sorted, unique drops.
 std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, int max_distance = 5);
+
+// Winners round, one partition: for each digest the entry of smallest (order, unit, ordinal)
+// wins; returns the winning URLs as Entry{u1, u2} (sorted, unique), ready to be written with
+// write_entry_file so the members round finds them by URL partition.
+std::vector<Entry> digest_winners(std::vector<DigestEntry>& entries);
+// Members round, one partition: every record (Entry keyed by URL) whose URL is not among
+// `winners` (this partition's winners from every winners file) is dropped.
+std::vector<Drop> url_member_drops(std::vector<Entry>& records, std::vector<Entry>& winners);
 
 // Drop files: sorted Drop records, atomically written.
 void write_drop_file(const std::filesystem::path& path, const std::vector<Drop>& drops);

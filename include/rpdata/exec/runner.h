@@ -30,7 +30,7 @@ struct RunOptions {
   bool delete_raw = false;                    // remove a raw input once its unit is complete
   bool verify_sha256 = false;                 // re-hash completed shards before skipping them
   bool yes = false;                           // confirm a download that costs money (requester pays)
-  // Recipes with [dedup]: "main", "reduce" or "apply" runs one stage for this task; ""/"all"
+  // Recipes with [dedup]: "main", "winners" (kind url_membership), "reduce" or "apply" runs one stage for this task; ""/"all"
   // runs all three in order (one task only).
   std::string stage;
   // Overrides [output] tokenizers ("none" = no counting).

@@ -20,7 +20,7 @@ struct SlurmSubmitOptions {
   int tasks = 1;                      // world size
   int max_parallel = 0;               // `%N` throttle; 0 = none
   std::string partition, time, mem;   // passed to #SBATCH when not empty
-  // Recipes with [dedup]: "main", "reduce" or "apply" (one array each, chained); "" = one stage.
+  // Recipes with [dedup]: "main", ["winners",] "reduce" or "apply" (one array each, chained); "" = one stage.
   std::string stage;
   std::vector<std::string> after_ok;  // job ids this array waits for (--dependency=afterok:...)
 };

@@ -191,6 +191,20 @@ std::string page_body(Rng& rng, int kind, int index) {
 
 }  // namespace
 
+std::string block_digest(std::string_view block);
+
+namespace {
+void add_conversion(io::GzipWriter& gz, const std::string& url, const std::string& date, const std::string& id,
+                    const std::string& refers, const std::string& body) {
+  add_record(gz,
+             {{"WARC-Type", "conversion"}, {"WARC-Target-URI", url}, {"WARC-Date", date},
+              {"WARC-Record-ID", "<urn:uuid:" + id + ">"}, {"WARC-Refers-To", "<urn:uuid:" + refers + ">"},
+              {"WARC-Block-Digest", block_digest(body)}, {"Content-Type", "text/plain"},
+              {"Content-Length", std::to_string(body.size())}},
+             body);
+}
+}  // namespace
+
 std::string block_digest(std::string_view block) {
   io::Hasher h(io::Hasher::Algo::kSha1);
   h.update(block);
@@ -204,6 +218,11 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
   const std::string listing = root + "/wet.paths.gz";
   names.push_back(listing);
   std::string listing_text;
+  // Fluent English pages of the first half of the segments, copied into the second half (other
+  // cc_net shards, so line dedup keeps them) for the digest dedup: at a mirror's URL (same
+  // WARC-Block-Digest: dropped) or re-crawled at the same URL (kept: RedPajama keeps every
+  // record whose URL won a digest).
+  std::vector<std::pair<std::string, std::string>> originals;
   for (int s = 0; s < o.segments; ++s) {
     char seg[160];
     std::snprintf(seg, sizeof(seg), "%s/segments/1563195523840.%02d/wet/CC-MAIN-20190715175205-20190715200159-%05d.warc.wet.gz",
@@ -237,12 +256,20 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
       if (rng.below(8) == 0) dom = 7;
       std::string url = "http://" + std::string(kDomains[static_cast<size_t>(dom)]) + "/" + std::to_string(s) + "/page-" +
                         std::to_string(d) + ".html";
-      add_record(gz,
-                 {{"WARC-Type", "conversion"}, {"WARC-Target-URI", url}, {"WARC-Date", date},
-                  {"WARC-Record-ID", "<urn:uuid:" + uuid(rng) + ">"}, {"WARC-Refers-To", "<urn:uuid:" + uuid(rng) + ">"},
-                  {"WARC-Block-Digest", block_digest(body)}, {"Content-Type", "text/plain"},
-                  {"Content-Length", std::to_string(body.size())}},
-                 body);
+      std::string id = uuid(rng);  // sequenced: argument evaluation order is unspecified
+      std::string refers = uuid(rng);
+      add_conversion(gz, url, date, id, refers, body);
+      if (kind == 0 && d % 9 != 8 && d % 13 != 6 && 2 * s < o.segments) originals.emplace_back(url, body);
+    }
+    if (2 * s >= o.segments && !originals.empty()) {
+      Rng copies{o.seed ^ (0x5eedull + static_cast<uint64_t>(s))};  // the main stream stays as it was
+      const auto& [url, body] = originals[static_cast<size_t>(s) % originals.size()];
+      std::string ids[2];
+      for (auto& id : ids) id = uuid(copies);
+      // One copy per segment: two copies of a page in one cc_net shard would lose all their
+      // lines to the line dedup.
+      if (s % 2 == 0) add_conversion(gz, "http://mirror.example/" + std::to_string(s) + "/copy.html", date, ids[0], ids[1], body);
+      else add_conversion(gz, url, date, ids[0], ids[1], body);
     }
     gz.close();
   }
