@@ -6,7 +6,6 @@
 #include "rpdata/core/error.h"
 
 namespace rpdata::exec {
-namespace fs = std::filesystem;
 
 GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options) {
   GroupedInputs out;
@@ -14,7 +13,10 @@ GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options)
   out.plan.source = recipe.source;
   std::map<std::string, ReaderFactory> readers;  // by unit name
   RunLayout layout{options.out, recipe.source};
-  bool first = true;
+  bool first = true, any_local = false;
+  for (const auto& group : recipe.inputs) any_local = any_local || group.local;
+  if (!options.inputs.empty() && !any_local)
+    throw ConfigError("--input: no [[inputs]] group of this recipe is local (they all download)", recipe.name);
   for (const auto& group : recipe.inputs) {
     Recipe gr = group_recipe(recipe, group);
     Settings s = resolve_settings(gr);

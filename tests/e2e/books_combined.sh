@@ -121,4 +121,11 @@ grep -qF "'--input' '$b3'" "$WORK/dry.txt" || { cat "$WORK/dry.txt"; fail "slurm
 "$RPDATA" process book --recipe "$WORK/rp.toml" --mirror "$mirror" --input "$b3" --out "$WORK/dl" --tokenizers none \
   --no-progress -q || fail "process after download failed"
 same_outputs "$WORK/rp/book" "$WORK/dl/book" "download + process differs from run"
+# --input with a recipe whose groups all download is a usage error, not silently ignored.
+"$RPDATA" recipe book | python3 -c '
+import sys; t = sys.stdin.read(); a = t.index("[[inputs]]", t.index("[[inputs]]") + 1)
+sys.stdout.write(t[:a] + t[t.index("[[steps]]"):])' > "$WORK/pg_only.toml"
+set +e; "$RPDATA" run book --recipe "$WORK/pg_only.toml" --mirror "$mirror" --input "$b3" --out "$WORK/x" -q > "$WORK/x.txt" 2>&1
+rc=$?; set -e
+[ $rc = 2 ] && grep -q "no \[\[inputs\]\] group of this recipe is local" "$WORK/x.txt" || { cat "$WORK/x.txt"; fail "stray --input accepted"; }
 echo OK
