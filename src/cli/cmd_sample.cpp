@@ -10,6 +10,8 @@
 #include "common.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "rpdata/quality/cc_classifier.h"
+#include "rpdata/tokenize/models.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "rpdata/sources/books/books.h"
 #include "rpdata/sources/c4/c4.h"
@@ -35,16 +37,31 @@ struct SampleSource {
   std::string recipe;
   std::function<std::vector<std::string>(const fs::path& mirror)> write;
   int64_t limit = -1;  // inputs of the recipe to run (-1: all)
+  // Models the sample recipe needs that no one publishes offline, made into OUT/_models.
+  std::function<void(const fs::path& models)> make_models;
   std::vector<std::string> inputs = {};  // local inputs (--input) written by `write`, relative to the mirror
 };
+
+// The CC sample's quality classifier (RedPajama's model.bin is not available offline): trained
+// here as RedPajama trained theirs (fastText supervised, defaults, one thread: reproducible).
+void train_sample_classifier(const fs::path& models) {
+  fs::path train = models / "classifier" / "sample_train.txt";
+  fs::path model = models / "classifier" / "sample_model.bin";
+  sources::commoncrawl::write_classifier_training(train);
+  quality::TrainOptions o;
+  o.extra_args = {"-epoch", "50"};  // 160 lines: fastText's 5 epochs leave it near 50/50
+  auto r = quality::train_supervised(train, model, o);
+  spdlog::info("sample: trained the CC quality classifier {} ({} words, {} labels)", model.string(), r.words, r.labels);
+}
 
 std::vector<SampleSource> sample_sources() {
   return {
       {"c4", "sample/c4", [](const fs::path& m) { return sources::c4::write_sample(m, g_c4); }, g_c4.files},
       {"arxiv", "sample/arxiv", [](const fs::path& m) { return sources::arxiv::write_sample(m, {}); }},
       {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
-      {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }},
-      {"book", "sample/book", [](const fs::path& m) { return sources::books::write_sample(m); }, -1, {"books3"}},
+      {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }, -1,
+       train_sample_classifier},
+      {"book", "sample/book", [](const fs::path& m) { return sources::books::write_sample(m); }, -1, {}, {"books3"}},
       {"github", "sample/github", [](const fs::path& m) { return sources::github::write_sample(m); }},
       {"wikipedia", "sample/wikipedia",
        [](const fs::path& m) { return sources::wikipedia::write_sample(m, {{"de", "en", "uk"}}); }},
@@ -61,6 +78,11 @@ int run_sample() {
     for (const auto& n : names) sums += io::file_sha256_hex(mirror / n) + "  " + n + "\n";
     io::write_file_atomic(mirror / "SHA256SUMS", sums);
     spdlog::info("sample: wrote {} {} raw files to {}", names.size(), src.source, mirror.string());
+    if (src.make_models) {
+      fs::path models = fs::path(g_out) / "_models";
+      src.make_models(models);
+      tokenize::add_model_search_dir(models);
+    }
 
     RunArgs a;
     a.source = src.source;

@@ -212,8 +212,18 @@ const StepRegistry& step_registry() {
     r.add({"cc_classifier",
            "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
            "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
-           "keys: model, cc_label",
-           [](const Params& p) { return std::make_unique<quality::CcClassifierStep>(p); }});
+           "keys: model (a path, or relative to the model dirs), cc_label, line_key, optional",
+           [](const Params& p) -> std::unique_ptr<Step> {
+             std::string model = p.require_string("model");
+             bool optional = p.get_bool("optional", false);
+             fs::path path = find_model(model);
+             if (path.empty()) {
+               p.get_string("cc_label", "");  // read: validated recipes know these keys
+               p.get_string("line_key", "");
+               return missing_model("cc_classifier", model, optional);
+             }
+             return std::make_unique<quality::CcClassifierStep>(p, path);
+           }});
     r.add({"cc_classifier_filter",
            "keep wiki_prob >= threshold (filter/cc_classifier.sh: 0.25); keys: threshold",
            [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});

@@ -4,11 +4,15 @@
 
 namespace rpdata::quality {
 
-CcClassifierStep::CcClassifierStep(const Params& p)
-    : model_(FastTextClassifier::shared(p.require_string("model"))),
-      cc_label_(p.get_string("cc_label", "__label__cc")) {}
+CcClassifierStep::CcClassifierStep(const Params& p, const std::filesystem::path& model)
+    : model_(FastTextClassifier::shared(model)),
+      cc_label_(p.get_string("cc_label", "__label__cc")),
+      line_key_(p.get_string("line_key", "")) {}
 
 bool CcClassifierStep::keep(Document& doc, std::string& reason) {
+  // classify.py enumerates the lines of each deduplicated file (one per route here) before
+  // the threshold: the record's line number counts every document this step sees.
+  if (!line_key_.empty()) doc.meta.set(line_key_, lines_[doc.route]++);
   WikiScore s = score_document(*model_, doc.text, cc_label_);
   if (s.pred_label.empty()) {
     reason = "no_prediction";
@@ -20,10 +24,12 @@ bool CcClassifierStep::keep(Document& doc, std::string& reason) {
   return true;
 }
 
-CcClassifierFilter::CcClassifierFilter(const Params& p) : threshold_(p.get_double("threshold", 0.25)) {}
+CcClassifierFilter::CcClassifierFilter(const Params& p)
+    : threshold_(p.get_double("threshold", 0.25)), optional_(p.get_bool("optional", false)) {}
 
 bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
   const MetaValue* v = doc.meta.find("wiki_prob");
+  if (!v && optional_) return true;  // the optional classifier had no model
   if (!v || !std::holds_alternative<double>(*v)) {
     reason = "missing_wiki_prob";
     return false;
@@ -39,18 +45,20 @@ bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
 CcClassifierFormat::CcClassifierFormat(const Params& p)
     : source_prefix_(p.get_string("source_prefix", "cc/")),
       job_(p.get_string("job", "{unit}")),
-      line_key_(p.get_string("line_key", "")) {}
+      line_key_(p.get_string("line_key", "")),
+      optional_(p.get_bool("optional", false)) {}
 
 bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
   const MetaValue* label = doc.meta.find("pred_label");
   const MetaValue* prob = doc.meta.find("pred_label_prob");
   const MetaValue* wiki = doc.meta.find("wiki_prob");
+  if (!label && !prob && !wiki && optional_) return true;  // the optional classifier had no model
   if (!label || !prob || !wiki) {
     reason = "not_classified";
     return false;
   }
   size_t slash = doc.id.rfind('/');
-  std::string unit = slash == std::string::npos ? doc.id : doc.id.substr(0, slash);
+  std::string unit = doc.id.substr(0, doc.id.find('/'));  // ids are "<unit>/..."
   std::string line = slash == std::string::npos ? doc.id : doc.id.substr(slash + 1);
   if (!line_key_.empty()) {
     const MetaValue* v = doc.meta.find(line_key_);
@@ -61,8 +69,9 @@ bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
     line = std::to_string(std::get<int64_t>(*v));
   }
   std::string job = job_;
-  for (size_t at = job.find("{unit}"); at != std::string::npos; at = job.find("{unit}", at + unit.size()))
-    job.replace(at, 6, unit);
+  for (const auto& [name, value] : {std::pair<std::string, std::string>{"{unit}", unit}, {"{route}", doc.route}})
+    for (size_t at = job.find(name); at != std::string::npos; at = job.find(name, at + value.size()))
+      job.replace(at, name.size(), value);
   Meta out;
   out.set("pred_label", *label);
   out.set("pred_label_prob", *prob);

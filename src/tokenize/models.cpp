@@ -1,6 +1,7 @@
 #include "rpdata/tokenize/models.h"
 
 #include <cstdlib>
+#include <mutex>
 
 #include "rpdata/core/error.h"
 #include "rpdata/tokenize/neox_bpe.h"
@@ -10,12 +11,27 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> known_tokenizers() { return {"neox", "llama"}; }
 
+namespace {
+std::mutex g_extra_mu;
+std::vector<fs::path>& extra_dirs() {
+  static std::vector<fs::path> dirs;
+  return dirs;
+}
+}  // namespace
+
+void add_model_search_dir(const fs::path& dir) {
+  std::lock_guard lock(g_extra_mu);
+  extra_dirs().push_back(dir);
+}
+
 std::vector<fs::path> model_search_dirs() {
   std::vector<fs::path> dirs;
   if (const char* env = std::getenv("RPDATA_MODELS"); env && *env) dirs.emplace_back(env);
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) dirs.push_back(fs::path(xdg) / "rpdata" / "models");
   else if (const char* home = std::getenv("HOME"); home && *home)
     dirs.push_back(fs::path(home) / ".cache" / "rpdata" / "models");
+  std::lock_guard lock(g_extra_mu);
+  for (const auto& d : extra_dirs()) dirs.push_back(d);
   return dirs;
 }
 

@@ -16,6 +16,9 @@ export RPDATA_MODELS="$M"
 
 # Mirror: the sample's 4 generated segments + the real WET, listed in that order.
 "$RPDATA" sample --only commoncrawl --out "$WORK/gen" --no-progress > /dev/null 2> "$WORK/gen.log" || { cat "$WORK/gen.log"; fail "sample"; }
+# RedPajama's model.bin stands in as the classifier the sample trained (fastText supervised).
+mkdir -p "$M/classifier"
+cp "$WORK/gen/_models/classifier/sample_model.bin" "$M/classifier/model.bin"
 mkdir -p "$WORK/mirror"
 cp -r "$WORK/gen/_mirror/commoncrawl/crawl-data" "$WORK/mirror/"
 D="crawl-data/CC-MAIN-2019-30"
@@ -58,22 +61,41 @@ for f in glob.glob(root + "/_work/stages/main/_work/units/*.json"):
 print(tot)
 assert tot["line_dedup:no_line_left"] + tot.get("ccnet_lid:language", 0) > 0, tot
 assert tot["docs_out"] > 0, tot
-shards = glob.glob(root + "/en_*/*.jsonl.zst")
-assert shards, os.listdir(root)
+def lines(path):
+    return subprocess.run(["zstd", "-dc", path], capture_output=True, check=True).stdout.decode().splitlines()
+# cc_net records: the main stage's intermediate shards ({"_id", "_route", "text", "meta"}).
+cc = [json.loads(l) for s in sorted(glob.glob(root + "/_work/stages/main/*.jsonl.zst")) for l in lines(s)]
+assert cc, "no intermediate records"
+for r in cc:
+    m = r["meta"]
+    assert list(m)[:8] == ["url", "date_download", "digest", "length", "nlines", "source_domain", "title", "cc_segment"], list(m)
+    assert list(m)[8:11] == ["original_nlines", "original_length", "line_ids"], list(m)
+    assert len(m["line_ids"]) == m["nlines"] == len(r["text"].split("\n")), m
+    assert m["language"] == "en" and m["language_score"] >= 0.5 and m["bucket"] in ("head", "middle"), m
+    assert r["_route"] == "en_" + m["bucket"]
+# Final records: the published CC schema (classifier), wiki_prob >= 0.25, in en_head/en_middle.
+final = []
+for s in glob.glob(root + "/en_*/*.jsonl.zst"):
+    for l in lines(s):
+        r = json.loads(l)
+        assert list(r) == ["pred_label", "pred_label_prob", "wiki_prob", "text", "source"], list(r)
+        assert r["wiki_prob"] >= 0.25, r
+        route = os.path.basename(os.path.dirname(s))
+        assert r["source"].startswith("cc/2019-30/" + route + "_2019-30_") and "/line" in r["source"], r["source"]
+        final.append(r["text"])
+assert final, os.listdir(root)
 # Digest dedup: the sample copies a page of segment 0/1 to a mirror URL in segment 2 (dropped:
-# another unit's URL won that digest) and re-crawls one at its own URL in segment 3 (kept).
+# another unit's URL won that digest) and re-crawls one at its own URL in segment 3 (kept:
+# RedPajama keeps every record whose URL won).
 drops = sum(json.load(open(f))["drops"] for f in glob.glob(root + "/_work/stages/reduce/*.json"))
 assert drops >= 1, drops
-urls = []
-for s in shards:
-    for line in subprocess.run(["zstd", "-dc", s], capture_output=True, check=True).stdout.decode().splitlines():
-        m = json.loads(line)["meta"]
-        assert list(m)[:8] == ["url", "date_download", "digest", "length", "nlines", "source_domain", "title", "cc_segment"], list(m)
-        assert m["language"] == "en" and m["language_score"] >= 0.5 and m["bucket"] in ("head", "middle"), m
-        assert os.path.basename(os.path.dirname(s)) == "en_" + m["bucket"]
-        urls.append(m["url"])
-assert not any("mirror.example" in u for u in urls), "the mirror copy survived the digest dedup"
-assert len(urls) > len(set(urls)), "the re-crawled winning URL should be kept twice (RedPajama's URL membership)"
+mirror = [r["text"] for r in cc if "mirror.example" in r["meta"]["url"]]
+assert len(mirror) == 1 and final.count(mirror[0]) == 1, "the mirror copy survived the digest dedup"
+urls = [r["meta"]["url"] for r in cc]
+again = [u for u in set(urls) if urls.count(u) == 2]
+assert len(again) == 1, again
+text = [r["text"] for r in cc if r["meta"]["url"] == again[0]][0]
+assert final.count(text) == 2, "the re-crawled winning URL should be kept twice (RedPajama's URL membership)"
 PY
 "$RPDATA" manifest "$WORK/o1" --verify > /dev/null || fail "manifest --verify"
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "rpdata/io/gzip_writer.h"
+#include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/commoncrawl/sample.h"
 
@@ -277,6 +278,22 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
   lg.write(listing_text);
   lg.close();
   return names;
+}
+
+void write_classifier_training(const std::filesystem::path& file, uint64_t seed) {
+  Rng rng{seed};
+  std::string out;
+  for (int i = 0; i < 80; ++i) {
+    out += "__label__wiki";
+    for (int k = 0; k < 6; ++k) out += " " + english_line(rng);
+    out += "\n";
+    out += "__label__cc";
+    for (int k = 0; k < 3; ++k) out += " " + std::string(kBoilerplate[rng.below(kBoilerplate.size())]);
+    for (int w = 0; w < 40; ++w) out += " " + std::string(any(rng, kWords));
+    out += "\n";
+  }
+  std::filesystem::create_directories(file.parent_path());
+  io::write_file_atomic(file, out);
 }
 
 }  // namespace rpdata::sources::commoncrawl

@@ -109,6 +109,13 @@ bool WetUnitReader::next(Batch& batch) {
       doc.meta.set("length", static_cast<int64_t>(r.length));
       doc.meta.set("original_nlines", wet_nlines);
       doc.meta.set("original_length", wet_length);
+      // dedup.py: doc["line_ids"] = indices of the kept lines, written by json.dumps.
+      std::string ids = "[";
+      for (size_t i = 0; i < r.line_ids.size(); ++i) {
+        if (i) ids += ", ";
+        ids += std::to_string(r.line_ids[i]);
+      }
+      doc.meta.set("line_ids", MetaJson{ids + "]"});
       batch.docs.push_back(std::move(doc));
     }
   }

@@ -201,6 +201,60 @@ TEST(CcClassifierSteps, FieldsThresholdAndPublishedRecord) {
   }
 }
 
+// classify.py's "line<N>" counts every record of the deduplicated file (one per route here),
+// before the threshold; the job names the route. Optional filter/format keep unclassified
+// documents (the classifier had no model) instead of dropping them.
+TEST(CcClassifierSteps, ResultLinePerRouteAndOptionalPassThrough) {
+  test::TempDir tmp;
+  train_supervised(write_training_file(tmp.path()), tmp / "model.bin");
+  Params cp("steps.cc_classifier");
+  cp.set("model", (tmp / "model.bin").string());
+  cp.set("line_key", std::string("result_line"));
+  auto classify = make_step("cc_classifier", cp);
+  Params fp("steps.cc_classifier_filter");
+  auto filter = make_step("cc_classifier_filter", fp);
+  Params op("steps.cc_classifier_format");
+  op.set("job", std::string("2019-30/{route}_{unit}.json.gz"));
+  op.set("line_key", std::string("result_line"));
+  auto format = make_step("cc_classifier_format", op);
+  Batch batch;
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 6; ++i) {
+    Document d;
+    d.id = "2019-30_0003/0/" + std::to_string(10 + i);
+    d.route = i < 3 ? "en_head" : "en_middle";
+    d.text = sentence(rng, i == 1 || i == 3 ? kCcWords : kWikiWords, 25);
+    batch.docs.push_back(std::move(d));
+  }
+  classify->process(batch);
+  filter->process(batch);
+  format->process(batch);
+  std::vector<std::string> sources;
+  for (const auto& d : batch.docs) sources.push_back(std::get<std::string>(*d.meta.find("source")));
+  EXPECT_EQ(sources, (std::vector<std::string>{"cc/2019-30/en_head_2019-30_0003.json.gz/line0",
+                                               "cc/2019-30/en_head_2019-30_0003.json.gz/line2",
+                                               "cc/2019-30/en_middle_2019-30_0003.json.gz/line1",
+                                               "cc/2019-30/en_middle_2019-30_0003.json.gz/line2"}));
+
+  Params ofp("steps.cc_classifier_filter");
+  ofp.set("optional", true);
+  Params oop("steps.cc_classifier_format");
+  oop.set("optional", true);
+  auto ofilter = make_step("cc_classifier_filter", ofp);
+  auto oformat = make_step("cc_classifier_format", oop);
+  Batch b;
+  b.docs.push_back(Document{"u/0", "x", "cc", {}, ""});
+  b.docs[0].meta.set("url", std::string("http://a"));
+  ofilter->process(b);
+  oformat->process(b);
+  ASSERT_EQ(b.docs.size(), 1u);
+  EXPECT_NE(b.docs[0].meta.find("url"), nullptr);
+  b.docs[0].meta.set("wiki_prob", 0.9);  // partly classified: still an error
+  oformat->process(b);
+  EXPECT_TRUE(b.docs.empty());
+  EXPECT_EQ(b.drops["cc_classifier_format:not_classified"], 1);
+}
+
 TEST(CcClassifierSteps, JqCompactNumbers) {
   Document d;
   d.text = "t";

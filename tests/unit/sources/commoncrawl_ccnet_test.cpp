@@ -202,6 +202,10 @@ TEST(WetUnitReader, TwoPassDedupIsOneHashGroupPerUnit) {
   EXPECT_EQ(meta_int(docs[0], "original_nlines"), 4);
   EXPECT_EQ(meta_int(docs[0], "original_length"), 49);  // WET Content-Length (bytes), as cc_net
   EXPECT_EQ(meta_str(docs[0], "cc_segment"), "crawl-data/D/segments/1/wet/s0.warc.wet.gz");
+  // finalize_doc's line_ids: indices of the kept lines of raw_content, json.dumps layout.
+  ASSERT_TRUE(docs[0].meta.find("line_ids"));
+  EXPECT_EQ(std::get<MetaJson>(*docs[0].meta.find("line_ids")).json, "[1, 2]");
+  EXPECT_EQ(std::get<MetaJson>(*docs[1].meta.find("line_ids")).json, "[2, 3]");
   // "SHARED LINE" == "shared line" after normalize_for_dedup (lower): flagged too.
   EXPECT_EQ(docs[1].text, "unique c 123\nSHARED line!");
   EXPECT_EQ(docs[1].id, "2019-30_0007/1/0");
@@ -210,7 +214,7 @@ TEST(WetUnitReader, TwoPassDedupIsOneHashGroupPerUnit) {
   std::vector<std::string> keys;
   for (const auto& [k, v] : docs[1].meta.entries()) keys.push_back(k);
   EXPECT_EQ(keys, (std::vector<std::string>{"url", "date_download", "digest", "length", "nlines", "source_domain",
-                                            "title", "cc_segment", "original_nlines", "original_length"}));
+                                            "title", "cc_segment", "original_nlines", "original_length", "line_ids"}));
   EXPECT_EQ(drops, (DropCounts{{"line_dedup:no_line_left", 1}, {"too_short", 1}}));
   EXPECT_EQ(r.group_stats().docs, 3u);  // pass 1 hashes every WET document past min_len
   EXPECT_EQ(r.group_stats().flagged, 2u);
@@ -221,7 +225,7 @@ TEST(WetUnitReader, TwoPassDedupIsOneHashGroupPerUnit) {
   auto docs2 = read_all_docs(alone, d2);
   ASSERT_EQ(docs2.size(), 1u);
   EXPECT_EQ(docs2[0].text, "both b and c\nSHARED LINE\nunique c 123\nSHARED line!");
-  EXPECT_EQ(docs2[0].meta.find("line_ids"), nullptr);
+  EXPECT_EQ(std::get<MetaJson>(*docs2[0].meta.find("line_ids")).json, "[0, 1, 2, 3]");
 
   // Budget: refused before pass 1 (estimate) and while growing.
   WetUnitOptions tight = o;

@@ -23,6 +23,12 @@ struct SampleOptions {
 // written, relative to `dir` (listing first).
 std::vector<std::string> write_sample(const std::filesystem::path& dir, const SampleOptions& options = {});
 
+// A small fastText training file for the sample's quality classifier, in RedPajama's
+// create_corpus.py form ("__label__wiki <lines joined by spaces>" / "__label__cc ..."): fluent
+// English from the same sentence templates as the sample's pages vs word salad and
+// boilerplate. Deterministic.
+void write_classifier_training(const std::filesystem::path& file, uint64_t seed = 20230401);
+
 // "sha1:<BASE32>" of `block`, as CommonCrawl's WARC-Block-Digest.
 std::string block_digest(std::string_view block);
 

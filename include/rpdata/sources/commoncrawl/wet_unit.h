@@ -35,8 +35,8 @@ uint64_t estimate_group_lines(const std::vector<std::filesystem::path>& parts, d
 // Documents: WetReader's (id "<unit>/<part index>/<WARC record index>", cc_segment from the
 // part's path, see segment_name_of), then after line dedup text = kept lines, meta nlines and
 // length = kept lines / code points (positions kept), then original_nlines (WET nlines) and
-// original_length (WET Content-Length) appended, as cc_net's finalize_doc. line_ids are not
-// kept (Meta holds no lists). Drops: WetReader's reasons (too_short, invalid_utf8,
+// original_length (WET Content-Length) and line_ids (kept line indices, a JSON list) appended,
+// as cc_net's finalize_doc. Drops: WetReader's reasons (too_short, invalid_utf8,
 // missing_header, warc_*) and line_dedup:no_line_left. Throws Error before pass 1 when the
 // estimate does not fit the budget, and during pass 1 when the table would outgrow it.
 class WetUnitReader final : public Reader {
