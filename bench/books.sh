@@ -30,8 +30,8 @@ if [ -d "$realdata/books" ]; then
   src=("$realdata"/books/pg*.txt)
 else
   label="bundled synthetic sample x$copies"
-  "$rpdata" sample --out "$work/gen" --only books --no-progress > /dev/null 2>&1
-  src=("$work"/gen/_mirror/books/deepmind-gutenberg/train/*.txt)
+  "$rpdata" sample --out "$work/gen" --only book --no-progress > /dev/null 2>&1
+  src=("$work"/gen/_mirror/book/deepmind-gutenberg/train/*.txt)
 fi
 for c in $(seq -w 1 "$copies"); do
   for f in "${src[@]}"; do cp "$f" "$work/books/$c-$(basename "$f" .txt).epub.txt"; done

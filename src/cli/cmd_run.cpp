@@ -52,7 +52,7 @@ int download_tokenizer(const RunArgs& a) {
 void register_download(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "download", "Fetch one source's raw inputs into OUT/SOURCE/_work/raw, or `tokenizer` (resumable)");
-  add_run_flags(*cmd, g_download, false, false, false);
+  add_run_flags(*cmd, g_download, true, false, false);  // --input: a recipe's local [[inputs]] group
   cmd->footer(
       "Retries with backoff on drops, 5xx, 429 and S3 SlowDown; resumes partial files with\n"
       "HTTP Range; verifies the checksums the source publishes; renames only complete files.\n"

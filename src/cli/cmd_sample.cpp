@@ -39,6 +39,7 @@ struct SampleSource {
   int64_t limit = -1;  // inputs of the recipe to run (-1: all)
   // Models the sample recipe needs that no one publishes offline, made into OUT/_models.
   std::function<void(const fs::path& models)> make_models;
+  std::vector<std::string> inputs = {};  // local inputs (--input) written by `write`, relative to the mirror
 };
 
 // The CC sample's quality classifier (RedPajama's model.bin is not available offline): trained
@@ -60,7 +61,7 @@ std::vector<SampleSource> sample_sources() {
       {"stackexchange", "sample/stackexchange", [](const fs::path& m) { return sources::stackexchange::write_sample(m); }},
       {"commoncrawl", "sample/commoncrawl", [](const fs::path& m) { return sources::commoncrawl::write_sample(m); }, -1,
        train_sample_classifier},
-      {"books", "sample/books", [](const fs::path& m) { return sources::books::write_sample(m); }},
+      {"book", "sample/book", [](const fs::path& m) { return sources::books::write_sample(m); }, -1, {}, {"books3"}},
       {"github", "sample/github", [](const fs::path& m) { return sources::github::write_sample(m); }},
       {"wikipedia", "sample/wikipedia",
        [](const fs::path& m) { return sources::wikipedia::write_sample(m, {{"de", "en", "uk"}}); }},
@@ -89,6 +90,7 @@ int run_sample() {
     a.limit = src.limit;
     a.out = g_out;
     a.mirror = mirror.string();
+    for (const auto& in : src.inputs) a.inputs.push_back((mirror / in).string());
     a.threads = g_threads;
     a.no_progress = g_no_progress;
     rc = std::max(rc, execute_run(a, true, true));
@@ -119,7 +121,7 @@ void register_sample(CLI::App& app) {
   cmd->footer(
       "Generates a small deterministic excerpt of each source in its real raw format\n"
       "(C4: c4-train.0000N-of-01024.json.gz; arXiv: arXiv_src_2303_001.tar; CommonCrawl: WET segments +\n"
-      "wet.paths.gz; StackExchange: <site>.7z; Books: a PG-19 bucket mirror; Wikipedia: de/en/uk\n"
+      "wet.paths.gz; StackExchange: <site>.7z; Books: a PG-19 bucket mirror + local Books3 files; Wikipedia: de/en/uk\n"
       "multistream dumps + md5sums; + SHA256SUMS), serves it from a local mirror and\n"
       "runs the same code path as `rpdata run`. Example:\n  rpdata sample --out /tmp/rp-sample");
   cmd->callback([] { g_exit_code = run_sample(); });

@@ -36,6 +36,8 @@ int slurm_submit() {
     std::string m = g_run.mirror.find("://") == std::string::npos ? fs::absolute(g_run.mirror).string() : g_run.mirror;
     o.run_args.insert(o.run_args.end(), {"--mirror", m});
   }
+  for (const auto& in : g_run.inputs)  // local inputs (e.g. Books3), named absolutely: tasks run in --out
+    o.run_args.insert(o.run_args.end(), {"--input", fs::absolute(in).string()});
   if (g_run.threads != 1) o.run_args.insert(o.run_args.end(), {"--threads", std::to_string(g_run.threads)});
   if (g_run.limit >= 0) o.run_args.insert(o.run_args.end(), {"--limit", std::to_string(g_run.limit)});
   if (g_run.verify_sha256) o.run_args.push_back("--verify-sha256");
@@ -137,7 +139,7 @@ void register_slurm(CLI::App& app) {
   auto* slurm = app.add_subcommand("slurm", "Run on a Slurm cluster (job arrays; see docs/slurm.md)");
   slurm->require_subcommand(1);
   auto* cmd = slurm->add_subcommand("submit", "Submit one job array running `rpdata run` for each rank not done");
-  add_run_flags(*cmd, g_run, false, false, true, false);  // the same flags as `rpdata run`
+  add_run_flags(*cmd, g_run, true, false, true, false);  // the same flags as `rpdata run`
   cmd->add_option("--tasks,-n", g_slurm.tasks, "Number of tasks (world size)")->required()->check(at_least(1));
   cmd->add_option("--max-parallel", g_slurm.max_parallel, "At most N array tasks at once (%N)")->check(at_least(1));
   cmd->add_option("--partition,-p", g_slurm.partition, "Slurm partition");

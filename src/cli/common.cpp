@@ -30,7 +30,7 @@ CLI::Validator at_least(long min) {
 
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, github, books (PG-19), books3 (local files), arxiv, wikipedia, stackexchange (rpdata recipe lists the recipes)")
+  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, github, book (PG-19 + Books3 deduplicated together; Books3 from --input), books (PG-19 alone), books3 (local files alone), arxiv, wikipedia, stackexchange (rpdata recipe lists the recipes)")
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
@@ -67,7 +67,8 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   if (with_inputs)
     cmd.add_option("--input,-i", a.inputs,
                    "Local raw input files to use instead of downloading (directories too, for recipes "
-                   "with [download] files_per_unit, e.g. books3)")
+                   "with [download] files_per_unit, e.g. books3; for a recipe with a local [[inputs]] group, e.g. book, "
+                   "they feed that group and the others still download)")
         ->check(CLI::ExistingPath);
   if (with_delete)
     cmd.add_flag("--delete-raw", a.delete_raw, "Delete each downloaded raw input once its output is complete");

@@ -23,8 +23,6 @@ static_assert(sizeof(DigestEntry) == 48);
 static_assert(sizeof(Drop) == 8);
 static_assert(std::endian::native == std::endian::little, "entry files are little-endian");
 
-auto entry_rank(const Entry& e) { return std::tie(e.order, e.unit, e.ordinal); }
-
 void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
 
 void read_exact(std::ifstream& in, void* data, size_t n, const fs::path& path, uint64_t offset) {
@@ -163,9 +161,9 @@ std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, 
       for (size_t k = i + 1; k < j; ++k) drops.push_back({entries[k].unit, entries[k].ordinal});
     } else {
       while (j < entries.size() && entries[j].h1 == entries[i].h1) ++j;
-      // Within one band bucket: a document loses if a near-duplicate ranks before it. Sorted
-      // by (h2, rank), the first holder of each distinct signature is its best-ranked one and
-      // stands for the others, so each document is compared with distinct signatures only.
+      // Within one band bucket: a document loses if a near-duplicate has a smaller order.
+      // Sorted by (h2, order), the first holder of each distinct signature has its smallest
+      // order and stands for the others, so each document is compared with distinct signatures only.
       std::vector<size_t> heads;
       for (size_t k = i; k < j; ++k)
         if (k == i || entries[k].h2 != entries[k - 1].h2) heads.push_back(k);
@@ -173,8 +171,9 @@ std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, 
         bool lose = false;
         for (size_t h : heads) {
           if (h == k) continue;
-          if (std::popcount(entries[h].h2 ^ entries[k].h2) <= max_distance &&
-              entry_rank(entries[h]) < entry_rank(entries[k])) {
+          // dedup.py skips `int(x) >= int(id)`: only a strictly smaller order wins (equal
+          // orders, e.g. colliding book ids, never drop each other).
+          if (std::popcount(entries[h].h2 ^ entries[k].h2) <= max_distance && entries[h].order < entries[k].order) {
             lose = true;
             break;
           }

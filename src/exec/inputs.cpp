@@ -170,7 +170,7 @@ std::string replace_dump(std::string pattern, const std::string& dump) {
 }
 
 // cc_net: the listing is read once and cached (process_wet_file.cc_segments' cache file).
-// With [download] dumps, each dump's listing in turn; its units get group = the dump's index.
+// With [download] dumps, each dump's listing in turn; its units get group = the dump.
 void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
                        io::Fetcher* fetcher) {
   std::vector<std::string> dumps = s.dumps.empty() ? std::vector<std::string>{""} : s.dumps;
@@ -190,7 +190,7 @@ void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const Run
       auto [lo, hi] = sources::commoncrawl::ccnet_shard_range(n, units, u);
       if (lo == hi) continue;
       PlanUnit unit{format_pattern(replace_dump(s.unit_name, dumps[g]), static_cast<int64_t>(u)), "", ""};
-      unit.group = static_cast<uint32_t>(g);
+      unit.group = s.dumps.empty() ? std::string() : dumps[g];
       for (size_t k = lo; k < hi; ++k)
         unit.parts.push_back({entries[k], base.empty() ? "" : base + "/" + encode_path(entries[k]), ""});
       plan.units.push_back(std::move(unit));
@@ -344,7 +344,9 @@ io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fe
     if (it == md5s.end()) throw DownloadError("no checksum published for " + unit.name + " in " + file, url);
     return it->second;
   }
-  if (s.checksums == "s3_manifest") {
+  // s3_manifest: from the bucket's manifest; published: the SHA256SUMS of [[inputs]] groups
+  // (input_groups.h), both by part name, and a part without an entry is checked by size/md5 only.
+  if (s.checksums == "s3_manifest" || s.checksums == "published") {
     auto it = sums.find(unit.name);
     return it == sums.end() ? io::Expect{} : it->second;
   }

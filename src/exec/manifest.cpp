@@ -69,6 +69,7 @@ std::string plan_to_json(const Plan& plan) {
     const PlanUnit& u = plan.units[i];
     io::JsonObject o;
     o.str("name", u.name).str("url", u.url).str("path", u.path);
+    if (!u.group.empty()) o.str("group", u.group);
     if (!u.parts.empty()) {
       std::string parts = "[";
       for (size_t k = 0; k < u.parts.size(); ++k) {
@@ -81,7 +82,6 @@ std::string plan_to_json(const Plan& plan) {
       }
       o.raw("parts", parts + "]");
     }
-    if (u.group) o.num("group", u.group);
     units += (i ? ",\n  " : "\n  ") + o.done();
   }
   units += "]";
@@ -111,6 +111,8 @@ Plan read_plan(const fs::path& path) {
   if (root["units"].get_array().get(units)) throw InputError("plan has no units", path.string());
   for (auto u : units) {
     PlanUnit unit{get_str(u, "name", path), get_str(u, "url", path), get_str(u, "path", path), {}};
+    std::string_view group;
+    if (!u["group"].get(group)) unit.group = std::string(group);
     simdjson::dom::array parts;
     if (!u["parts"].get_array().get(parts))
       for (auto p : parts) {
@@ -121,8 +123,6 @@ Plan read_plan(const fs::path& path) {
         if (!p["size"].get(size) && size > 0) part.size = static_cast<uint64_t>(size);
         unit.parts.push_back(std::move(part));
       }
-    int64_t group = 0;
-    if (!u["group"].get(group) && group > 0) unit.group = static_cast<uint32_t>(group);
     plan.units.push_back(std::move(unit));
   }
   return plan;

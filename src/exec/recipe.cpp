@@ -76,6 +76,37 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
         (k == "steps" ? r.steps : r.post_steps).push_back({*type, to_params(rest, k + "." + *type, origin)});
         ++i;
       }
+    } else if (k == "inputs") {
+      const toml::array* arr = node.as_array();
+      if (!arr) throw ConfigError("'inputs' must be an array of tables ([[inputs]])", origin);
+      for (const auto& item : *arr) {
+        const toml::table* t = item.as_table();
+        if (!t) throw ConfigError("every [[inputs]] entry must be a table", origin);
+        InputGroup g;
+        for (const auto& [gk, gn] : *t) {
+          std::string key(gk.str());
+          if (key == "name") {
+            g.name = gn.value_or<std::string>("");
+          } else if (key == "local") {
+            auto b = gn.value_exact<bool>();
+            if (!b) throw ConfigError("[[inputs]] local must be true or false", origin);
+            g.local = *b;
+          } else if (key == "download" || key == "read") {
+            const toml::table* sub = gn.as_table();
+            if (!sub) throw ConfigError("[inputs." + key + "] must be a table", origin);
+            (key == "download" ? g.download : g.read) = to_params(*sub, "inputs." + key, origin);
+          } else {
+            throw ConfigError("unknown key '" + key + "' in [[inputs]] (expected name, local, [inputs.download], "
+                              "[inputs.read])", origin);
+          }
+        }
+        bool ok = !g.name.empty();
+        for (char c : g.name) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+        if (!ok) throw ConfigError("[[inputs]] needs name = \"[a-z0-9_]+\"", origin);
+        for (const auto& other : r.inputs)
+          if (other.name == g.name) throw ConfigError("two [[inputs]] groups are named '" + g.name + "'", origin);
+        r.inputs.push_back(std::move(g));
+      }
     } else if (k == "dedup") {
       const toml::table* t = node.as_table();
       if (!t) throw ConfigError("[dedup] must be a table", origin);
@@ -83,14 +114,28 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, [download], [read], [[steps]], [dedup], [[post_steps]], [output], [plan])",
+                            "' (expected source, description, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }
   if (r.source.empty()) throw ConfigError("recipe has no 'source'", origin);
+  if (!r.inputs.empty() && (root.contains("download") || root.contains("read")))
+    throw ConfigError("a recipe with [[inputs]] groups gives [download] and [read] per group ([inputs.download], "
+                      "[inputs.read])", origin);
+  int local_groups = 0;
+  for (const auto& g : r.inputs) local_groups += g.local ? 1 : 0;
+  if (local_groups > 1) throw ConfigError("at most one [[inputs]] group can be local (it takes the --input paths)", origin);
   if (!r.post_steps.empty() && !r.has_dedup)
     throw ConfigError("[[post_steps]] run after [dedup]; without [dedup] put them in [[steps]]", origin);
   return r;
+}
+
+Recipe group_recipe(const Recipe& r, const InputGroup& group) {
+  Recipe g = r;
+  g.inputs.clear();
+  g.download = group.download;
+  g.read = group.read;
+  return g;
 }
 
 std::vector<std::string> builtin_recipe_names() {

@@ -30,6 +30,7 @@
 #include "settings.h"
 #include "site_select.h"
 #include "stages.h"
+#include "input_groups.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
@@ -460,28 +461,12 @@ void run_units(Shared& sh, const std::vector<size_t>& mine) {
 
 }  // namespace
 
-void validate_recipe(const Recipe& recipe, bool check_model_files) {
-  try {
-    resolve_settings(recipe);
-    auto build_all = [&recipe] {
-      build_steps(recipe);
-      if (recipe.has_dedup) {
-        parse_key_spec(recipe);
-        for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
-      }
-    };
-    std::optional<ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
-    if (!check_model_files) unchecked.emplace();
-    build_all();
-  } catch (const ConfigError& e) {
-    if (!e.path().empty()) throw;
-    throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
-  }
-}
-
 RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   validate_recipe(recipe, options.process);  // step types, every key (and models), before any work
-  Settings settings = resolve_settings(recipe);
+  // A recipe with [[inputs]] groups: one plan over all groups, each read with its own settings.
+  std::optional<GroupedInputs> grouped;
+  if (!recipe.inputs.empty()) grouped = plan_input_groups(recipe, options);
+  Settings settings = grouped ? grouped->settings : resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
   // An S3 recipe lists its bucket (network); `rpdata process` reuses the plan the download wrote.
   std::optional<S3Listing> s3;
@@ -497,7 +482,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
                         "` first (the input list comes from the S3 listing)");
     }
   }
-  Plan plan = [&] {
+  Plan plan = grouped ? std::move(grouped->plan) : [&] {
     // A listing recipe fetches its listing once (then reads the cached copy) through a fetcher
     // with the recipe's politeness settings.
     io::Fetcher fetcher(fetch_options(settings, options));
@@ -514,7 +499,8 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
     opts.fetch = s3->fetch;  // carries the Signature V4 signer
   }
   plan.settings_digest = settings_digest(recipe, counted_tokenizers(settings, options));
-  if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), opts);
+  const auto published = grouped ? grouped->published : std::map<std::string, io::Expect>{};
+  if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), opts, published);
   if (!options.stage.empty() && options.stage != "all")
     throw ConfigError("--stage " + options.stage + ": recipe " + recipe.name + " has one stage (no [dedup])");
   StageSpec single;
@@ -523,7 +509,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   single.settings = settings;
   single.source = recipe.source;
   single.make_steps = [&recipe](size_t) { return build_steps(recipe); };
-  if (s3) single.published = s3->expects;  // size and md5 from the bucket's manifest
+  single.published = s3 ? s3->expects : published;  // size and md5 from the bucket's manifest / groups' sums
   return run_stage(single, plan, opts);
 }
 

@@ -1,5 +1,9 @@
 #include "settings.h"
 
+#include <optional>
+
+#include "stages.h"
+
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
@@ -119,6 +123,26 @@ Settings resolve_settings(const Recipe& r) {
   return s;
 }
 
+void validate_recipe(const Recipe& recipe, bool check_model_files) {
+  try {
+    if (recipe.inputs.empty()) resolve_settings(recipe);
+    for (const auto& g : recipe.inputs) resolve_settings(group_recipe(recipe, g));
+    auto build_all = [&recipe] {
+      build_steps(recipe);
+      if (recipe.has_dedup) {
+        parse_key_spec(recipe);
+        for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
+      }
+    };
+    std::optional<ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
+    if (!check_model_files) unchecked.emplace();
+    build_all();
+  } catch (const ConfigError& e) {
+    if (!e.path().empty()) throw;
+    throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
+  }
+}
+
 std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r) {
   std::vector<std::unique_ptr<Step>> steps;
   for (const auto& sc : r.steps) steps.push_back(step_registry().make(sc.type, sc.params));
@@ -127,6 +151,8 @@ std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r) {
 
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers) {
   std::string canon = "source=" + r.source + ";" + r.read.canonical() + r.output.canonical();
+  for (const auto& g : r.inputs)  // a multi-group recipe: each group's reader settings, in order
+    canon += "inputs:" + g.name + (g.local ? ":local;" : ";") + g.read.canonical();
   for (const auto& s : r.steps) canon += "step:" + s.type + s.params.canonical();
   if (r.has_dedup) canon += "dedup:" + r.dedup.canonical();
   for (const auto& s : r.post_steps) canon += "post_step:" + s.type + s.params.canonical();

@@ -35,7 +35,7 @@ struct Settings {
   int64_t units = 0;
   std::string unit_name;
   // Several dumps in one run: listing and unit_name contain "{dump}", replaced by each entry;
-  // units of dump k (in this order) get PlanUnit::group = k.
+  // units of each dump (in this order) get PlanUnit::group = the dump.
   std::vector<std::string> dumps;
   // A named list of inputs instead of an index range (e.g. repositories "owner/repo@ref"):
   // `pattern` then builds the URL path from {entry}, {path} (before '@') and {ref} (after '@',

@@ -13,6 +13,7 @@
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "book_ids.h"
 #include "inputs.h"
 
 namespace rpdata::exec {
@@ -68,6 +69,13 @@ KeySpec parse_key_spec(const Recipe& r) {
   if (k.kind == dedup::DedupKind::kSimHash && k.max_distance != 5)
     throw ConfigError("[dedup] max_distance: the 6-band index finds every pair only for 5", r.name);
   k.drop_field = d.get_bool("drop_key", false);
+  if (k.kind == dedup::DedupKind::kSimHash) {
+    std::string ids = d.get_string("book_ids", "redpajama");
+    if (ids == "redpajama") k.book_ids = dedup::BookIdMode::kRedPajama;
+    else if (ids == "unique") k.book_ids = dedup::BookIdMode::kUnique;
+    else throw ConfigError("[dedup] book_ids must be \"redpajama\" or \"unique\", not '" + ids + "'", r.name);
+    if (!k.order_field.empty()) throw ConfigError("[dedup] book_ids orders the books; drop 'order'", r.name);
+  }
   d.reject_unused();
   return k;
 }
@@ -256,6 +264,8 @@ RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayo
     }
     digest = io::sha256_hex(digest + winners);
   }
+  std::optional<BookIds> ids;
+  if (spec.book_ids) ids.emplace(plan, dl.main_layout(), *spec.book_ids);
   auto file = [&](uint32_t p) { return dl.drop_file(p); };
   auto sidecar = [&](uint32_t p) { return dl.drop_sidecar(p); };
   return run_partitions("reduce", spec.partitions, options, digest, file, sidecar, [&](uint32_t p) {
@@ -264,6 +274,8 @@ RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayo
       auto part = dedup::read_entry_partition(dl.key_file(u.name), p, spec.partitions);
       entries.insert(entries.end(), part.begin(), part.end());
     }
+    if (ids)  // near-duplicates are ordered by book id (dedup.py: a smaller id wins, equal ids never drop)
+      for (auto& e : entries) e.order = ids->key(e.unit, e.ordinal);
     RoundResult r{entries.size(), 0};
     std::vector<dedup::Drop> drops;
     if (spec.two_rounds()) {
@@ -385,20 +397,30 @@ ReaderFactory intermediate_reader_factory() {
   return [](const ReaderInput& in) -> std::unique_ptr<Reader> { return std::make_unique<IntermediateReader>(in); };
 }
 
-std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit) {
-  std::vector<uint32_t> drops;
-  for (uint32_t p = 0; p < spec.partitions; ++p) {
-    auto d = dedup::read_unit_drops(dl.drop_file(p), unit);
-    drops.insert(drops.end(), d.begin(), d.end());
-  }
-  std::sort(drops.begin(), drops.end());
-  drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
+std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit, const BookIds* ids) {
+  auto drops_of = [&](uint32_t u) {
+    std::vector<uint32_t> drops;
+    for (uint32_t p = 0; p < spec.partitions; ++p) {
+      auto d = dedup::read_unit_drops(dl.drop_file(p), u);
+      drops.insert(drops.end(), d.begin(), d.end());
+    }
+    std::sort(drops.begin(), drops.end());
+    drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
+    return drops;
+  };
+  std::vector<uint32_t> drops = ids ? ids->final_drops(unit, drops_of) : drops_of(unit);
   return std::make_unique<DropStep>(std::move(drops), spec.field, spec.drop_field);
 }
 
-RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options) {
+RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
+                            const std::map<std::string, io::Expect>& published) {
   KeySpec spec = parse_key_spec(recipe);
-  for (const auto& u : plan.units) spec.unit_group.push_back(u.group);
+  std::vector<std::string> groups;  // in order of first appearance (plans are group-major)
+  for (const auto& u : plan.units) {
+    auto it = std::find(groups.begin(), groups.end(), u.group);
+    if (it == groups.end()) it = groups.insert(groups.end(), u.group);
+    spec.unit_group.push_back(static_cast<uint32_t>(it - groups.begin()));
+  }
   DedupLayout dl{RunLayout{options.out, recipe.source}};
   std::string stage = options.stage.empty() ? "all" : options.stage;
   if (stage == "all" && options.task.world_size > 1)
@@ -431,6 +453,7 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.keys = spec;
     main.keys_dir = dl.keys_dir();
     main.count_tokens = false;
+    main.published = published;
     fs::create_directories(dl.keys_dir());
     main.raw_dir = dl.final_layout.raw_dir();  // raw downloads stay in OUT/<source>/_work/raw
     last = run_stage(main, plan, options);
@@ -458,16 +481,18 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     apply.settings.reader_factory = intermediate_reader_factory();
     apply.settings.checksums = "none";
     apply.source = recipe.source;
-    apply.make_steps = [&recipe, &dl, spec](size_t unit) {
+    Plan ap = apply_plan(spec, dl, plan);
+    std::shared_ptr<const BookIds> ids;
+    if (spec.book_ids) ids = std::make_shared<const BookIds>(plan, dl.main_layout(), *spec.book_ids);
+    apply.make_steps = [&recipe, &dl, spec, ids](size_t unit) {
       std::vector<std::unique_ptr<Step>> steps;
-      steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit)));
+      steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit), ids.get()));
       for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params));
       return steps;
     };
     apply.carry_drops = [&dl, &plan](size_t unit) {
       return read_unit_record(dl.main_layout().unit_marker(plan.units[unit].name)).stats.drops;
     };
-    Plan ap = apply_plan(spec, dl, plan);
     RunOptions ao = options;
     ao.download = false;
     ao.delete_raw = false;

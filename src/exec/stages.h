@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "rpdata/dedup/shuffle.h"
+#include "rpdata/dedup/simhash.h"
 #include "rpdata/exec/layout.h"
 #include "rpdata/exec/manifest.h"
 #include "rpdata/io/http_fetch.h"
@@ -34,6 +35,10 @@ struct KeySpec {
   uint32_t partitions = 16;
   int max_distance = 5;
   bool drop_field = false;  // remove the key field from the records after the dedup
+  // simhash: [dedup] book_ids, how near-duplicates are ordered (exec/book_ids.h): "redpajama"
+  // (default; ids restart in every [[inputs]] group and a book takes the flag of the last
+  // book with its id) or "unique" (one id per book, plan order).
+  std::optional<dedup::BookIdMode> book_ids;
   // kUrlMembership: the URL field, and the rank of each route ("file" = unit x route; files
   // are ordered by this rank, then by unit: RedPajama's sorted-glob order of en_head_NNNN
   // before en_middle_NNNN).
@@ -98,7 +103,9 @@ void finalize_unit_keys(UnitKeys& keys);
 
 // Runs a recipe with [dedup]: the stage named by options.stage ("" / "all": main, reduce and
 // apply in turn, one task only).
-RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options);
+// `published`: expected size/sha256/md5 per raw part name, for the main stage's downloads.
+RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
+                            const std::map<std::string, io::Expect>& published = {});
 
 // Runs one per-unit stage for this task (the former run_source body).
 RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options);
@@ -119,6 +126,9 @@ Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan);
 // Reader over intermediate shards; the first step of the apply stage drops the reduce's
 // choices (and the key field if asked).
 ReaderFactory intermediate_reader_factory();
-std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit);
+// `ids`: with book ids, the final flags (a RedPajama book inherits its id's last holder's flag).
+class BookIds;
+std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit,
+                                     const BookIds* ids = nullptr);
 
 }  // namespace rpdata::exec

@@ -160,7 +160,7 @@ sed 's/^dumps = .*/dumps = ["2019-30", "2020-05"]/' "$WORK/cc.toml" > "$WORK/cc2
 python3 - "$WORK/o8/commoncrawl/_work/plan.json" <<'PY' || fail "two-dump plan"
 import json, sys
 units = json.load(open(sys.argv[1]))["units"]
-names = [(u["name"], u.get("group", 0)) for u in units]
-assert names[-1] == ("2020-05_4999", 1) and all(g == 0 for n, g in names[:-1]) and len(names) == 7, names
+names = [(u["name"], u.get("group")) for u in units]
+assert names[-1] == ("2020-05_4999", "2020-05") and all(g == "2019-30" for n, g in names[:-1]) and len(names) == 7, names
 PY
 echo OK

@@ -9,10 +9,15 @@ cat "$WORK/table.txt"
 grep -qE '^c4 +2000 ' "$WORK/table.txt" || fail "table lacks 2000 c4 docs"
 grep -qE '^commoncrawl +[1-9][0-9]* ' "$WORK/table.txt" || fail "table lacks commoncrawl docs"
 grep -q 'total' "$WORK/table.txt" || fail "table lacks total"
-grep -qE '^books +23 ' "$WORK/table.txt" || fail "table lacks 23 books (24 minus the near-duplicate)"
-grep -q '"dedup:duplicate": 1' "$WORK/s/books/manifest.json" || fail "books near-duplicate not dropped"
-[ -f "$WORK/s/books/manifest.json" ] || fail "no books manifest"
-zstdcat "$WORK"/s/books/train-00000-*.jsonl.zst > "$WORK/books.jsonl"
+# Books: 24 PG-19 + 6 Books3 books deduplicated together with RedPajama's ids (27 kept,
+# books_sample.cpp); PG-19 records first, then Books3.
+grep -qE '^book +27 ' "$WORK/table.txt" || fail "table lacks 27 books (30 minus 3 near-duplicates)"
+grep -q '"dedup:duplicate": 3' "$WORK/s/book/manifest.json" || fail "book near-duplicates not dropped"
+head -1 "$WORK/s/book/manifest.jsonl" | grep -q '"path": "book/pg19-00000-00000.jsonl.zst"' || fail "PG-19 is not first"
+tail -1 "$WORK/s/book/manifest.jsonl" | grep -q '"path": "book/books3-00001-00000.jsonl.zst"' || fail "Books3 is not last"
+first_record "$WORK"/s/book/books3-00000-*.jsonl.zst | grep -q '^{"meta": {"title": "A Harbour of Lanterns"}, "text": "CHAPTER 1' \
+  || fail "books3 record schema"
+zstdcat "$WORK"/s/book/pg19-00000-*.jsonl.zst > "$WORK/books.jsonl"
 head -1 "$WORK/books.jsonl" > "$WORK/first.jsonl"
 grep -q '^{"meta": {"short_book_title": ".*", "publication_date": 1850, "url": "http://www.gutenberg.org/ebooks/10000"}, "text": "CHAPTER 1' "$WORK/first.jsonl" \
   || fail "books record schema"
@@ -40,10 +45,10 @@ same_outputs "$WORK/s/arxiv" "$WORK/s2/arxiv" "arxiv sample output is not determ
 "$RPDATA" sample --out "$WORK/s" --no-progress > /dev/null 2> "$WORK/log2.txt"
 grep -q '0 processed, 4 already complete' "$WORK/log2.txt" && grep -q '0 processed, 1 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "rerun did not skip"; }
 grep -q '0 processed, 2 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "commoncrawl rerun did not skip"; }
-grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "books rerun did not skip"; }
-# Deterministic: a fresh books sample has byte-identical outputs.
-"$RPDATA" sample --out "$WORK/s2" --only books --no-progress > /dev/null 2> "$WORK/log3.txt"
-same_outputs "$WORK/s/books" "$WORK/s2/books" "books sample outputs differ between runs"
+grep -q '0 processed, 5 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "book rerun did not skip"; }
+# Deterministic: a fresh book sample has byte-identical outputs.
+"$RPDATA" sample --out "$WORK/s2" --only book --no-progress > /dev/null 2> "$WORK/log3.txt"
+same_outputs "$WORK/s/book" "$WORK/s2/book" "book sample outputs differ between runs"
 grep -q '0 processed, 3 already complete' "$WORK/log2.txt" || { cat "$WORK/log2.txt"; fail "wikipedia rerun did not skip"; }
 # Deterministic: a fresh run writes the same Wikipedia records.
 "$RPDATA" sample --out "$WORK/s3" --only wikipedia --no-progress > /dev/null 2> "$WORK/log4.txt"

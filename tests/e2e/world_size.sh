@@ -11,14 +11,15 @@ for world in 3 7; do
   same_outputs "$WORK/ref/c4" "$WORK/w$world/c4" "world size $world differs from 1"
   echo "world size $world: identical"
 done
-# Books (cross-unit SimHash dedup): each stage split over 2 tasks gives the same shards.
+# Books (PG-19 + Books3, cross-unit SimHash dedup): each stage split over 2 tasks gives the same shards.
 for stage in main reduce apply; do
   for ((r = 0; r < 2; r++)); do
-    "$RPDATA" run books --recipe sample/books --mirror "$WORK/ref/_mirror/books" --out "$WORK/b2" --rank $r \
-      --world-size 2 --stage $stage --threads 2 --no-progress -q || fail "books $stage rank $r of 2 failed"
+    "$RPDATA" run book --recipe sample/book --mirror "$WORK/ref/_mirror/book" --input "$WORK/ref/_mirror/book/books3" \
+      --out "$WORK/b2" --rank $r --world-size 2 --stage $stage --threads 2 --no-progress -q ||
+      fail "book $stage rank $r of 2 failed"
   done
 done
-same_outputs "$WORK/ref/books" "$WORK/b2/books" "books with world size 2 differ from 1"
+same_outputs "$WORK/ref/book" "$WORK/b2/book" "book with world size 2 differ from 1"
 for ((r = 0; r < 3; r++)); do
   SLURM_ARRAY_TASK_ID=$((r + 1)) SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_COUNT=3 \
     "$RPDATA" run c4 --recipe sample/c4 --mirror "$mirror" --out "$WORK/slurm" --no-progress -q || fail "slurm rank $r"

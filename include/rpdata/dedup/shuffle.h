@@ -24,7 +24,8 @@ struct Entry {
 
 enum class DedupKind {
   kExact,    // equal (h1, h2): all but the smallest (order, unit, ordinal) are dropped
-  kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger loses
+  kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger order
+             // loses (equal orders never drop each other, as dedup.py's `>=` skip)
   // RedPajama's CommonCrawl digest dedup (dedup_phase2.py): per digest the first URL wins
   // (winners round, DigestEntry), then every record whose URL won some digest is kept
   // (members round: Entry keyed by URL, drops = URLs that won nothing).

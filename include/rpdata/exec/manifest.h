@@ -46,9 +46,10 @@ struct PlanUnit {
   // Non-empty: the unit is these files, in order (name/url/path above are then unused but
   // for `name`). Empty: the unit is the one file above.
   std::vector<PlanPart> parts;
-  // Input group of the unit: the dump's index in [download] dumps for a multi-dump CommonCrawl
-  // run (cross-unit dedup ranks files by group first), else 0.
-  uint32_t group = 0;
+  // The unit's input group ("" otherwise): the [[inputs]] group of a multi-group recipe
+  // (book: pg19, books3) or the dump of a multi-dump CommonCrawl run ([download] dumps).
+  // Cross-unit dedup ranks files by group first, groups in plan order.
+  std::string group;
 };
 
 // The files of a unit in order: its parts, or the unit itself as one part.

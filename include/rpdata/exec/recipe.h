@@ -2,6 +2,9 @@
 // A recipe names the source, how to list and fetch its raw inputs ([download]), how to read
 // them ([read]), the ordered steps ([[steps]], types from the registry), an optional
 // cross-unit dedup ([dedup]) followed by [[post_steps]], and the output format ([output]). Unknown tables or keys are ConfigErrors naming them.
+// A recipe may instead read several input groups in one run ([[inputs]], each with its own
+// [inputs.download] and [inputs.read]): RedPajama's Books slice deduplicates PG-19 (downloaded)
+// and Books3 (local files) together, output in group order.
 #pragma once
 
 #include <filesystem>
@@ -18,6 +21,15 @@ struct StepConfig {
   Params params;
 };
 
+// One input group of a multi-group recipe: its units are named "<name>-NNNNN" and come
+// after the previous group's in the plan (and in the output).
+struct InputGroup {
+  std::string name;    // [a-z0-9_]+, e.g. "pg19"
+  bool local = false;  // the group's files are the run's --input paths (no download)
+  Params download{"inputs.download"};
+  Params read{"inputs.read"};
+};
+
 struct Recipe {
   std::string name;    // "c4", "sample/c4", or the file path it came from
   std::string source;  // the source module: "c4"
@@ -25,6 +37,8 @@ struct Recipe {
   Params download{"download"};
   Params read{"read"};
   std::vector<StepConfig> steps;
+  // Non-empty: the run reads these groups in order, and [download]/[read] are absent.
+  std::vector<InputGroup> inputs;
   // Optional cross-unit dedup between `steps` and `post_steps` ([dedup], exec/stages.h):
   // the run then has three stages: main (per unit), reduce (per partition), apply (per unit).
   bool has_dedup = false;
@@ -35,6 +49,9 @@ struct Recipe {
   // price); never part of the settings digest.
   Params plan{"plan"};
 };
+
+// The recipe as one group sees it: the group's [download] and [read], everything else shared.
+Recipe group_recipe(const Recipe& r, const InputGroup& group);
 
 Recipe parse_recipe(const std::string& toml_text, const std::string& origin);
 // `name_or_path`: a built-in recipe name ("c4", "sample/c4") or a path to a .toml file.

@@ -1,5 +1,7 @@
 // The Books part of the bundled offline sample: a PG-19-style bucket mirror (metadata.csv and
-// train/<id>.txt, LF line ends, UTF-8) with synthetic prose and one near-duplicate pair.
+// train/<id>.txt, LF line ends, UTF-8) with synthetic prose and one near-duplicate pair, and a
+// local Books3-style folder (<title>.epub.txt) whose near-duplicates and shared ids exercise
+// RedPajama's combined PG-19 + Books3 dedup (docs/books.md).
 #include <random>
 
 #include "rpdata/io/fs.h"
@@ -91,12 +93,14 @@ std::vector<std::string> write_sample(const fs::path& dir, const SampleOptions& 
   std::vector<std::string> names;
   std::string csv;
   std::string first_book;
+  std::vector<std::string> texts;
   for (int i = 0; i < options.books; ++i) {
     int id = 10000 + 37 * i;  // PG ebook numbers; listing order is by name
     std::string text;
     if (i == 2 && !first_book.empty()) text = edit_words(first_book, rng, 4);  // the near-duplicate
     else text = make_book(rng, 2 + static_cast<int>(rng() % 3));
     if (i == 1) first_book = text;
+    texts.push_back(text);
     std::string name = "deepmind-gutenberg/train/" + std::to_string(id) + ".txt";
     io::write_file_atomic(dir / name, text);
     names.push_back(name);
@@ -112,6 +116,25 @@ std::vector<std::string> write_sample(const fs::path& dir, const SampleOptions& 
   }
   io::write_file_atomic(bucket / "metadata.csv", csv);
   names.push_back("deepmind-gutenberg/metadata.csv");
+
+  // Books3 (ids 0..5 in sorted name order, PG-19's ids 0..23 in listing order): 0 is an edited
+  // copy of PG-19 book 0 (the same id: neither drops the other), 4 of Books3 book 3, 5 of
+  // PG-19 book 10 (id 5 < 10: PG-19's copy loses). With RedPajama's shared flags PG-19 book 2
+  // (a near-duplicate of PG-19 book 1) survives because Books3 book 2 does, and PG-19 book 4
+  // is lost because Books3 book 4 is.
+  static const char* const kTitles[] = {"A Harbour of Lanterns", "B Letters from Wenmar", "C The Quiet Orchard",
+                                        "D Salt and Iron", "E Salt and Iron Again", "F The Copyist"};
+  fs::create_directories(dir / "books3");
+  std::vector<std::string> books3;
+  for (int i = 0; i < 6; ++i) {
+    std::string text;
+    if (i == 0) text = edit_words(texts[0], rng, 4);
+    else if (i == 4) text = edit_words(books3[3], rng, 4);
+    else if (i == 5 && texts.size() > 10) text = edit_words(texts[10], rng, 4);
+    else text = make_book(rng, 2 + static_cast<int>(rng() % 3));
+    books3.push_back(text);
+    io::write_file_atomic(dir / "books3" / (std::string(kTitles[i]) + ".epub.txt"), text);
+  }
   return names;
 }
 

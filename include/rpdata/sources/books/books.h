@@ -109,7 +109,9 @@ struct SampleOptions {
 
 // Writes a deterministic PG-19-style bucket mirror into `dir`: deepmind-gutenberg/metadata.csv
 // and deepmind-gutenberg/train/<id>.txt (synthetic public-domain-style prose; book 2 is a copy
-// of book 1 with a few words changed). Returns the file names written, relative to `dir`.
+// of book 1 with a few words changed), and a Books3-style local folder dir/books3/<title>.epub.txt
+// (6 books: edited copies of PG-19 books 0 and 10 and of its own book 3 among them). Returns
+// the mirror's file names, relative to `dir` (the books3 folder is a local --input, not listed).
 std::vector<std::string> write_sample(const std::filesystem::path& dir, const SampleOptions& options = {});
 
 }  // namespace rpdata::sources::books

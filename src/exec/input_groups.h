@@ -1,0 +1,32 @@
+// Internal to exec: the plan of a recipe with several [[inputs]] groups (RedPajama's Books:
+// PG-19 from the bucket listing or --mirror, then Books3 from the local --input paths). Each
+// group is planned with its own [download] as a recipe of its own would be; its units are
+// renamed "<group>-NNNNN" and tagged with the group, and the groups follow each other in the
+// plan, so the output (and the dedup's plan order) is the first group's books, then the next.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "rpdata/exec/manifest.h"
+#include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
+#include "rpdata/io/http_fetch.h"
+#include "settings.h"
+
+namespace rpdata::exec {
+
+struct GroupedInputs {
+  Plan plan;  // units of all groups, in group order (settings_digest not set)
+  // The first group's settings with a reader that dispatches on the unit's group.
+  Settings settings;
+  // Expected sha256/size per downloaded part name, from the SHA256SUMS of groups with
+  // checksums = "sha256sums" (settings.checksums is then "published").
+  std::map<std::string, io::Expect> published;
+};
+
+// ConfigError: no --input for the local group, a group feature that is not supported in groups
+// (S3, site selection, cc listings), or groups disagreeing on [read] on_error.
+GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options);
+
+}  // namespace rpdata::exec
