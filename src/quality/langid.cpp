@@ -11,6 +11,7 @@
 #include <istream>
 
 #include "fasttext_line.h"
+#include "fasttext_line_ids.h"
 #include "rpdata/core/error.h"
 #include "rpdata/text/ccnet_normalize.h"
 
@@ -50,6 +51,11 @@ LangId::LangId(const std::filesystem::path& model_path)
     throw ConfigError(std::string("cannot load fastText model: ") + e.what(), model_path.string());
   }
   label_prefix_ = model_->getArgs().label;
+  const auto dict = model_->getDictionary();
+  for (int32_t i = 0; i < dict->nlabels(); ++i) labels_.push_back(strip_prefix(dict->getLabel(i)));
+  const char* env = std::getenv("RPDATA_LANGID");
+  fast_ = !(env && std::string_view(env) == "libfasttext");
+  line_ids_ = std::make_unique<FasttextLineIds>(*model_);
 }
 
 LangId::~LangId() = default;
@@ -68,7 +74,34 @@ std::shared_ptr<const LangId> LangId::shared(const std::filesystem::path& model_
   return slot;
 }
 
+std::string LangId::strip_prefix(const std::string& label) const {
+  return label.rfind(label_prefix_, 0) == 0 ? label.substr(label_prefix_.size()) : label;
+}
+
 std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float threshold) const {
+  return fast_ ? predict_fast(text, k, threshold) : predict_libfasttext(text, k, threshold);
+}
+
+std::vector<LangPrediction> LangId::predict_fast(std::string_view text, int k, float threshold) const {
+  // FastText::predictLine is: getLine(in, words, labels); predict(k, words, ...); then
+  // (std::exp(score), getLabel(id)) per prediction. Same ids -> same floats.
+  thread_local std::vector<int32_t> ids;
+  thread_local fasttext::Predictions scores;
+  line_ids_->line_ids(text, ids);
+  scores.clear();
+  model_->predict(k, ids, scores, threshold);
+  std::vector<LangPrediction> out;
+  out.reserve(scores.size());
+  for (const auto& [score, id] : scores) {
+    LangPrediction p;
+    p.prob = std::exp(score);  // float exp, as predictLine
+    p.label = labels_.at(static_cast<size_t>(id));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<LangPrediction> LangId::predict_libfasttext(std::string_view text, int k, float threshold) const {
   LineBuf buf(text);
   std::istream in(&buf);
   std::vector<std::pair<fasttext::real, std::string>> raw;
@@ -78,7 +111,7 @@ std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float 
   for (auto& [prob, label] : raw) {
     LangPrediction p;
     p.prob = prob;
-    p.label = label.rfind(label_prefix_, 0) == 0 ? label.substr(label_prefix_.size()) : label;
+    p.label = strip_prefix(label);
     out.push_back(std::move(p));
   }
   return out;
