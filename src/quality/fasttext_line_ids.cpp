@@ -29,13 +29,15 @@ constexpr std::string_view kEos = "</s>";  // fasttext::Dictionary::EOS
 
 std::atomic<uint64_t> next_generation{1};
 
+size_t bucket_slot(int32_t key) { return static_cast<size_t>((static_cast<uint64_t>(static_cast<uint32_t>(key)) * 0x9E3779B97F4A7C15ull) >> 32); }
+
 }  // namespace
 
 // Open-addressing memo: token bytes -> (kind, fastText hash, ids). Bounded: emptied when 3/4
 // of the slots or kMaxIds ids are used, which changes speed only, never results.
 struct FasttextLineIds::Cache {
   static constexpr size_t kMaxKeyBytes = 128;  // longer tokens are looked up every time
-  static constexpr int kLog2Slots = 16;
+  static constexpr int kLog2Slots = 17;
   static constexpr size_t kMaxIds = size_t{1} << 22;
 
   struct Slot {
@@ -96,16 +98,19 @@ struct FasttextLineIds::Cache {
   std::vector<int32_t> hashes;  // getLine's word_hashes: int32, as fastText stores them
 };
 
-FasttextLineIds::FasttextLineIds(const fasttext::FastText& model)
-    : dict_(model.getDictionary()), generation_(next_generation.fetch_add(1)) {
+FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_subwords)
+    : dict_(model.getDictionary()), own_subwords_(own_subwords), generation_(next_generation.fetch_add(1)) {
   const fasttext::Args args = model.getArgs();
+  minn_ = args.minn;
   maxn_ = args.maxn;
   word_ngrams_ = args.wordNgrams;
   bucket_ = static_cast<uint64_t>(static_cast<int64_t>(args.bucket));
   nwords_ = dict_->nwords();
-  if (word_ngrams_ > 1) {
+  if (word_ngrams_ > 1 || model.isQuant()) {
     // Word n-gram buckets go through Dictionary::pushHash, whose pruning map (quantized
-    // models with a cutoff) is protected; Dictionary::save writes it after the entries.
+    // models with a cutoff) is protected; Dictionary::save writes it after the entries. Its
+    // size also gives the rows of a quantized input matrix (input_rows()).
+    dict_parsed_ = true;
     std::ostringstream out;
     dict_->save(out);
     const std::string s = out.str();
@@ -127,16 +132,69 @@ FasttextLineIds::FasttextLineIds(const fasttext::FastText& model)
       if (z == std::string::npos) throw std::runtime_error("fastText dictionary: bad save() output");
       pos = z + 1 + 8 + 1;  // word, NUL, int64 count, int8 type
     }
-    for (int64_t i = 0; i < pruneidx_size_; ++i) {
-      int32_t from = 0, to = 0;
-      read(&from, 4);
-      read(&to, 4);
-      pruneidx_[from] = to;
+    if (pruneidx_size_ > 0) {
+      size_t slots = 16;
+      while (slots < static_cast<size_t>(pruneidx_size_) * 2) slots *= 2;
+      prune_slots_.assign(slots, {-1, 0});
+      prune_mask_ = slots - 1;
+      for (int64_t i = 0; i < pruneidx_size_; ++i) {
+        int32_t from = 0, to = 0;
+        read(&from, 4);
+        read(&to, 4);
+        size_t j = bucket_slot(from) & prune_mask_;
+        while (prune_slots_[j].first != -1 && prune_slots_[j].first != from) j = (j + 1) & prune_mask_;
+        prune_slots_[j] = {from, to};
+      }
+    }
+  }
+}
+
+void FasttextLineIds::push_bucket(int32_t bucket, std::vector<int32_t>& ids) const {
+  if (pruneidx_size_ == 0 || bucket < 0) return;
+  int32_t id = bucket;
+  if (pruneidx_size_ > 0) {
+    size_t j = bucket_slot(bucket) & prune_mask_;
+    for (;; j = (j + 1) & prune_mask_) {
+      if (prune_slots_[j].first == bucket) break;
+      if (prune_slots_[j].first == -1) return;  // pruned away
+    }
+    id = prune_slots_[j].second;
+  }
+  ids.push_back(nwords_ + id);
+}
+
+void FasttextLineIds::oov_subwords(std::string_view token, std::vector<int32_t>& ids) const {
+  // For each n-gram of 1..maxn UTF-8 characters (a character = a lead byte and its
+  // continuation bytes) of "<token>" with n >= minn, except the lone "<" and ">": the bucket
+  // hash(ngram) % bucket, hash = FNV-1a 32 over the bytes sign-extended (int8_t).
+  thread_local std::string word;
+  word.assign("<");
+  word.append(token);
+  word.push_back('>');
+  const auto* w = reinterpret_cast<const unsigned char*>(word.data());
+  const size_t len = word.size();
+  const auto maxn = static_cast<size_t>(maxn_), minn = static_cast<size_t>(minn_);
+  const auto bucket = static_cast<uint32_t>(bucket_);
+  auto step = [](uint32_t h, unsigned char c) {
+    return (h ^ static_cast<uint32_t>(static_cast<int8_t>(c))) * 16777619u;
+  };
+  for (size_t i = 0; i < len; ++i) {
+    if ((w[i] & 0xC0) == 0x80) continue;
+    uint32_t h = 2166136261u;
+    for (size_t j = i, n = 1; j < len && n <= maxn; ++n) {
+      h = step(h, w[j++]);
+      while (j < len && (w[j] & 0xC0) == 0x80) h = step(h, w[j++]);
+      if (n >= minn && !(n == 1 && (i == 0 || j == len))) push_bucket(static_cast<int32_t>(h % bucket), ids);
     }
   }
 }
 
 FasttextLineIds::~FasttextLineIds() = default;
+
+int64_t FasttextLineIds::input_rows() const {
+  if (!dict_parsed_) return -1;
+  return nwords_ + (pruneidx_size_ >= 0 ? pruneidx_size_ : static_cast<int64_t>(bucket_));
+}
 
 FasttextLineIds::Cache& FasttextLineIds::cache() const {
   // A few caches per thread (one per live model in use), most recent first.
@@ -173,7 +231,8 @@ void FasttextLineIds::lookup(std::string_view token, uint8_t& kind, uint32_t& ha
       ids.assign(sub.begin(), sub.end());
     }
   } else if (token != kEos) {
-    ids = dict_->getSubwords(w);  // out of vocabulary: computeSubwords(BOW + w + EOW)
+    if (own_subwords_) oov_subwords(token, ids);
+    else ids = dict_->getSubwords(w);  // out of vocabulary: computeSubwords(BOW + w + EOW)
   }
 }
 
@@ -231,14 +290,7 @@ void FasttextLineIds::line_ids(std::string_view text, std::vector<int32_t>& ids)
       uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hs[i]));
       for (size_t j = i + 1; j < hs.size() && j < i + static_cast<size_t>(word_ngrams_); ++j) {
         h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(hs[j]));
-        auto id = static_cast<int32_t>(h % bucket_);
-        if (id < 0) continue;
-        if (pruneidx_size_ > 0) {
-          auto it = pruneidx_.find(id);
-          if (it == pruneidx_.end()) continue;
-          id = it->second;
-        }
-        ids.push_back(nwords_ + id);
+        push_bucket(static_cast<int32_t>(h % bucket_), ids);
       }
     }
   }

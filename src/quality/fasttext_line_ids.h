@@ -2,8 +2,12 @@
 // line (the caller's text + "\n", as predictLine reads it), computed over a string_view with a
 // per-thread memo of word -> ids, so that a repeated word costs one hash lookup instead of
 // re-hashing all its character n-grams. The ids of a word come from fastText's own public
-// Dictionary API (getId, getType, getSubwords, hash) on the first sight of the word; only the
-// line splitting (readWord's separators, the EOS token "</s>", word n-grams) is done here.
+// Dictionary API (getId, getType, getSubwords, hash) on the first sight of the word; the line
+// splitting (readWord's separators, the EOS token "</s>", word n-grams) is done here, and with
+// `own_subwords` so are an out-of-vocabulary word's character n-gram ids (computeSubwords:
+// FNV-1a of each 2..maxn-character n-gram of "<word>", pruned buckets through a flat table),
+// which is what a first sight costs most in libfasttext (its pruning map is a node-based
+// unordered_map looked up twice per n-gram).
 // Feeding the ids to FastText::predict gives predictLine's results bit for bit (same ids in
 // the same order, so the same float summation); tests/unit/quality/langid_fast_test.cpp checks.
 #pragma once
@@ -11,7 +15,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace fasttext {
@@ -24,7 +27,7 @@ namespace rpdata::quality {
 class FasttextLineIds {
  public:
   // `model` must outlive this object.
-  explicit FasttextLineIds(const fasttext::FastText& model);
+  explicit FasttextLineIds(const fasttext::FastText& model, bool own_subwords = false);
   ~FasttextLineIds();
 
   // Replaces `ids` with getLine(text + "\n")'s word ids: for each token up to the first '\n'
@@ -32,6 +35,10 @@ class FasttextLineIds {
   // subword ids; out of vocabulary: its subword ids), label-like tokens skipped, then the word
   // n-gram buckets when the model has wordNgrams > 1. Thread-safe.
   void line_ids(std::string_view text, std::vector<int32_t>& ids) const;
+
+  // Rows of the model's input matrix (nwords + buckets, or + kept buckets when pruned) for a
+  // quantized model or one with word n-grams; -1 otherwise.
+  int64_t input_rows() const;
 
   // The per-thread memo: entries (words) in this thread's cache for this object (tests).
   size_t cached_words() const;
@@ -41,14 +48,24 @@ class FasttextLineIds {
   Cache& cache() const;
   // Fills the memo entry of one token through the Dictionary API.
   void lookup(std::string_view token, uint8_t& kind, uint32_t& hash, std::vector<int32_t>& ids) const;
+  // Dictionary::computeSubwords("<" + token + ">", ids) (own_subwords).
+  void oov_subwords(std::string_view token, std::vector<int32_t>& ids) const;
+  // Dictionary::pushHash: bucket -> input row (none when pruned away).
+  void push_bucket(int32_t bucket, std::vector<int32_t>& ids) const;
 
   std::shared_ptr<const fasttext::Dictionary> dict_;
+  bool own_subwords_ = false;
+  int32_t minn_ = 0;
   int32_t maxn_ = 0;
   int32_t word_ngrams_ = 1;
   uint64_t bucket_ = 0;
   int32_t nwords_ = 0;
   int64_t pruneidx_size_ = -1;                     // Dictionary's: -1 not pruned
-  std::unordered_map<int32_t, int32_t> pruneidx_;  // read from Dictionary::save when pruned
+  // Dictionary's pruning map (read from Dictionary::save when pruned) as an open-addressing
+  // table: key -1 = empty slot.
+  std::vector<std::pair<int32_t, int32_t>> prune_slots_;
+  size_t prune_mask_ = 0;
+  bool dict_parsed_ = false;
   uint64_t generation_;                            // identifies this object's thread caches
 };
 

@@ -11,6 +11,7 @@
 #include <istream>
 
 #include "fasttext_line.h"
+#include "fasttext_dense.h"
 #include "fasttext_line_ids.h"
 #include "rpdata/core/error.h"
 #include "rpdata/text/ccnet_normalize.h"
@@ -40,8 +41,22 @@ double round_score(float prob) {
   return std::nearbyint(static_cast<double>(prob) * 100.0) / 100.0;
 }
 
-LangId::LangId(const std::filesystem::path& model_path)
-    : path_(model_path), model_(std::make_unique<fasttext::FastText>()) {
+namespace {
+LangId::Mode mode_from_env() {
+  const char* env = std::getenv("RPDATA_LANGID");
+  const std::string_view v = env ? env : "";
+  if (v == "libfasttext") return LangId::Mode::libfasttext;
+  if (v == "memo") return LangId::Mode::memo;
+  return LangId::Mode::fast;
+}
+// Decoded input rows of a quantized model are kept up to this size (lid.176.ftz: ~8 MB).
+constexpr size_t kMaxDecodedBytes = size_t{512} << 20;
+}  // namespace
+
+LangId::LangId(const std::filesystem::path& model_path) : LangId(model_path, mode_from_env()) {}
+
+LangId::LangId(const std::filesystem::path& model_path, Mode mode)
+    : path_(model_path), model_(std::make_unique<fasttext::FastText>()), mode_(mode) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(model_path, ec))
     throw ConfigError("fastText model not found", model_path.string());
@@ -53,9 +68,10 @@ LangId::LangId(const std::filesystem::path& model_path)
   label_prefix_ = model_->getArgs().label;
   const auto dict = model_->getDictionary();
   for (int32_t i = 0; i < dict->nlabels(); ++i) labels_.push_back(strip_prefix(dict->getLabel(i)));
-  const char* env = std::getenv("RPDATA_LANGID");
-  fast_ = !(env && std::string_view(env) == "libfasttext");
-  line_ids_ = std::make_unique<FasttextLineIds>(*model_);
+  if (mode_ == Mode::libfasttext) return;
+  line_ids_ = std::make_unique<FasttextLineIds>(*model_, /*own_subwords=*/mode_ == Mode::fast);
+  if (mode_ == Mode::fast)
+    dense_ = FasttextDenseModel::make(*model_, line_ids_->input_rows(), kMaxDecodedBytes, nullptr);
 }
 
 LangId::~LangId() = default;
@@ -79,7 +95,7 @@ std::string LangId::strip_prefix(const std::string& label) const {
 }
 
 std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float threshold) const {
-  return fast_ ? predict_fast(text, k, threshold) : predict_libfasttext(text, k, threshold);
+  return mode_ == Mode::libfasttext ? predict_libfasttext(text, k, threshold) : predict_fast(text, k, threshold);
 }
 
 std::vector<LangPrediction> LangId::predict_fast(std::string_view text, int k, float threshold) const {
@@ -89,7 +105,8 @@ std::vector<LangPrediction> LangId::predict_fast(std::string_view text, int k, f
   thread_local fasttext::Predictions scores;
   line_ids_->line_ids(text, ids);
   scores.clear();
-  model_->predict(k, ids, scores, threshold);
+  if (dense_) dense_->predict(ids, k, threshold, scores);
+  else model_->predict(k, ids, scores, threshold);
   std::vector<LangPrediction> out;
   out.reserve(scores.size());
   for (const auto& [score, id] : scores) {

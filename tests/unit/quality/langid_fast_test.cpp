@@ -1,5 +1,6 @@
-// LangId's fast path (quality/fasttext_line_ids.h + FastText::predict) against libfasttext's
-// predictLine, differentially: the input ids equal Dictionary::getLine's, and the labels and
+// LangId's fast paths (quality/fasttext_line_ids.h ids memo + quality/fasttext_dense.h decoded
+// rows, and the memo + FastText::predict) against libfasttext's predictLine, differentially:
+// the input ids equal Dictionary::getLine's, and the labels and
 // float32 probabilities are bit-identical (memcmp), for lid.176.ftz on the real texts of
 // ../shared/realdata (C4, Wikipedia, StackExchange, books, arXiv) and for seeded adversarial
 // strings (separators, NUL, invalid UTF-8, >1 kB words, "</s>", label-like tokens, repeats),
@@ -56,9 +57,11 @@ std::string show(const std::vector<LangPrediction>& v) {
 }
 
 struct Differ {
-  const LangId& lid;
+  const LangId& lid;             // Mode::fast
+  const LangId& memo;            // Mode::memo (ids memo + FastText::predict)
   const fasttext::FastText& ft;  // the same model, for getLine
-  FasttextLineIds line_ids{ft};
+  FasttextLineIds line_ids{ft};                         // ids from the Dictionary API
+  FasttextLineIds own_ids{ft, /*own_subwords=*/true};  // out-of-vocabulary n-grams computed here
   size_t texts = 0, calls = 0, ids_total = 0;
   std::vector<std::string> mismatches;
 
@@ -74,24 +77,31 @@ struct Differ {
     const auto& b = kConfigs[(texts * 3 + 1) % 7];
     ++texts;
     // The ids: ours vs Dictionary::getLine on predictLine's stream.
-    std::vector<int32_t> ours, words, labels;
+    std::vector<int32_t> ours, own, words, labels;
     line_ids.line_ids(text, ours);
+    own_ids.line_ids(text, own);
     LineBuf buf(text);
     std::istream in(&buf);
     ft.getDictionary()->getLine(in, words, labels);
     ids_total += words.size();
     if (ours != words)
       fail("ids differ (" + std::to_string(ours.size()) + " vs " + std::to_string(words.size()) + "): " + escape(text));
+    if (own != words)
+      fail("own-subword ids differ (" + std::to_string(own.size()) + " vs " + std::to_string(words.size()) +
+           "): " + escape(text));
     for (const auto& [k, threshold] : {a, b}) {
       ++calls;
-      auto fast = lid.predict(text, k, threshold);
-      auto ref = lid.predict_libfasttext(text, k, threshold);
-      bool same = fast.size() == ref.size();
-      for (size_t i = 0; same && i < fast.size(); ++i)
-        same = fast[i].label == ref[i].label && std::memcmp(&fast[i].prob, &ref[i].prob, sizeof(float)) == 0;
-      if (!same)
-        fail("k=" + std::to_string(k) + " t=" + std::to_string(threshold) + " " + escape(text) + ": fast [" +
-             show(fast) + "] libfasttext [" + show(ref) + "]");
+      const auto ref = lid.predict_libfasttext(text, k, threshold);
+      for (const LangId* l : {&lid, &memo}) {
+        auto fast = l->predict(text, k, threshold);
+        bool same = fast.size() == ref.size();
+        for (size_t i = 0; same && i < fast.size(); ++i)
+          same = fast[i].label == ref[i].label && std::memcmp(&fast[i].prob, &ref[i].prob, sizeof(float)) == 0;
+        if (!same)
+          fail(std::string(l == &lid ? "fast" : "memo") + " k=" + std::to_string(k) + " t=" +
+               std::to_string(threshold) + " " + escape(text) + ": [" + show(fast) + "] libfasttext [" + show(ref) +
+               "]");
+      }
     }
   }
 
@@ -217,11 +227,12 @@ std::vector<std::string> chunks(std::string_view doc, size_t size) {
 TEST(LangIdFast, Lid176FtzBitIdenticalToPredictLineOnRealAndAdversarialTexts) {
   RPDATA_REQUIRE_REALDATA(real);
   const fs::path model = real / "models/fasttext/lid.176.ftz";
-  LangId lid(model);
-  ASSERT_TRUE(lid.fast_path()) << "RPDATA_LANGID=libfasttext is set";
+  LangId lid(model, LangId::Mode::fast), memo(model, LangId::Mode::memo);
+  EXPECT_TRUE(lid.decoded_rows());
+  EXPECT_FALSE(memo.decoded_rows());
   fasttext::FastText ft;
   ft.loadModel(model.string());
-  Differ d{lid, ft};
+  Differ d{lid, memo, ft};
 
   simdjson::dom::parser parser;
   std::ifstream c4(real / "c4/c4-train.00000-of-01024.first1000.reserialized.jsonl");
@@ -320,12 +331,12 @@ fs::path write_training(const fs::path& dir) {
 
 void check_model(const fs::path& model, bool quantized) {
   SCOPED_TRACE(model.filename().string());
-  LangId lid(model);
-  ASSERT_TRUE(lid.fast_path());
+  LangId lid(model, LangId::Mode::fast), memo(model, LangId::Mode::memo);
   EXPECT_EQ(lid.quantized(), quantized);
+  EXPECT_EQ(lid.decoded_rows(), quantized);
   fasttext::FastText ft;
   ft.loadModel(model.string());
-  Differ d{lid, ft};
+  Differ d{lid, memo, ft};
   for (const auto& t : adversarial_texts(5, 1500, {"river", "berg", "озеро", "the", "und", "snowx", "лесq"})) d.check(t);
   d.expect_clean(1500);
 }
