@@ -29,6 +29,16 @@ constexpr std::string_view kEos = "</s>";  // fasttext::Dictionary::EOS
 
 std::atomic<uint64_t> next_generation{1};
 
+// Dictionary::hash: FNV-1a 32 over the bytes, each sign-extended (int8_t) first.
+inline uint32_t fnv_step(uint32_t h, unsigned char c) {
+  return (h ^ static_cast<uint32_t>(static_cast<int8_t>(c))) * 16777619u;
+}
+uint32_t fasttext_hash(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (char c : s) h = fnv_step(h, static_cast<unsigned char>(c));
+  return h;
+}
+
 size_t bucket_slot(int32_t key) { return static_cast<size_t>((static_cast<uint64_t>(static_cast<uint32_t>(key)) * 0x9E3779B97F4A7C15ull) >> 32); }
 
 }  // namespace
@@ -98,14 +108,28 @@ struct FasttextLineIds::Cache {
   std::vector<int32_t> hashes;  // getLine's word_hashes: int32, as fastText stores them
 };
 
-FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_subwords)
-    : dict_(model.getDictionary()), own_subwords_(own_subwords), generation_(next_generation.fetch_add(1)) {
+FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_hashing)
+    : dict_(model.getDictionary()), own_hashing_(own_hashing), generation_(next_generation.fetch_add(1)) {
   const fasttext::Args args = model.getArgs();
+  label_prefix_ = args.label;
   minn_ = args.minn;
   maxn_ = args.maxn;
   word_ngrams_ = args.wordNgrams;
   bucket_ = static_cast<uint64_t>(static_cast<int64_t>(args.bucket));
   nwords_ = dict_->nwords();
+  if (own_hashing_) {
+    const int32_t size = dict_->nwords() + dict_->nlabels();
+    size_t slots = 16;
+    while (slots < static_cast<size_t>(size) * 2) slots *= 2;
+    vocab_slots_.assign(slots, -1);
+    vocab_mask_ = slots - 1;
+    for (int32_t i = 0; i < size; ++i) {
+      vocab_.push_back(dict_->getWord(i));
+      size_t j = XXH3_64bits(vocab_[i].data(), vocab_[i].size()) & vocab_mask_;
+      while (vocab_slots_[j] != -1) j = (j + 1) & vocab_mask_;
+      vocab_slots_[j] = i;
+    }
+  }
   if (word_ngrams_ > 1 || model.isQuant()) {
     // Word n-gram buckets go through Dictionary::pushHash, whose pruning map (quantized
     // models with a cutoff) is protected; Dictionary::save writes it after the entries. Its
@@ -149,6 +173,13 @@ FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_subwo
   }
 }
 
+int32_t FasttextLineIds::vocab_find(std::string_view token) const {
+  for (size_t j = XXH3_64bits(token.data(), token.size()) & vocab_mask_;; j = (j + 1) & vocab_mask_) {
+    const int32_t id = vocab_slots_[j];
+    if (id == -1 || vocab_[static_cast<size_t>(id)] == token) return id;
+  }
+}
+
 void FasttextLineIds::push_bucket(int32_t bucket, std::vector<int32_t>& ids) const {
   if (pruneidx_size_ == 0 || bucket < 0) return;
   int32_t id = bucket;
@@ -175,9 +206,7 @@ void FasttextLineIds::oov_subwords(std::string_view token, std::vector<int32_t>&
   const size_t len = word.size();
   const auto maxn = static_cast<size_t>(maxn_), minn = static_cast<size_t>(minn_);
   const auto bucket = static_cast<uint32_t>(bucket_);
-  auto step = [](uint32_t h, unsigned char c) {
-    return (h ^ static_cast<uint32_t>(static_cast<int8_t>(c))) * 16777619u;
-  };
+  const auto step = fnv_step;
   for (size_t i = 0; i < len; ++i) {
     if ((w[i] & 0xC0) == 0x80) continue;
     uint32_t h = 2166136261u;
@@ -215,11 +244,21 @@ size_t FasttextLineIds::cached_words() const { return cache().entries; }
 void FasttextLineIds::lookup(std::string_view token, uint8_t& kind, uint32_t& hash,
                              std::vector<int32_t>& ids) const {
   // Dictionary::getLine: h = hash(token); wid = getId(token, h); the type is the entry's, or
-  // by the label prefix for an unknown token; words go through addSubwords.
-  const std::string w(token);
-  hash = dict_->hash(w);
-  const int32_t wid = dict_->getId(w, hash);
-  const fasttext::entry_type type = wid < 0 ? dict_->getType(w) : dict_->getType(wid);
+  // by the label prefix for an unknown token (getType(string)); words go through addSubwords.
+  std::string w;
+  int32_t wid;
+  fasttext::entry_type type;
+  if (own_hashing_) {
+    hash = fasttext_hash(token);
+    wid = vocab_find(token);
+    type = wid >= 0 ? dict_->getType(wid)
+                    : (token.starts_with(label_prefix_) ? fasttext::entry_type::label : fasttext::entry_type::word);
+  } else {
+    w.assign(token);
+    hash = dict_->hash(w);
+    wid = dict_->getId(w, hash);
+    type = wid < 0 ? dict_->getType(w) : dict_->getType(wid);
+  }
   ids.clear();
   kind = type == fasttext::entry_type::word ? kWord : kSkip;
   if (kind != kWord) return;
@@ -231,7 +270,7 @@ void FasttextLineIds::lookup(std::string_view token, uint8_t& kind, uint32_t& ha
       ids.assign(sub.begin(), sub.end());
     }
   } else if (token != kEos) {
-    if (own_subwords_) oov_subwords(token, ids);
+    if (own_hashing_) oov_subwords(token, ids);
     else ids = dict_->getSubwords(w);  // out of vocabulary: computeSubwords(BOW + w + EOW)
   }
 }

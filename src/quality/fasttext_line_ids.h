@@ -3,17 +3,20 @@
 // per-thread memo of word -> ids, so that a repeated word costs one hash lookup instead of
 // re-hashing all its character n-grams. The ids of a word come from fastText's own public
 // Dictionary API (getId, getType, getSubwords, hash) on the first sight of the word; the line
-// splitting (readWord's separators, the EOS token "</s>", word n-grams) is done here, and with
-// `own_subwords` so are an out-of-vocabulary word's character n-gram ids (computeSubwords:
-// FNV-1a of each 2..maxn-character n-gram of "<word>", pruned buckets through a flat table),
-// which is what a first sight costs most in libfasttext (its pruning map is a node-based
-// unordered_map looked up twice per n-gram).
+// splitting (readWord's separators, the EOS token "</s>", word n-grams) is done here. With
+// `own_hashing`, a first sight does not go through libfasttext's lookups either (they are what
+// a first sight costs most: Dictionary::find probes a 30M-slot table, and the pruning map is a
+// node-based unordered_map looked up twice per n-gram): the vocabulary (Dictionary::getWord)
+// is indexed in a small table here, the token hash is Dictionary::hash's FNV-1a (bytes
+// sign-extended), and an out-of-vocabulary word's ids are computeSubwords's (the buckets of
+// each minn..maxn-character n-gram of "<word>", pruned buckets through a flat table).
 // Feeding the ids to FastText::predict gives predictLine's results bit for bit (same ids in
 // the same order, so the same float summation); tests/unit/quality/langid_fast_test.cpp checks.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -27,7 +30,7 @@ namespace rpdata::quality {
 class FasttextLineIds {
  public:
   // `model` must outlive this object.
-  explicit FasttextLineIds(const fasttext::FastText& model, bool own_subwords = false);
+  explicit FasttextLineIds(const fasttext::FastText& model, bool own_hashing = false);
   ~FasttextLineIds();
 
   // Replaces `ids` with getLine(text + "\n")'s word ids: for each token up to the first '\n'
@@ -48,13 +51,19 @@ class FasttextLineIds {
   Cache& cache() const;
   // Fills the memo entry of one token through the Dictionary API.
   void lookup(std::string_view token, uint8_t& kind, uint32_t& hash, std::vector<int32_t>& ids) const;
-  // Dictionary::computeSubwords("<" + token + ">", ids) (own_subwords).
+  // Dictionary::getId (own_hashing): the word's id or -1.
+  int32_t vocab_find(std::string_view token) const;
+  // Dictionary::computeSubwords("<" + token + ">", ids) (own_hashing).
   void oov_subwords(std::string_view token, std::vector<int32_t>& ids) const;
   // Dictionary::pushHash: bucket -> input row (none when pruned away).
   void push_bucket(int32_t bucket, std::vector<int32_t>& ids) const;
 
   std::shared_ptr<const fasttext::Dictionary> dict_;
-  bool own_subwords_ = false;
+  bool own_hashing_ = false;
+  std::string label_prefix_;             // Args::label: unknown tokens with it are labels
+  std::vector<std::string> vocab_;       // Dictionary::getWord(id), own_hashing
+  std::vector<int32_t> vocab_slots_;     // open addressing over vocab_ ids, -1 = empty
+  size_t vocab_mask_ = 0;
   int32_t minn_ = 0;
   int32_t maxn_ = 0;
   int32_t word_ngrams_ = 1;

@@ -61,7 +61,7 @@ struct Differ {
   const LangId& memo;            // Mode::memo (ids memo + FastText::predict)
   const fasttext::FastText& ft;  // the same model, for getLine
   FasttextLineIds line_ids{ft};                         // ids from the Dictionary API
-  FasttextLineIds own_ids{ft, /*own_subwords=*/true};  // out-of-vocabulary n-grams computed here
+  FasttextLineIds own_ids{ft, /*own_hashing=*/true};  // out-of-vocabulary n-grams computed here
   size_t texts = 0, calls = 0, ids_total = 0;
   std::vector<std::string> mismatches;
 
