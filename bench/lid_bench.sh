@@ -5,8 +5,9 @@
 # `fasttext predict` CLI (its model-load time, a run on an empty file, subtracted).
 # CPU-second medians of RUNS runs; MB/s of document text and docs/s.
 #
-# Corpora: c4 (the 1000 real C4 records, cc_net preprocessing: lines glued) and bgwiki (the
-# Bulgarian Wikipedia excerpts cut into ~4 kB documents: Cyrillic). Default: both.
+# Corpora: c4 (the 1000 real C4 records, cc_net preprocessing: lines glued) and ukwiki (the
+# ukwiki excerpt cut into ~4 kB documents at line ends, as bench/ccnet_bench.sh: Cyrillic).
+# Default: both.
 # Usage: bench/lid_bench.sh [BUILD_DIR] [RUNS] [CORPUS...]
 # The CLI is $FASTTEXT, else `fasttext` on PATH (without root: `apt-get download fasttext &&
 # dpkg -x fasttext_*.deb DIR`, then FASTTEXT=DIR/usr/bin/fasttext).
@@ -15,7 +16,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 runs="${2:-3}"
 shift $(( $# > 2 ? 2 : $# ))
-corpora="${*:-c4 bgwiki}"
+corpora="${*:-c4 ukwiki}"
 realdata="${RPDATA_REALDATA:-$root/../shared/realdata}"
 model="$realdata/models/fasttext/lid.176.ftz"
 bench="$build/bench/lid_bench"
@@ -38,13 +39,12 @@ if corpus == "c4":
     with open(f"{real}/c4/c4-train.00000-of-01024.first1000.reserialized.jsonl", encoding="utf-8") as f:
         docs = [json.loads(l)["text"] for l in f]
 else:
-    for name in ("bgwiki-latest-pages-articles-shortened.xml.bz2", "bgwiki-latest-pages-articles-shortened.utf8.xml.bz2"):
-        data = bz2.open(f"{real}/wikipedia/{name}").read().decode("utf-8", "replace")
-        cur = []
-        for line in data.split("\n"):
-            cur.append(line)
-            if sum(map(len, cur)) > 4000:
-                docs.append("\n".join(cur)); cur = []
+    data = bz2.open(f"{real}/wikipedia/ukwiki-20230501-pages-articles-multistream.excerpt.xml.bz2").read().decode()
+    cur = []
+    for line in data.split("\n"):
+        cur.append(line)
+        if sum(map(len, cur)) > 4000:
+            docs.append("\n".join(cur)); cur = []
 with open(out, "w", encoding="utf-8") as f:
     for d in docs:
         f.write(d.replace("\n", "") + "\n")  # cc_net: raw_content.replace("\n", "")

@@ -161,6 +161,7 @@ FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_hashi
       while (slots < static_cast<size_t>(pruneidx_size_) * 2) slots *= 2;
       prune_slots_.assign(slots, {-1, 0});
       prune_mask_ = slots - 1;
+      kept_bits_.assign(bucket_ / 64 + 1, 0);
       for (int64_t i = 0; i < pruneidx_size_; ++i) {
         int32_t from = 0, to = 0;
         read(&from, 4);
@@ -168,6 +169,8 @@ FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_hashi
         size_t j = bucket_slot(from) & prune_mask_;
         while (prune_slots_[j].first != -1 && prune_slots_[j].first != from) j = (j + 1) & prune_mask_;
         prune_slots_[j] = {from, to};
+        if (from >= 0 && static_cast<uint64_t>(from) < bucket_)
+          kept_bits_[static_cast<size_t>(from) / 64] |= uint64_t{1} << (from % 64);
       }
     }
   }
@@ -184,6 +187,10 @@ void FasttextLineIds::push_bucket(int32_t bucket, std::vector<int32_t>& ids) con
   if (pruneidx_size_ == 0 || bucket < 0) return;
   int32_t id = bucket;
   if (pruneidx_size_ > 0) {
+    // Most n-gram buckets of a pruned model are gone: a bit per bucket answers those.
+    if (static_cast<uint64_t>(bucket) < bucket_ &&
+        !((kept_bits_[static_cast<size_t>(bucket) / 64] >> (bucket % 64)) & 1))
+      return;
     size_t j = bucket_slot(bucket) & prune_mask_;
     for (;; j = (j + 1) & prune_mask_) {
       if (prune_slots_[j].first == bucket) break;

@@ -74,6 +74,7 @@ class FasttextLineIds {
   // table: key -1 = empty slot.
   std::vector<std::pair<int32_t, int32_t>> prune_slots_;
   size_t prune_mask_ = 0;
+  std::vector<uint64_t> kept_bits_;  // bucket -> kept by the pruning (buckets < Args::bucket)
   bool dict_parsed_ = false;
   uint64_t generation_;                            // identifies this object's thread caches
 };

@@ -270,15 +270,19 @@ TEST(LangIdFast, Lid176FtzBitIdenticalToPredictLineOnRealAndAdversarialTexts) {
   d.expect_clean(6000);
 }
 
-// More distinct words than the per-thread memo holds (it is emptied and refilled), and the
-// same texts again from a second thread (its own memo): same results as predictLine.
+// More distinct words than the per-thread memo holds (it is emptied and refilled: seen as
+// its entry count dropping), and the same texts again from a second thread (its own memo):
+// the same ids as getLine and the same predictions as predictLine.
 TEST(LangIdFast, MemoEvictionAndThreadsDoNotChangeResults) {
   RPDATA_REQUIRE_REALDATA(real);
   const fs::path model = real / "models/fasttext/lid.176.ftz";
-  auto lid = LangId::shared(model);
+  LangId lid(model, LangId::Mode::fast);
+  fasttext::FastText ft;
+  ft.loadModel(model.string());
+  FasttextLineIds own_ids(ft, /*own_hashing=*/true);
   std::mt19937 rng(7);
   std::vector<std::string> texts;
-  for (int i = 0; i < 1200; ++i) {
+  for (int i = 0; i < 1800; ++i) {
     std::string s;
     for (int w = 0; w < 80; ++w) {
       if (w) s += ' ';
@@ -286,10 +290,19 @@ TEST(LangIdFast, MemoEvictionAndThreadsDoNotChangeResults) {
     }
     texts.push_back(std::move(s));
   }
-  auto run = [&](std::vector<std::string>& errors) {
+  auto run = [&](std::vector<std::string>& errors, bool* evicted) {
+    size_t last = 0;
+    std::vector<int32_t> ids, words, labels;
     for (size_t i = 0; i < texts.size(); ++i) {
-      auto fast = lid->predict(texts[i], 2);
-      auto ref = lid->predict_libfasttext(texts[i], 2);
+      own_ids.line_ids(texts[i], ids);
+      LineBuf buf(texts[i]);
+      std::istream in(&buf);
+      ft.getDictionary()->getLine(in, words, labels);
+      if (ids != words) errors.push_back(std::to_string(i) + ": ids differ");
+      if (evicted && own_ids.cached_words() < last) *evicted = true;
+      last = own_ids.cached_words();
+      auto fast = lid.predict(texts[i], 2);
+      auto ref = lid.predict_libfasttext(texts[i], 2);
       bool same = fast.size() == ref.size();
       for (size_t j = 0; same && j < fast.size(); ++j)
         same = fast[j].label == ref[j].label && std::memcmp(&fast[j].prob, &ref[j].prob, sizeof(float)) == 0;
@@ -297,8 +310,10 @@ TEST(LangIdFast, MemoEvictionAndThreadsDoNotChangeResults) {
     }
   };
   std::vector<std::string> e1, e2;
-  run(e1);
-  std::thread t([&] { run(e2); });
+  bool evicted = false;
+  run(e1, &evicted);
+  EXPECT_TRUE(evicted) << "144k distinct words should overflow the memo";
+  std::thread t([&] { run(e2, nullptr); });
   t.join();
   EXPECT_EQ(e1.size(), 0u) << (e1.empty() ? "" : e1[0]);
   EXPECT_EQ(e2.size(), 0u) << (e2.empty() ? "" : e2[0]);
