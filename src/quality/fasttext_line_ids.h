@@ -43,7 +43,9 @@ class FasttextLineIds {
   // quantized model or one with word n-grams; -1 otherwise.
   int64_t input_rows() const;
 
-  // The per-thread memo: entries (words) in this thread's cache for this object (tests).
+  // The per-thread memo (up to 2^17 slots = 98 k words, 4 M ids: ~3 MB of slots plus keys and
+  // ids, typically < 10 MB): entries (words) in this thread's memo for this object (tests).
+  // A thread keeps the memos of its 4 most recently used objects.
   size_t cached_words() const;
 
  private:

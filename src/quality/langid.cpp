@@ -69,9 +69,17 @@ LangId::LangId(const std::filesystem::path& model_path, Mode mode)
   const auto dict = model_->getDictionary();
   for (int32_t i = 0; i < dict->nlabels(); ++i) labels_.push_back(strip_prefix(dict->getLabel(i)));
   if (mode_ == Mode::libfasttext) return;
-  line_ids_ = std::make_unique<FasttextLineIds>(*model_, /*own_hashing=*/mode_ == Mode::fast);
-  if (mode_ == Mode::fast)
-    dense_ = FasttextDenseModel::make(*model_, line_ids_->input_rows(), kMaxDecodedBytes, nullptr);
+  try {
+    line_ids_ = std::make_unique<FasttextLineIds>(*model_, /*own_hashing=*/mode_ == Mode::fast);
+    if (mode_ == Mode::fast)
+      dense_ = FasttextDenseModel::make(*model_, line_ids_->input_rows(), kMaxDecodedBytes, nullptr);
+  } catch (const std::exception&) {
+    // A dictionary the fast path cannot read (never seen with fastText 0.9.2 models): the
+    // reference path still works.
+    line_ids_.reset();
+    dense_.reset();
+    mode_ = Mode::libfasttext;
+  }
 }
 
 LangId::~LangId() = default;
