@@ -11,6 +11,8 @@
 #include <istream>
 
 #include "fasttext_line.h"
+#include "fasttext_dense.h"
+#include "fasttext_line_ids.h"
 #include "rpdata/core/error.h"
 #include "rpdata/text/ccnet_normalize.h"
 
@@ -39,8 +41,22 @@ double round_score(float prob) {
   return std::nearbyint(static_cast<double>(prob) * 100.0) / 100.0;
 }
 
-LangId::LangId(const std::filesystem::path& model_path)
-    : path_(model_path), model_(std::make_unique<fasttext::FastText>()) {
+namespace {
+LangId::Mode mode_from_env() {
+  const char* env = std::getenv("RPDATA_LANGID");
+  const std::string_view v = env ? env : "";
+  if (v == "libfasttext") return LangId::Mode::libfasttext;
+  if (v == "memo") return LangId::Mode::memo;
+  return LangId::Mode::fast;
+}
+// Decoded input rows of a quantized model are kept up to this size (lid.176.ftz: ~8 MB).
+constexpr size_t kMaxDecodedBytes = size_t{512} << 20;
+}  // namespace
+
+LangId::LangId(const std::filesystem::path& model_path) : LangId(model_path, mode_from_env()) {}
+
+LangId::LangId(const std::filesystem::path& model_path, Mode mode)
+    : path_(model_path), model_(std::make_unique<fasttext::FastText>()), mode_(mode) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(model_path, ec))
     throw ConfigError("fastText model not found", model_path.string());
@@ -50,6 +66,20 @@ LangId::LangId(const std::filesystem::path& model_path)
     throw ConfigError(std::string("cannot load fastText model: ") + e.what(), model_path.string());
   }
   label_prefix_ = model_->getArgs().label;
+  const auto dict = model_->getDictionary();
+  for (int32_t i = 0; i < dict->nlabels(); ++i) labels_.push_back(strip_prefix(dict->getLabel(i)));
+  if (mode_ == Mode::libfasttext) return;
+  try {
+    line_ids_ = std::make_unique<FasttextLineIds>(*model_, /*own_hashing=*/mode_ == Mode::fast);
+    if (mode_ == Mode::fast)
+      dense_ = FasttextDenseModel::make(*model_, line_ids_->input_rows(), kMaxDecodedBytes, nullptr);
+  } catch (const std::exception&) {
+    // A dictionary the fast path cannot read (never seen with fastText 0.9.2 models): the
+    // reference path still works.
+    line_ids_.reset();
+    dense_.reset();
+    mode_ = Mode::libfasttext;
+  }
 }
 
 LangId::~LangId() = default;
@@ -68,7 +98,35 @@ std::shared_ptr<const LangId> LangId::shared(const std::filesystem::path& model_
   return slot;
 }
 
+std::string LangId::strip_prefix(const std::string& label) const {
+  return label.rfind(label_prefix_, 0) == 0 ? label.substr(label_prefix_.size()) : label;
+}
+
 std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float threshold) const {
+  return mode_ == Mode::libfasttext ? predict_libfasttext(text, k, threshold) : predict_fast(text, k, threshold);
+}
+
+std::vector<LangPrediction> LangId::predict_fast(std::string_view text, int k, float threshold) const {
+  // FastText::predictLine is: getLine(in, words, labels); predict(k, words, ...); then
+  // (std::exp(score), getLabel(id)) per prediction. Same ids -> same floats.
+  thread_local std::vector<int32_t> ids;
+  thread_local fasttext::Predictions scores;
+  line_ids_->line_ids(text, ids);
+  scores.clear();
+  if (dense_) dense_->predict(ids, k, threshold, scores);
+  else model_->predict(k, ids, scores, threshold);
+  std::vector<LangPrediction> out;
+  out.reserve(scores.size());
+  for (const auto& [score, id] : scores) {
+    LangPrediction p;
+    p.prob = std::exp(score);  // float exp, as predictLine
+    p.label = labels_.at(static_cast<size_t>(id));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+std::vector<LangPrediction> LangId::predict_libfasttext(std::string_view text, int k, float threshold) const {
   LineBuf buf(text);
   std::istream in(&buf);
   std::vector<std::pair<fasttext::real, std::string>> raw;
@@ -78,7 +136,7 @@ std::vector<LangPrediction> LangId::predict(std::string_view text, int k, float 
   for (auto& [prob, label] : raw) {
     LangPrediction p;
     p.prob = prob;
-    p.label = label.rfind(label_prefix_, 0) == 0 ? label.substr(label_prefix_.size()) : label;
+    p.label = strip_prefix(label);
     out.push_back(std::move(p));
   }
   return out;
