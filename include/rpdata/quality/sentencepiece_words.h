@@ -1,0 +1,81 @@
+// Exact, faster SentencePiece unigram encoding for cc_net's perplexity step: a whitespace-split
+// model's Viterbi segmentation decomposes at every '▁', so each distinct space-delimited word is
+// normalized (and cross-checked) once through libsentencepiece itself, its lattice cached per
+// thread, and each occurrence replays libsentencepiece's optimized Viterbi (float scores,
+// tie-breaks, unknown-piece merging) seeded with the running best-path score: the pieces are
+// identical to SentencePieceProcessor::Encode(text). Models outside the proven-safe case
+// (byte fallback, user-defined pieces, pieces with an inner '▁', normalization rules that span
+// a space or emit a double space, ...) use Encode(text) itself. See docs/commoncrawl.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace rpdata::quality {
+
+class SentencePieceWords {
+ public:
+  explicit SentencePieceWords(std::shared_ptr<const sentencepiece::SentencePieceProcessor> sp);
+  ~SentencePieceWords();
+
+  const sentencepiece::SentencePieceProcessor& processor() const { return *sp_; }
+  // True when the word-cached path is used; otherwise why not (e.g. "byte_fallback").
+  bool fast() const { return fast_; }
+  const std::string& why_not() const { return why_not_; }
+
+  // Appends Encode(text)'s pieces joined by single spaces to `out` (cc_net's tokenized line).
+  void encode_joined(std::string_view text, std::string& out) const;
+  // Encode(text)'s pieces (replaces `pieces`).
+  void encode(std::string_view text, std::vector<std::string>& pieces) const;
+
+  // Per-thread counters (for tests and the bench): words served from the cache, words encoded
+  // through libsentencepiece, texts that fell back to whole-text Encode because a word's own
+  // replay disagreed with libsentencepiece (0 unless this code misreads the model).
+  struct Stats {
+    uint64_t hits = 0, misses = 0, fallbacks = 0;
+  };
+  static Stats& thread_stats();
+
+  struct Node {  // a lattice node of a normalized word: [start, end) bytes, vocab id, score
+    uint32_t start, end;
+    int32_t id;
+    float score;
+  };
+  struct Hash {  // transparent: find(std::string_view) without a copy
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  struct Entry {
+    std::string norm;         // the word after SentencePiece normalization ("" or "▁...")
+    std::vector<Node> nodes;  // in libsentencepiece's order: by start, then by length
+    bool ok = true;           // the seed-0 replay equals Encode(word)
+  };
+
+ private:
+  template <typename Emit>
+  bool encode_words(std::string_view text, Emit&& emit) const;
+  void build_entry(std::string_view word, Entry& e) const;
+
+  std::shared_ptr<const sentencepiece::SentencePieceProcessor> sp_;
+  bool fast_ = false;
+  std::string why_not_;
+  uint64_t serial_ = 0;  // identifies this instance's per-thread cache
+  // Model data for the replay.
+  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> piece_ids_;  // NORMAL and UNUSED pieces
+  std::vector<float> scores_;
+  std::vector<uint8_t> unused_;
+  size_t max_piece_bytes_ = 0;
+  int32_t unk_id_ = 0;
+  float unk_score_ = 0;
+};
+
+}  // namespace rpdata::quality

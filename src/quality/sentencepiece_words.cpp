@@ -1,0 +1,480 @@
+// Word-cached exact replay of libsentencepiece's unigram Encode (see the header). Why it is
+// exact, for a model accepted by analyse() below (libsentencepiece 0.1.97 semantics):
+//
+// Normalization. The normalizer cuts its input into chunks (the longest precompiled_charsmap
+// key at the position, else one character), writes each chunk's replacement with ' ' -> '▁',
+// drops a chunk's leading spaces when the previous written chunk ended with a space, adds the
+// dummy prefix '▁' and strips trailing '▁'. If no charsmap key contains a space (other than
+// " " itself, mapped to " "), every ' ' of the text is a chunk of its own, so the chunks of the
+// text are the chunks of its ' '-separated words in order, and each word starts in the state
+// "previous chunk ended with a space". If moreover no replacement contains two consecutive
+// spaces, a word's output ends with at most one '▁', and normalize(text) is exactly the
+// concatenation of normalize(word) over the words (empty words and words that normalize to
+// nothing contribute ""): each non-empty normalize(word) is "▁" + the word's chunks.
+//
+// Segmentation. The optimized Viterbi (unigram::Model::EncodeOptimized) keeps, per byte end
+// position, the best float path score, relaxing nodes start by start. When no vocabulary piece
+// contains '▁' past its first byte, no node crosses the '▁' that starts a word, so the lattice
+// of the text is the concatenation of the words' lattices and the DP inside a word depends only
+// on the best score at its start. Replaying the word's DP seeded with that float score (same
+// arithmetic: a vocabulary candidate is double(score) + double(best) compared in double, an
+// unknown one float + float, the stored best a float; same node order, same strict '>'
+// tie-break) gives the very choices libsentencepiece makes on the whole text; the word's end score seeds the next word. Since
+// "▁" is a piece, no word starts with an unknown node, and unknown pieces are merged exactly as
+// PopulateSentencePieceText merges them.
+//
+// Every cache miss also checks the seed-0 replay against Encode(word); a disagreement sends the
+// text to whole-text Encode and is counted.
+#include "rpdata/quality/sentencepiece_words.h"
+
+#include <sentencepiece_processor.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+namespace rpdata::quality {
+namespace {
+
+constexpr std::string_view kSpace = "\xE2\x96\x81";  // U+2581 '▁'
+constexpr size_t kMaxCachedWordBytes = 128;
+constexpr size_t kMaxCacheEntries = size_t{1} << 15;
+
+// sentencepiece string_util::OneCharLen.
+inline size_t one_char_len(unsigned char c) { return "\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"[c >> 4]; }
+
+// ---- a minimal protobuf wire-format reader for ModelProto ----
+struct Wire {
+  const uint8_t* p;
+  const uint8_t* e;
+  bool ok = true;
+  explicit Wire(std::string_view s)
+      : p(reinterpret_cast<const uint8_t*>(s.data())), e(reinterpret_cast<const uint8_t*>(s.data()) + s.size()) {}
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (p >= e) return ok = false, 0;
+      uint8_t b = *p++;
+      v |= uint64_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) return v;
+    }
+    return ok = false, 0;
+  }
+  bool next(uint32_t& field, uint32_t& type) {
+    if (!ok || p >= e) return false;
+    uint64_t k = varint();
+    field = static_cast<uint32_t>(k >> 3);
+    type = static_cast<uint32_t>(k & 7);
+    return ok;
+  }
+  std::string_view bytes() {
+    uint64_t n = varint();
+    if (!ok || n > uint64_t(e - p)) return ok = false, std::string_view();
+    std::string_view s(reinterpret_cast<const char*>(p), n);
+    p += n;
+    return s;
+  }
+  uint32_t fixed32() {
+    if (e - p < 4) return ok = false, 0;
+    uint32_t v = uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+    p += 4;
+    return v;
+  }
+  void skip(uint32_t type) {
+    if (type == 0) varint();
+    else if (type == 1) p = e - p >= 8 ? p + 8 : (ok = false, e);
+    else if (type == 2) bytes();
+    else if (type == 5) fixed32();
+    else ok = false;
+  }
+};
+
+enum PieceType { kNormal = 1, kUnknown = 2, kControl = 3, kUserDefined = 4, kUnused = 5, kByte = 6 };
+
+struct ModelInfo {
+  struct Piece {
+    std::string piece;
+    float score = 0;
+    int type = kNormal;
+  };
+  std::vector<Piece> pieces;
+  int model_type = 1;  // UNIGRAM
+  bool byte_fallback = false, treat_whitespace_as_suffix = false;
+  bool add_dummy_prefix = true, remove_extra_whitespaces = true, escape_whitespaces = true;
+  std::string charsmap;
+  bool ok = true;
+};
+
+ModelInfo parse_model(std::string_view blob) {
+  ModelInfo m;
+  Wire w(blob);
+  uint32_t f, t;
+  while (w.next(f, t)) {
+    if (f == 1 && t == 2) {
+      Wire pw(w.bytes());
+      ModelInfo::Piece piece;
+      while (pw.next(f, t)) {
+        if (f == 1 && t == 2) piece.piece = std::string(pw.bytes());
+        else if (f == 2 && t == 5) {
+          uint32_t bits = pw.fixed32();
+          std::memcpy(&piece.score, &bits, 4);
+        } else if (f == 3 && t == 0) piece.type = static_cast<int>(pw.varint());
+        else pw.skip(t);
+      }
+      m.ok = m.ok && pw.ok;
+      m.pieces.push_back(std::move(piece));
+    } else if (f == 2 && t == 2) {
+      Wire tw(w.bytes());
+      while (tw.next(f, t)) {
+        if (f == 3 && t == 0) m.model_type = static_cast<int>(tw.varint());
+        else if (f == 24 && t == 0) m.treat_whitespace_as_suffix = tw.varint() != 0;
+        else if (f == 35 && t == 0) m.byte_fallback = tw.varint() != 0;
+        else tw.skip(t);
+      }
+      m.ok = m.ok && tw.ok;
+    } else if (f == 3 && t == 2) {
+      Wire nw(w.bytes());
+      while (nw.next(f, t)) {
+        if (f == 2 && t == 2) m.charsmap = std::string(nw.bytes());
+        else if (f == 3 && t == 0) m.add_dummy_prefix = nw.varint() != 0;
+        else if (f == 4 && t == 0) m.remove_extra_whitespaces = nw.varint() != 0;
+        else if (f == 5 && t == 0) m.escape_whitespaces = nw.varint() != 0;
+        else nw.skip(t);
+      }
+      m.ok = m.ok && nw.ok;
+    } else {
+      w.skip(t);
+    }
+  }
+  m.ok = m.ok && w.ok;
+  return m;
+}
+
+// precompiled_charsmap = uint32 LE trie size, darts-clone double array, '\0'-separated
+// replacement strings. Returns "" if safe for word splitting, else the reason.
+std::string check_charsmap(const std::string& blob) {
+  if (blob.empty()) return "";
+  if (blob.size() < 4) return "charsmap_malformed";
+  uint32_t trie_bytes = uint32_t(uint8_t(blob[0])) | uint32_t(uint8_t(blob[1])) << 8 |
+                        uint32_t(uint8_t(blob[2])) << 16 | uint32_t(uint8_t(blob[3])) << 24;
+  if (trie_bytes % 4 || trie_bytes > blob.size() - 4) return "charsmap_malformed";
+  std::vector<uint32_t> units(trie_bytes / 4);
+  std::memcpy(units.data(), blob.data() + 4, trie_bytes);
+  std::string_view values(blob.data() + 4 + trie_bytes, blob.size() - 4 - trie_bytes);
+  if (values.find("  ") != std::string_view::npos) return "charsmap_double_space";
+  auto has_leaf = [](uint32_t u) { return ((u >> 8) & 1) != 0; };
+  auto value = [](uint32_t u) { return u & 0x7fffffffu; };
+  auto label = [](uint32_t u) { return u & (0x80000000u | 0xffu); };
+  auto offset = [](uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); };
+  // darts-clone merges equal subtries (a DAG), so walk distinct nodes. Safe iff no edge is
+  // labelled ' ' except root -> " ", a key of its own (no longer keys) mapped to " ".
+  std::vector<uint8_t> seen(units.size());
+  std::vector<uint32_t> stack{0};
+  seen[0] = 1;
+  while (!stack.empty()) {
+    uint32_t node = stack.back();
+    stack.pop_back();
+    uint32_t base = node ^ offset(units[node]);
+    for (uint32_t c = 1; c < 256; ++c) {
+      uint32_t child = base ^ c;
+      if (child >= units.size() || label(units[child]) != c) continue;
+      if (c == ' ') {
+        if (node != 0) return "charsmap_key_with_space";
+        if (!has_leaf(units[child])) return "charsmap_key_with_space";
+        uint32_t leaf = child ^ offset(units[child]);
+        if (leaf >= units.size()) return "charsmap_malformed";
+        size_t v = value(units[leaf]);
+        if (v >= values.size() || std::strcmp(values.data() + v, " ") != 0) return "charsmap_space_rule";
+        uint32_t cbase = child ^ offset(units[child]);
+        for (uint32_t d = 1; d < 256; ++d)
+          if ((cbase ^ d) < units.size() && label(units[cbase ^ d]) == d) return "charsmap_key_with_space";
+      }
+      if (!seen[child]) {
+        seen[child] = 1;
+        stack.push_back(child);
+      }
+    }
+  }
+  return "";
+}
+
+struct CacheMap {
+  using Map = std::unordered_map<std::string, SentencePieceWords::Entry, SentencePieceWords::Hash, std::equal_to<>>;
+  // Two generations: when `cur` is full it becomes `old` (the previous `old` is dropped); a hit
+  // in `old` moves the entry back into `cur`, so frequent words survive the turnover.
+  Map cur, old;
+  SentencePieceWords::Entry& insert(std::string_view word, SentencePieceWords::Entry&& e) {
+    if (cur.size() >= kMaxCacheEntries / 2) {
+      old = std::move(cur);
+      cur = Map();
+    }
+    return cur.emplace(std::string(word), std::move(e)).first->second;
+  }
+};
+
+CacheMap& thread_cache(uint64_t serial) {
+  thread_local std::unordered_map<uint64_t, CacheMap> caches;
+  return caches[serial];
+}
+
+struct Replay {
+  std::vector<float> score;
+  std::vector<int32_t> start;
+  std::vector<int32_t> id;
+  std::vector<std::pair<uint32_t, uint32_t>> path;  // (start, end) reversed
+  std::vector<int32_t> path_id;
+};
+
+// libsentencepiece's EncodeOptimized on one word, seeded with `seed` at position 0; fills
+// r.path/r.path_id back to front and returns the best score at the end.
+float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay& r) {
+  const size_t n = e.norm.size();
+  r.score.assign(n + 1, 0.0f);
+  r.start.assign(n + 1, -1);
+  r.id.assign(n + 1, -1);
+  r.score[0] = seed;
+  uint32_t cur = UINT32_MAX;
+  float till = 0;
+  for (const auto& node : e.nodes) {
+    if (node.start != cur) {
+      cur = node.start;
+      till = r.score[cur];
+    }
+    // libsentencepiece: a vocabulary node's `score` is `auto` of a ternary with a double arm
+    // (user-defined symbols), so its candidate is a double compared in double; the unknown
+    // node's candidate is float + float. The stored best score is a float either way.
+    bool better;
+    if (node.id == unk) {
+      const float cand = node.score + till;
+      better = r.start[node.end] == -1 || cand > r.score[node.end];
+      if (better) r.score[node.end] = cand;
+    } else {
+      const double cand = static_cast<double>(node.score) + static_cast<double>(till);
+      better = r.start[node.end] == -1 || cand > static_cast<double>(r.score[node.end]);
+      if (better) r.score[node.end] = static_cast<float>(cand);
+    }
+    if (better) {
+      r.start[node.end] = static_cast<int32_t>(node.start);
+      r.id[node.end] = node.id;
+    }
+  }
+  r.path.clear();
+  r.path_id.clear();
+  for (size_t end = n; end > 0;) {
+    auto s = static_cast<size_t>(r.start[end]);
+    r.path.emplace_back(static_cast<uint32_t>(s), static_cast<uint32_t>(end));
+    r.path_id.push_back(r.id[end]);
+    end = s;
+  }
+  return r.score[n];
+}
+
+}  // namespace
+
+SentencePieceWords::Stats& SentencePieceWords::thread_stats() {
+  thread_local Stats s;
+  return s;
+}
+
+SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::SentencePieceProcessor> sp)
+    : sp_(std::move(sp)) {
+  static std::atomic<uint64_t> serials{0};
+  serial_ = ++serials;
+  ModelInfo m = parse_model(std::string(sp_->serialized_model_proto()));
+  if (!m.ok) {
+    why_not_ = "model_proto_unreadable";
+    return;
+  }
+  if (m.model_type != 1) {
+    why_not_ = "not_unigram";
+    return;
+  }
+  if (m.byte_fallback) {
+    why_not_ = "byte_fallback";
+    return;
+  }
+  if (m.treat_whitespace_as_suffix) {
+    why_not_ = "whitespace_as_suffix";
+    return;
+  }
+  if (!m.add_dummy_prefix || !m.remove_extra_whitespaces || !m.escape_whitespaces)
+    {
+    why_not_ = "normalizer_whitespace_options";
+    return;
+  }
+  if (static_cast<int>(m.pieces.size()) != sp_->GetPieceSize()) {
+    why_not_ = "model_proto_mismatch";
+    return;
+  }
+  float min_score = 3.402823466e+38f;
+  int unk = -1, space = -1;
+  scores_.resize(m.pieces.size());
+  unused_.resize(m.pieces.size());
+  for (size_t i = 0; i < m.pieces.size(); ++i) {
+    const auto& p = m.pieces[i];
+    if (p.type == kUserDefined) {
+    why_not_ = "user_defined_pieces";
+    return;
+  }
+    if (p.type == kByte) {
+    why_not_ = "byte_pieces";
+    return;
+  }
+    if (p.type == kUnknown) unk = static_cast<int>(i);
+    if (p.type == kNormal) min_score = std::min(min_score, p.score);
+    if (p.piece.find(kSpace, 1) != std::string::npos) {
+    why_not_ = "piece_with_inner_space";
+    return;
+  }
+    scores_[i] = p.score;
+    unused_[i] = p.type == kUnused;
+    if (p.type == kNormal || p.type == kUnused) {
+      piece_ids_.emplace(p.piece, static_cast<int32_t>(i));
+      max_piece_bytes_ = std::max(max_piece_bytes_, p.piece.size());
+      if (p.piece == kSpace && p.type == kNormal) space = static_cast<int>(i);
+    }
+  }
+  if (unk < 0 || unk != sp_->unk_id()) {
+    why_not_ = "no_unknown_piece";
+    return;
+  }
+  if (space < 0) {
+    why_not_ = "no_space_piece";
+    return;
+  }
+  if (std::string c = check_charsmap(m.charsmap); !c.empty()) {
+    why_not_ = c;
+    return;
+  }
+  unk_id_ = unk;
+  unk_score_ = min_score - 10.0f;  // unigram kUnkPenalty
+  fast_ = true;
+}
+
+SentencePieceWords::~SentencePieceWords() = default;
+
+void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
+  std::vector<std::string> pieces;
+  sp_->Encode(word, &pieces).IgnoreError();
+  e.norm.clear();
+  for (const auto& p : pieces) e.norm += p;
+  e.nodes.clear();
+  const std::string_view norm = e.norm;
+  const size_t n = norm.size();
+  for (size_t start = 0; start < n;) {
+    const size_t mblen = std::min(one_char_len(static_cast<unsigned char>(norm[start])), n - start);
+    bool single = false;
+    const size_t max_len = std::min(max_piece_bytes_, n - start);
+    for (size_t len = 1; len <= max_len; ++len) {
+      auto it = piece_ids_.find(norm.substr(start, len));
+      if (it == piece_ids_.end() || unused_[static_cast<size_t>(it->second)]) continue;
+      e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(start + len), it->second,
+                         scores_[static_cast<size_t>(it->second)]});
+      single = single || len == mblen;
+    }
+    if (!single) e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(start + mblen), unk_id_, unk_score_});
+    start += mblen;
+  }
+  // Cross-check: the seed-0 replay (unknowns merged) must be Encode(word).
+  thread_local Replay r;
+  e.ok = true;
+  if (n == 0) {
+    e.ok = pieces.empty();
+    return;
+  }
+  replay(e, 0.0f, unk_id_, r);
+  std::vector<std::string> mine;
+  bool prev_unk = false;
+  for (size_t i = r.path.size(); i-- > 0;) {
+    std::string_view piece = norm.substr(r.path[i].first, r.path[i].second - r.path[i].first);
+    bool is_unk = r.path_id[i] == unk_id_;
+    if (is_unk && prev_unk) mine.back() += piece;
+    else mine.emplace_back(piece);
+    prev_unk = is_unk;
+  }
+  e.ok = mine == pieces;
+}
+
+template <typename Emit>
+bool SentencePieceWords::encode_words(std::string_view text, Emit&& emit) const {
+  CacheMap& cache = thread_cache(serial_);
+  Stats& stats = thread_stats();
+  thread_local Replay r;
+  thread_local Entry scratch;
+  float seed = 0.0f;
+  bool prev_unk = false;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t sp = text.find(' ', pos);
+    if (sp == std::string_view::npos) sp = text.size();
+    std::string_view word = text.substr(pos, sp - pos);
+    pos = sp + 1;
+    if (word.empty()) continue;
+    const Entry* e;
+    if (word.size() > kMaxCachedWordBytes) {
+      ++stats.misses;
+      build_entry(word, scratch);
+      e = &scratch;
+    } else if (auto it = cache.cur.find(word); it != cache.cur.end()) {
+      ++stats.hits;
+      e = &it->second;
+    } else if (auto ot = cache.old.find(word); ot != cache.old.end()) {
+      ++stats.hits;
+      Entry moved = std::move(ot->second);
+      cache.old.erase(ot);
+      e = &cache.insert(word, std::move(moved));
+    } else {
+      ++stats.misses;
+      build_entry(word, scratch);
+      e = &cache.insert(word, std::move(scratch));
+    }
+    if (!e->ok) return false;
+    if (e->norm.empty()) continue;
+    seed = replay(*e, seed, unk_id_, r);
+    for (size_t i = r.path.size(); i-- > 0;) {
+      bool is_unk = r.path_id[i] == unk_id_;
+      emit(std::string_view(e->norm).substr(r.path[i].first, r.path[i].second - r.path[i].first),
+           is_unk && prev_unk);
+      prev_unk = is_unk;
+    }
+  }
+  return true;
+}
+
+void SentencePieceWords::encode_joined(std::string_view text, std::string& out) const {
+  const size_t base = out.size();
+  if (fast_) {
+    bool first = true;
+    bool ok = encode_words(text, [&](std::string_view piece, bool merge) {
+      if (!merge && !first) out += ' ';
+      out += piece;
+      first = false;
+    });
+    if (ok) return;
+    ++thread_stats().fallbacks;
+    out.resize(base);
+  }
+  thread_local std::vector<std::string> pieces;
+  pieces.clear();
+  sp_->Encode(text, &pieces).IgnoreError();
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (i) out += ' ';
+    out += pieces[i];
+  }
+}
+
+void SentencePieceWords::encode(std::string_view text, std::vector<std::string>& pieces) const {
+  pieces.clear();
+  if (fast_) {
+    bool ok = encode_words(text, [&](std::string_view piece, bool merge) {
+      if (merge) pieces.back() += piece;
+      else pieces.emplace_back(piece);
+    });
+    if (ok) return;
+    ++thread_stats().fallbacks;
+    pieces.clear();
+  }
+  sp_->Encode(text, &pieces).IgnoreError();
+}
+
+}  // namespace rpdata::quality
