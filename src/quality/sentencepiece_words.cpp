@@ -30,15 +30,19 @@
 #include <sentencepiece_processor.h>
 
 #include <algorithm>
+#include <bit>
 #include <atomic>
 #include <cstring>
+#include <unordered_map>
+
+#include <xxhash.h>
 
 namespace rpdata::quality {
 namespace {
 
 constexpr std::string_view kSpace = "\xE2\x96\x81";  // U+2581 '▁'
 constexpr size_t kMaxCachedWordBytes = 128;
-constexpr size_t kMaxCacheEntries = size_t{1} << 15;
+constexpr size_t kMaxCacheEntries = size_t{1} << 16;
 
 // sentencepiece string_util::OneCharLen.
 inline size_t one_char_len(unsigned char c) { return "\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"[c >> 4]; }
@@ -198,17 +202,72 @@ std::string check_charsmap(const std::string& blob) {
   return "";
 }
 
-struct CacheMap {
-  using Map = std::unordered_map<std::string, SentencePieceWords::Entry, SentencePieceWords::Hash, std::equal_to<>>;
-  // Two generations: when `cur` is full it becomes `old` (the previous `old` is dropped); a hit
-  // in `old` moves the entry back into `cur`, so frequent words survive the turnover.
-  Map cur, old;
-  SentencePieceWords::Entry& insert(std::string_view word, SentencePieceWords::Entry&& e) {
-    if (cur.size() >= kMaxCacheEntries / 2) {
-      old = std::move(cur);
-      cur = Map();
+// True when no charsmap key consists of printable ASCII bytes only (then such text is left as
+// is: every character is its own chunk with no rule).
+bool charsmap_ascii_identity(const std::string& blob) {
+  if (blob.empty()) return true;
+  if (blob.size() < 4) return false;
+  uint32_t trie_bytes = uint32_t(uint8_t(blob[0])) | uint32_t(uint8_t(blob[1])) << 8 |
+                        uint32_t(uint8_t(blob[2])) << 16 | uint32_t(uint8_t(blob[3])) << 24;
+  if (trie_bytes % 4 || trie_bytes > blob.size() - 4) return false;
+  std::vector<uint32_t> units(trie_bytes / 4);
+  std::memcpy(units.data(), blob.data() + 4, trie_bytes);
+  auto has_leaf = [](uint32_t u) { return ((u >> 8) & 1) != 0; };
+  auto label = [](uint32_t u) { return u & (0x80000000u | 0xffu); };
+  auto offset = [](uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); };
+  std::vector<uint8_t> seen(units.size());
+  std::vector<uint32_t> stack{0};
+  while (!stack.empty()) {
+    uint32_t node = stack.back();
+    stack.pop_back();
+    uint32_t base = node ^ offset(units[node]);
+    for (uint32_t c = 0x21; c < 0x7f; ++c) {
+      uint32_t child = base ^ c;
+      if (child >= units.size() || label(units[child]) != c) continue;
+      if (has_leaf(units[child])) return false;
+      if (!seen[child]) {
+        seen[child] = 1;
+        stack.push_back(child);
+      }
     }
-    return cur.emplace(std::string(word), std::move(e)).first->second;
+  }
+  return true;
+}
+
+// A flat open-addressing table of (hash, entry index) over a vector of entries: a hit costs a
+// probe and the entry itself. Full at kMaxCacheEntries: everything is dropped and refilled.
+struct CacheMap {
+  std::vector<uint64_t> hashes;  // 0 = empty slot
+  std::vector<uint32_t> slots;
+  std::vector<std::string> words;
+  std::vector<SentencePieceWords::Entry> entries;
+  size_t mask = 0;
+
+  static uint64_t hash(std::string_view w) { return XXH3_64bits(w.data(), w.size()) | 1; }
+  const SentencePieceWords::Entry* find(std::string_view w, uint64_t h) const {
+    if (hashes.empty()) return nullptr;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+      if (hashes[i] == 0) return nullptr;
+      if (hashes[i] == h && words[slots[i]] == w) return &entries[slots[i]];
+    }
+  }
+  SentencePieceWords::Entry& insert(std::string_view w, uint64_t h, SentencePieceWords::Entry&& e) {
+    if (hashes.empty() || entries.size() >= kMaxCacheEntries) {
+      hashes.assign(2 * kMaxCacheEntries, 0);
+      slots.assign(2 * kMaxCacheEntries, 0);
+      mask = 2 * kMaxCacheEntries - 1;
+      words.clear();
+      entries.clear();
+      words.reserve(kMaxCacheEntries);
+      entries.reserve(kMaxCacheEntries);
+    }
+    size_t i = h & mask;
+    while (hashes[i] != 0) i = (i + 1) & mask;
+    hashes[i] = h;
+    slots[i] = static_cast<uint32_t>(entries.size());
+    words.emplace_back(w);
+    entries.push_back(std::move(e));
+    return entries.back();
   }
 };
 
@@ -308,6 +367,7 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
   }
   float min_score = 3.402823466e+38f;
   int unk = -1, space = -1;
+  size_t edges = 0;
   scores_.resize(m.pieces.size());
   unused_.resize(m.pieces.size());
   for (size_t i = 0; i < m.pieces.size(); ++i) {
@@ -329,8 +389,11 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
     scores_[i] = p.score;
     unused_[i] = p.type == kUnused;
     if (p.type == kNormal || p.type == kUnused) {
-      piece_ids_.emplace(p.piece, static_cast<int32_t>(i));
-      max_piece_bytes_ = std::max(max_piece_bytes_, p.piece.size());
+      if (p.piece.empty()) {
+        why_not_ = "empty_piece";
+        return;
+      }
+      edges += p.piece.size();
       if (p.piece == kSpace && p.type == kNormal) space = static_cast<int>(i);
     }
   }
@@ -342,6 +405,19 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
     why_not_ = "no_space_piece";
     return;
   }
+  {
+    size_t cap = 16;
+    while (cap < 2 * edges + 16) cap *= 2;
+    edge_keys_.assign(cap, 0);
+    edge_child_.assign(cap, -1);
+    edge_mask_ = cap - 1;
+    edge_shift_ = 64 - std::countr_zero(cap);
+    node_piece_.assign(1, -1);
+    for (size_t i = 0; i < m.pieces.size(); ++i)
+      if (m.pieces[i].type == kNormal || m.pieces[i].type == kUnused)
+        trie_insert(m.pieces[i].piece, static_cast<int32_t>(i));
+  }
+  ascii_identity_ = charsmap_ascii_identity(m.charsmap);
   if (std::string c = check_charsmap(m.charsmap); !c.empty()) {
     why_not_ = c;
     return;
@@ -353,24 +429,52 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
 
 SentencePieceWords::~SentencePieceWords() = default;
 
+void SentencePieceWords::trie_insert(std::string_view piece, int32_t id) {
+  int32_t node = 0;
+  for (unsigned char b : piece) {
+    int32_t next = trie_child(node, b);
+    if (next < 0) {
+      next = static_cast<int32_t>(node_piece_.size());
+      node_piece_.push_back(-1);
+      const uint64_t key = (uint64_t(uint32_t(node)) << 8 | b) + 1;
+      uint64_t i = (key * 0x9E3779B97F4A7C15ull) >> edge_shift_;
+      while (edge_keys_[i] != 0) i = (i + 1) & edge_mask_;
+      edge_keys_[i] = key;
+      edge_child_[i] = next;
+    }
+    node = next;
+  }
+  node_piece_[static_cast<size_t>(node)] = id;
+}
+
 void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
-  std::vector<std::string> pieces;
-  sp_->Encode(word, &pieces).IgnoreError();
+  // A word of printable ASCII is its own normalization when no charsmap rule matches it; no
+  // libsentencepiece call then (the differential tests cover the replay).
+  bool ascii = ascii_identity_;
+  for (size_t i = 0; ascii && i < word.size(); ++i) ascii = word[i] > 0x20 && word[i] < 0x7f;
+  thread_local std::vector<std::string> pieces;
+  pieces.clear();
   e.norm.clear();
-  for (const auto& p : pieces) e.norm += p;
+  if (ascii) {
+    e.norm.append(kSpace).append(word);
+  } else {
+    sp_->Encode(word, &pieces).IgnoreError();
+    for (const auto& p : pieces) e.norm += p;
+  }
   e.nodes.clear();
   const std::string_view norm = e.norm;
   const size_t n = norm.size();
   for (size_t start = 0; start < n;) {
     const size_t mblen = std::min(one_char_len(static_cast<unsigned char>(norm[start])), n - start);
     bool single = false;
-    const size_t max_len = std::min(max_piece_bytes_, n - start);
-    for (size_t len = 1; len <= max_len; ++len) {
-      auto it = piece_ids_.find(norm.substr(start, len));
-      if (it == piece_ids_.end() || unused_[static_cast<size_t>(it->second)]) continue;
-      e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(start + len), it->second,
-                         scores_[static_cast<size_t>(it->second)]});
-      single = single || len == mblen;
+    int32_t node = 0;
+    for (size_t key = start; key < n; ++key) {
+      node = trie_child(node, static_cast<unsigned char>(norm[key]));
+      if (node < 0) break;
+      const int32_t id = node_piece_[static_cast<size_t>(node)];
+      if (id < 0 || unused_[static_cast<size_t>(id)]) continue;
+      e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(key + 1), id, scores_[static_cast<size_t>(id)]});
+      single = single || key + 1 - start == mblen;
     }
     if (!single) e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(start + mblen), unk_id_, unk_score_});
     start += mblen;
@@ -378,6 +482,7 @@ void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
   // Cross-check: the seed-0 replay (unknowns merged) must be Encode(word).
   thread_local Replay r;
   e.ok = true;
+  if (ascii) return;
   if (n == 0) {
     e.ok = pieces.empty();
     return;
@@ -415,18 +520,12 @@ bool SentencePieceWords::encode_words(std::string_view text, Emit&& emit) const 
       ++stats.misses;
       build_entry(word, scratch);
       e = &scratch;
-    } else if (auto it = cache.cur.find(word); it != cache.cur.end()) {
+    } else if (const uint64_t h = CacheMap::hash(word); (e = cache.find(word, h)) != nullptr) {
       ++stats.hits;
-      e = &it->second;
-    } else if (auto ot = cache.old.find(word); ot != cache.old.end()) {
-      ++stats.hits;
-      Entry moved = std::move(ot->second);
-      cache.old.erase(ot);
-      e = &cache.insert(word, std::move(moved));
     } else {
       ++stats.misses;
       build_entry(word, scratch);
-      e = &cache.insert(word, std::move(scratch));
+      e = &cache.insert(word, h, std::move(scratch));
     }
     if (!e->ok) return false;
     if (e->norm.empty()) continue;

@@ -9,11 +9,9 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace sentencepiece {
@@ -50,10 +48,6 @@ class SentencePieceWords {
     int32_t id;
     float score;
   };
-  struct Hash {  // transparent: find(std::string_view) without a copy
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
   struct Entry {
     std::string norm;         // the word after SentencePiece normalization ("" or "▁...")
     std::vector<Node> nodes;  // in libsentencepiece's order: by start, then by length
@@ -70,10 +64,24 @@ class SentencePieceWords {
   std::string why_not_;
   uint64_t serial_ = 0;  // identifies this instance's per-thread cache
   // Model data for the replay.
-  std::unordered_map<std::string, int32_t, Hash, std::equal_to<>> piece_ids_;  // NORMAL and UNUSED pieces
+  // Byte trie of the NORMAL and UNUSED pieces (libsentencepiece's trie holds the same set):
+  // edge (node << 8 | byte) + 1 -> child in an open-addressing table; node_piece_ = id or -1.
+  void trie_insert(std::string_view piece, int32_t id);
+  int32_t trie_child(int32_t node, uint8_t byte) const {
+    const uint64_t key = (uint64_t(uint32_t(node)) << 8 | byte) + 1;
+    for (uint64_t i = (key * 0x9E3779B97F4A7C15ull) >> edge_shift_;; i = (i + 1) & edge_mask_) {
+      if (edge_keys_[i] == key) return edge_child_[i];
+      if (edge_keys_[i] == 0) return -1;
+    }
+  }
+  std::vector<uint64_t> edge_keys_;
+  std::vector<int32_t> edge_child_;
+  std::vector<int32_t> node_piece_;
+  uint64_t edge_mask_ = 0;
+  int edge_shift_ = 64;
+  bool ascii_identity_ = false;  // words of bytes 0x21..0x7e normalize to "▁" + word
   std::vector<float> scores_;
   std::vector<uint8_t> unused_;
-  size_t max_piece_bytes_ = 0;
   int32_t unk_id_ = 0;
   float unk_score_ = 0;
 };
