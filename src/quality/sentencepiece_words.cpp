@@ -540,6 +540,8 @@ bool SentencePieceWords::encode_words(std::string_view text, Emit&& emit) const 
   return true;
 }
 
+void SentencePieceWords::drop_thread_cache() const { thread_cache(serial_) = CacheMap(); }
+
 void SentencePieceWords::encode_joined(std::string_view text, std::string& out) const {
   const size_t base = out.size();
   if (fast_) {

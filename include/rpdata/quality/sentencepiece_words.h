@@ -35,6 +35,9 @@ class SentencePieceWords {
   // Encode(text)'s pieces (replaces `pieces`).
   void encode(std::string_view text, std::vector<std::string>& pieces) const;
 
+  // Empties the calling thread's word cache of this instance (benchmarks: a cold start).
+  void drop_thread_cache() const;
+
   // Per-thread counters (for tests and the bench): words served from the cache, words encoded
   // through libsentencepiece, texts that fell back to whole-text Encode because a word's own
   // replay disagreed with libsentencepiece (0 unless this code misreads the model).
