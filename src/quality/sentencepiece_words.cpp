@@ -237,37 +237,41 @@ bool charsmap_ascii_identity(const std::string& blob) {
 // A flat open-addressing table of (hash, entry index) over a vector of entries: a hit costs a
 // probe and the entry itself. Full at kMaxCacheEntries: everything is dropped and refilled.
 struct CacheMap {
-  std::vector<uint64_t> hashes;  // 0 = empty slot
-  std::vector<uint32_t> slots;
-  std::vector<std::string> words;
-  std::vector<SentencePieceWords::Entry> entries;
+  struct Slot {
+    uint64_t hash = 0;  // 0 = empty
+    uint32_t index = 0;
+  };
+  struct Cached {
+    std::string word;
+    SentencePieceWords::Entry entry;
+  };
+  std::vector<Slot> slots;
+  std::vector<Cached> entries;
   size_t mask = 0;
 
   static uint64_t hash(std::string_view w) { return XXH3_64bits(w.data(), w.size()) | 1; }
   const SentencePieceWords::Entry* find(std::string_view w, uint64_t h) const {
-    if (hashes.empty()) return nullptr;
+    if (slots.empty()) return nullptr;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-      if (hashes[i] == 0) return nullptr;
-      if (hashes[i] == h && words[slots[i]] == w) return &entries[slots[i]];
+      if (slots[i].hash == 0) return nullptr;
+      if (slots[i].hash == h) {
+        const Cached& c = entries[slots[i].index];
+        if (c.word == w) return &c.entry;
+      }
     }
   }
   SentencePieceWords::Entry& insert(std::string_view w, uint64_t h, SentencePieceWords::Entry&& e) {
-    if (hashes.empty() || entries.size() >= kMaxCacheEntries) {
-      hashes.assign(2 * kMaxCacheEntries, 0);
-      slots.assign(2 * kMaxCacheEntries, 0);
+    if (slots.empty() || entries.size() >= kMaxCacheEntries) {
+      slots.assign(2 * kMaxCacheEntries, Slot());
       mask = 2 * kMaxCacheEntries - 1;
-      words.clear();
       entries.clear();
-      words.reserve(kMaxCacheEntries);
       entries.reserve(kMaxCacheEntries);
     }
     size_t i = h & mask;
-    while (hashes[i] != 0) i = (i + 1) & mask;
-    hashes[i] = h;
-    slots[i] = static_cast<uint32_t>(entries.size());
-    words.emplace_back(w);
-    entries.push_back(std::move(e));
-    return entries.back();
+    while (slots[i].hash != 0) i = (i + 1) & mask;
+    slots[i] = {h, static_cast<uint32_t>(entries.size())};
+    entries.push_back({std::string(w), std::move(e)});
+    return entries.back().entry;
   }
 };
 
@@ -288,9 +292,12 @@ struct Replay {
 // r.path/r.path_id back to front and returns the best score at the end.
 float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay& r) {
   const size_t n = e.norm.size();
-  r.score.assign(n + 1, 0.0f);
-  r.start.assign(n + 1, -1);
-  r.id.assign(n + 1, -1);
+  if (r.start.size() < n + 1) {
+    r.score.resize(n + 1);
+    r.start.resize(n + 1);
+    r.id.resize(n + 1);
+  }
+  std::fill_n(r.start.data(), n + 1, -1);  // score and id are read only where start != -1
   r.score[0] = seed;
   uint32_t cur = UINT32_MAX;
   float till = 0;
@@ -369,7 +376,6 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
   int unk = -1, space = -1;
   size_t edges = 0;
   scores_.resize(m.pieces.size());
-  unused_.resize(m.pieces.size());
   for (size_t i = 0; i < m.pieces.size(); ++i) {
     const auto& p = m.pieces[i];
     if (p.type == kUserDefined) {
@@ -387,7 +393,6 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
     return;
   }
     scores_[i] = p.score;
-    unused_[i] = p.type == kUnused;
     if (p.type == kNormal || p.type == kUnused) {
       if (p.piece.empty()) {
         why_not_ = "empty_piece";
@@ -406,16 +411,11 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
     return;
   }
   {
-    size_t cap = 16;
-    while (cap < 2 * edges + 16) cap *= 2;
-    edge_keys_.assign(cap, 0);
-    edge_child_.assign(cap, -1);
-    edge_mask_ = cap - 1;
-    edge_shift_ = 64 - std::countr_zero(cap);
-    node_piece_.assign(1, -1);
-    for (size_t i = 0; i < m.pieces.size(); ++i)
+    std::vector<std::pair<std::string, int32_t>> trie_pieces;
+    for (size_t i = 0; i < m.pieces.size(); ++i)  // UNUSED pieces are in the trie but never match
       if (m.pieces[i].type == kNormal || m.pieces[i].type == kUnused)
-        trie_insert(m.pieces[i].piece, static_cast<int32_t>(i));
+        trie_pieces.emplace_back(m.pieces[i].piece, m.pieces[i].type == kNormal ? static_cast<int32_t>(i) : -1);
+    build_trie(trie_pieces);
   }
   ascii_identity_ = charsmap_ascii_identity(m.charsmap);
   if (std::string c = check_charsmap(m.charsmap); !c.empty()) {
@@ -429,22 +429,57 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
 
 SentencePieceWords::~SentencePieceWords() = default;
 
-void SentencePieceWords::trie_insert(std::string_view piece, int32_t id) {
-  int32_t node = 0;
-  for (unsigned char b : piece) {
-    int32_t next = trie_child(node, b);
-    if (next < 0) {
-      next = static_cast<int32_t>(node_piece_.size());
-      node_piece_.push_back(-1);
-      const uint64_t key = (uint64_t(uint32_t(node)) << 8 | b) + 1;
-      uint64_t i = (key * 0x9E3779B97F4A7C15ull) >> edge_shift_;
-      while (edge_keys_[i] != 0) i = (i + 1) & edge_mask_;
-      edge_keys_[i] = key;
-      edge_child_[i] = next;
+void SentencePieceWords::build_trie(const std::vector<std::pair<std::string, int32_t>>& pieces) {
+  // A plain pointer trie first, then renumbered breadth-first so siblings are adjacent.
+  struct Tmp {
+    std::vector<std::pair<uint8_t, uint32_t>> kids;
+    int32_t piece = -1;
+  };
+  std::vector<Tmp> tmp(1);
+  for (const auto& [piece, id] : pieces) {
+    uint32_t node = 0;
+    for (unsigned char b : piece) {
+      uint32_t next = UINT32_MAX;
+      for (const auto& [label, child] : tmp[node].kids)
+        if (label == b) next = child;
+      if (next == UINT32_MAX) {
+        next = static_cast<uint32_t>(tmp.size());
+        tmp[node].kids.emplace_back(b, next);
+        tmp.emplace_back();
+      }
+      node = next;
     }
-    node = next;
+    tmp[node].piece = id;
   }
-  node_piece_[static_cast<size_t>(node)] = id;
+  trie_.assign(tmp.size(), TrieNode());
+  labels_.assign(tmp.size(), 0);
+  std::vector<uint32_t> order{0};  // old ids in breadth-first order; new id = index
+  trie_[0].piece = tmp[0].piece;
+  for (size_t i = 0; i < order.size(); ++i) {
+    auto& kids = tmp[order[i]].kids;
+    std::sort(kids.begin(), kids.end());
+    trie_[i].first = static_cast<uint32_t>(order.size());
+    trie_[i].count = static_cast<uint32_t>(kids.size());
+    for (const auto& [label, child] : kids) {
+      labels_[order.size()] = label;
+      trie_[order.size()].piece = tmp[child].piece;
+      order.push_back(child);
+    }
+  }
+}
+
+int32_t SentencePieceWords::trie_child(int32_t node, uint8_t byte) const {
+  const TrieNode& t = trie_[static_cast<size_t>(node)];
+  const uint8_t* l = labels_.data() + t.first;
+  if (t.count <= 16) {
+    for (uint32_t i = 0; i < t.count; ++i) {
+      if (l[i] == byte) return static_cast<int32_t>(t.first + i);
+      if (l[i] > byte) break;
+    }
+    return -1;
+  }
+  const uint8_t* it = std::lower_bound(l, l + t.count, byte);
+  return it != l + t.count && *it == byte ? static_cast<int32_t>(t.first + static_cast<uint32_t>(it - l)) : -1;
 }
 
 void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
@@ -471,8 +506,8 @@ void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
     for (size_t key = start; key < n; ++key) {
       node = trie_child(node, static_cast<unsigned char>(norm[key]));
       if (node < 0) break;
-      const int32_t id = node_piece_[static_cast<size_t>(node)];
-      if (id < 0 || unused_[static_cast<size_t>(id)]) continue;
+      const int32_t id = trie_[static_cast<size_t>(node)].piece;
+      if (id < 0) continue;  // no piece ends here, or an UNUSED one (skipped, as libsentencepiece does)
       e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(key + 1), id, scores_[static_cast<size_t>(id)]});
       single = single || key + 1 - start == mblen;
     }

@@ -67,24 +67,19 @@ class SentencePieceWords {
   std::string why_not_;
   uint64_t serial_ = 0;  // identifies this instance's per-thread cache
   // Model data for the replay.
-  // Byte trie of the NORMAL and UNUSED pieces (libsentencepiece's trie holds the same set):
-  // edge (node << 8 | byte) + 1 -> child in an open-addressing table; node_piece_ = id or -1.
-  void trie_insert(std::string_view piece, int32_t id);
-  int32_t trie_child(int32_t node, uint8_t byte) const {
-    const uint64_t key = (uint64_t(uint32_t(node)) << 8 | byte) + 1;
-    for (uint64_t i = (key * 0x9E3779B97F4A7C15ull) >> edge_shift_;; i = (i + 1) & edge_mask_) {
-      if (edge_keys_[i] == key) return edge_child_[i];
-      if (edge_keys_[i] == 0) return -1;
-    }
-  }
-  std::vector<uint64_t> edge_keys_;
-  std::vector<int32_t> edge_child_;
-  std::vector<int32_t> node_piece_;
-  uint64_t edge_mask_ = 0;
-  int edge_shift_ = 64;
+  // Byte trie of the NORMAL and UNUSED pieces (libsentencepiece's trie holds the same set), in
+  // breadth-first order: a node's children are consecutive ids with sorted labels_.
+  struct TrieNode {
+    uint32_t first = 0;   // id of the first child
+    uint32_t count = 0;   // number of children
+    int32_t piece = -1;   // vocabulary id of the piece ending here, or -1
+  };
+  void build_trie(const std::vector<std::pair<std::string, int32_t>>& pieces);
+  int32_t trie_child(int32_t node, uint8_t byte) const;
+  std::vector<TrieNode> trie_;
+  std::vector<uint8_t> labels_;
   bool ascii_identity_ = false;  // words of bytes 0x21..0x7e normalize to "▁" + word
   std::vector<float> scores_;
-  std::vector<uint8_t> unused_;
   int32_t unk_id_ = 0;
   float unk_score_ = 0;
 };
