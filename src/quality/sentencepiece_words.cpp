@@ -30,7 +30,6 @@
 #include <sentencepiece_processor.h>
 
 #include <algorithm>
-#include <bit>
 #include <atomic>
 #include <cstring>
 #include <unordered_map>
@@ -154,84 +153,104 @@ ModelInfo parse_model(std::string_view blob) {
   return m;
 }
 
-// precompiled_charsmap = uint32 LE trie size, darts-clone double array, '\0'-separated
-// replacement strings. Returns "" if safe for word splitting, else the reason.
-std::string check_charsmap(const std::string& blob) {
-  if (blob.empty()) return "";
-  if (blob.size() < 4) return "charsmap_malformed";
-  uint32_t trie_bytes = uint32_t(uint8_t(blob[0])) | uint32_t(uint8_t(blob[1])) << 8 |
-                        uint32_t(uint8_t(blob[2])) << 16 | uint32_t(uint8_t(blob[3])) << 24;
-  if (trie_bytes % 4 || trie_bytes > blob.size() - 4) return "charsmap_malformed";
-  std::vector<uint32_t> units(trie_bytes / 4);
-  std::memcpy(units.data(), blob.data() + 4, trie_bytes);
-  std::string_view values(blob.data() + 4 + trie_bytes, blob.size() - 4 - trie_bytes);
-  if (values.find("  ") != std::string_view::npos) return "charsmap_double_space";
-  auto has_leaf = [](uint32_t u) { return ((u >> 8) & 1) != 0; };
-  auto value = [](uint32_t u) { return u & 0x7fffffffu; };
-  auto label = [](uint32_t u) { return u & (0x80000000u | 0xffu); };
-  auto offset = [](uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); };
-  // darts-clone merges equal subtries (a DAG), so walk distinct nodes. Safe iff no edge is
-  // labelled ' ' except root -> " ", a key of its own (no longer keys) mapped to " ".
-  std::vector<uint8_t> seen(units.size());
-  std::vector<uint32_t> stack{0};
-  seen[0] = 1;
-  while (!stack.empty()) {
-    uint32_t node = stack.back();
-    stack.pop_back();
-    uint32_t base = node ^ offset(units[node]);
-    for (uint32_t c = 1; c < 256; ++c) {
-      uint32_t child = base ^ c;
-      if (child >= units.size() || label(units[child]) != c) continue;
-      if (c == ' ') {
-        if (node != 0) return "charsmap_key_with_space";
-        if (!has_leaf(units[child])) return "charsmap_key_with_space";
-        uint32_t leaf = child ^ offset(units[child]);
-        if (leaf >= units.size()) return "charsmap_malformed";
-        size_t v = value(units[leaf]);
-        if (v >= values.size() || std::strcmp(values.data() + v, " ") != 0) return "charsmap_space_rule";
-        uint32_t cbase = child ^ offset(units[child]);
-        for (uint32_t d = 1; d < 256; ++d)
-          if ((cbase ^ d) < units.size() && label(units[cbase ^ d]) == d) return "charsmap_key_with_space";
-      }
-      if (!seen[child]) {
-        seen[child] = 1;
-        stack.push_back(child);
+// precompiled_charsmap = uint32 LE trie size, darts-clone double array (a DAG: equal subtries
+// are merged, so walks visit distinct nodes), '\0'-separated replacement strings.
+struct Charsmap {
+  std::vector<uint32_t> units;
+  std::string_view values;
+  bool ok = true;
+  explicit Charsmap(const std::string& blob) {
+    if (blob.empty()) return;
+    uint32_t n = blob.size() < 4 ? 1 : uint32_t(uint8_t(blob[0])) | uint32_t(uint8_t(blob[1])) << 8 |
+                                           uint32_t(uint8_t(blob[2])) << 16 | uint32_t(uint8_t(blob[3])) << 24;
+    if (blob.size() < 4 || n % 4 || n > blob.size() - 4) {
+      ok = false;
+      return;
+    }
+    units.resize(n / 4);
+    std::memcpy(units.data(), blob.data() + 4, n);
+    values = std::string_view(blob).substr(4 + n);
+  }
+  static bool has_leaf(uint32_t u) { return ((u >> 8) & 1) != 0; }
+  static uint32_t value(uint32_t u) { return u & 0x7fffffffu; }
+  static uint32_t label(uint32_t u) { return u & (0x80000000u | 0xffu); }
+  static uint32_t offset(uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); }
+  // Child of `node` by byte c, or UINT32_MAX.
+  uint32_t child(uint32_t node, uint32_t c) const {
+    uint32_t x = node ^ offset(units[node]) ^ c;
+    return x < units.size() && label(units[x]) == c ? x : UINT32_MAX;
+  }
+  // Visits every edge (node, byte in [lo, hi), child) reachable through such edges from the
+  // root; stops when `f` returns a non-empty string and returns it.
+  template <typename F>
+  std::string walk(uint32_t lo, uint32_t hi, F&& f) const {
+    if (units.empty()) return "";
+    std::vector<uint8_t> seen(units.size());
+    std::vector<uint32_t> stack{0};
+    while (!stack.empty()) {
+      uint32_t node = stack.back();
+      stack.pop_back();
+      for (uint32_t c = lo; c < hi; ++c) {
+        uint32_t x = child(node, c);
+        if (x == UINT32_MAX) continue;
+        if (std::string r = f(node, c, x); !r.empty()) return r;
+        if (!seen[x]) seen[x] = 1, stack.push_back(x);
       }
     }
+    return "";
   }
-  return "";
+};
+
+// "" if the normalizer's chunks never cross or swallow a ' ' and no replacement holds two
+// consecutive spaces: no edge is labelled ' ' except root -> " ", a key of its own (no longer
+// keys) mapped to " ". Else the reason.
+std::string check_charsmap(const Charsmap& cm) {
+  if (!cm.ok) return "charsmap_malformed";
+  if (cm.values.find("  ") != std::string_view::npos) return "charsmap_double_space";
+  return cm.walk(1, 256, [&](uint32_t node, uint32_t c, uint32_t x) -> std::string {
+    if (c != ' ') return "";
+    if (node != 0 || !Charsmap::has_leaf(cm.units[x])) return "charsmap_key_with_space";
+    uint32_t leaf = x ^ Charsmap::offset(cm.units[x]);
+    if (leaf >= cm.units.size()) return "charsmap_malformed";
+    size_t v = Charsmap::value(cm.units[leaf]);
+    if (v >= cm.values.size() || std::strcmp(cm.values.data() + v, " ") != 0) return "charsmap_space_rule";
+    for (uint32_t d = 1; d < 256; ++d)
+      if (cm.child(x, d) != UINT32_MAX) return "charsmap_key_with_space";
+    return "";
+  });
 }
 
-// True when no charsmap key consists of printable ASCII bytes only (then such text is left as
-// is: every character is its own chunk with no rule).
-bool charsmap_ascii_identity(const std::string& blob) {
-  if (blob.empty()) return true;
-  if (blob.size() < 4) return false;
-  uint32_t trie_bytes = uint32_t(uint8_t(blob[0])) | uint32_t(uint8_t(blob[1])) << 8 |
-                        uint32_t(uint8_t(blob[2])) << 16 | uint32_t(uint8_t(blob[3])) << 24;
-  if (trie_bytes % 4 || trie_bytes > blob.size() - 4) return false;
-  std::vector<uint32_t> units(trie_bytes / 4);
-  std::memcpy(units.data(), blob.data() + 4, trie_bytes);
-  auto has_leaf = [](uint32_t u) { return ((u >> 8) & 1) != 0; };
-  auto label = [](uint32_t u) { return u & (0x80000000u | 0xffu); };
-  auto offset = [](uint32_t u) { return (u >> 10) << ((u & (1u << 9)) >> 6); };
-  std::vector<uint8_t> seen(units.size());
-  std::vector<uint32_t> stack{0};
-  while (!stack.empty()) {
-    uint32_t node = stack.back();
-    stack.pop_back();
-    uint32_t base = node ^ offset(units[node]);
-    for (uint32_t c = 0x21; c < 0x7f; ++c) {
-      uint32_t child = base ^ c;
-      if (child >= units.size() || label(units[child]) != c) continue;
-      if (has_leaf(units[child])) return false;
-      if (!seen[child]) {
-        seen[child] = 1;
-        stack.push_back(child);
-      }
-    }
+// True when no key consists of printable ASCII only: such text is then left as it is (every
+// character its own chunk, no rule).
+bool charsmap_ascii_identity(const Charsmap& cm) {
+  return cm.ok && cm.walk(0x21, 0x7f, [&](uint32_t, uint32_t, uint32_t x) -> std::string {
+    return Charsmap::has_leaf(cm.units[x]) ? "rule" : "";
+  }).empty();
+}
+
+// Why the word path would not be exact for this model ("" if it is); see the file comment.
+std::string refusal(const ModelInfo& m, int piece_size, int unk_id, const Charsmap& cm) {
+  if (!m.ok) return "model_proto_unreadable";
+  if (m.model_type != 1) return "not_unigram";
+  if (m.byte_fallback) return "byte_fallback";
+  if (m.treat_whitespace_as_suffix) return "whitespace_as_suffix";
+  if (!m.add_dummy_prefix || !m.remove_extra_whitespaces || !m.escape_whitespaces)
+    return "normalizer_whitespace_options";
+  if (static_cast<int>(m.pieces.size()) != piece_size) return "model_proto_mismatch";
+  bool space = false;
+  int unk = -1;
+  for (size_t i = 0; i < m.pieces.size(); ++i) {
+    const auto& p = m.pieces[i];
+    if (p.type == kUserDefined) return "user_defined_pieces";
+    if (p.type == kByte) return "byte_pieces";
+    if (p.type == kUnknown) unk = static_cast<int>(i);
+    if (p.piece.find(kSpace, 1) != std::string::npos) return "piece_with_inner_space";
+    if ((p.type == kNormal || p.type == kUnused) && p.piece.empty()) return "empty_piece";
+    space = space || (p.type == kNormal && p.piece == kSpace);
   }
-  return true;
+  if (unk < 0 || unk != unk_id) return "no_unknown_piece";
+  if (!space) return "no_space_piece";
+  return check_charsmap(cm);
 }
 
 // A flat open-addressing table of (hash, entry index) over a vector of entries: a hit costs a
@@ -347,82 +366,23 @@ SentencePieceWords::SentencePieceWords(std::shared_ptr<const sentencepiece::Sent
   static std::atomic<uint64_t> serials{0};
   serial_ = ++serials;
   ModelInfo m = parse_model(std::string(sp_->serialized_model_proto()));
-  if (!m.ok) {
-    why_not_ = "model_proto_unreadable";
-    return;
-  }
-  if (m.model_type != 1) {
-    why_not_ = "not_unigram";
-    return;
-  }
-  if (m.byte_fallback) {
-    why_not_ = "byte_fallback";
-    return;
-  }
-  if (m.treat_whitespace_as_suffix) {
-    why_not_ = "whitespace_as_suffix";
-    return;
-  }
-  if (!m.add_dummy_prefix || !m.remove_extra_whitespaces || !m.escape_whitespaces)
-    {
-    why_not_ = "normalizer_whitespace_options";
-    return;
-  }
-  if (static_cast<int>(m.pieces.size()) != sp_->GetPieceSize()) {
-    why_not_ = "model_proto_mismatch";
-    return;
-  }
-  float min_score = 3.402823466e+38f;
-  int unk = -1, space = -1;
-  size_t edges = 0;
+  Charsmap cm(m.charsmap);
+  why_not_ = refusal(m, sp_->GetPieceSize(), sp_->unk_id(), cm);
+  if (!why_not_.empty()) return;
+  float min_score = 3.402823466e+38f;  // unigram::Model: min over NORMAL pieces, from FLT_MAX
+  std::vector<std::pair<std::string, int32_t>> trie_pieces;
   scores_.resize(m.pieces.size());
   for (size_t i = 0; i < m.pieces.size(); ++i) {
     const auto& p = m.pieces[i];
-    if (p.type == kUserDefined) {
-    why_not_ = "user_defined_pieces";
-    return;
-  }
-    if (p.type == kByte) {
-    why_not_ = "byte_pieces";
-    return;
-  }
-    if (p.type == kUnknown) unk = static_cast<int>(i);
-    if (p.type == kNormal) min_score = std::min(min_score, p.score);
-    if (p.piece.find(kSpace, 1) != std::string::npos) {
-    why_not_ = "piece_with_inner_space";
-    return;
-  }
     scores_[i] = p.score;
-    if (p.type == kNormal || p.type == kUnused) {
-      if (p.piece.empty()) {
-        why_not_ = "empty_piece";
-        return;
-      }
-      edges += p.piece.size();
-      if (p.piece == kSpace && p.type == kNormal) space = static_cast<int>(i);
-    }
+    if (p.type == kUnknown) unk_id_ = static_cast<int32_t>(i);
+    if (p.type == kNormal) min_score = std::min(min_score, p.score);
+    // UNUSED pieces are in libsentencepiece's trie but never match: -1 here.
+    if (p.type == kNormal || p.type == kUnused)
+      trie_pieces.emplace_back(p.piece, p.type == kNormal ? static_cast<int32_t>(i) : -1);
   }
-  if (unk < 0 || unk != sp_->unk_id()) {
-    why_not_ = "no_unknown_piece";
-    return;
-  }
-  if (space < 0) {
-    why_not_ = "no_space_piece";
-    return;
-  }
-  {
-    std::vector<std::pair<std::string, int32_t>> trie_pieces;
-    for (size_t i = 0; i < m.pieces.size(); ++i)  // UNUSED pieces are in the trie but never match
-      if (m.pieces[i].type == kNormal || m.pieces[i].type == kUnused)
-        trie_pieces.emplace_back(m.pieces[i].piece, m.pieces[i].type == kNormal ? static_cast<int32_t>(i) : -1);
-    build_trie(trie_pieces);
-  }
-  ascii_identity_ = charsmap_ascii_identity(m.charsmap);
-  if (std::string c = check_charsmap(m.charsmap); !c.empty()) {
-    why_not_ = c;
-    return;
-  }
-  unk_id_ = unk;
+  build_trie(trie_pieces);
+  ascii_identity_ = charsmap_ascii_identity(cm);
   unk_score_ = min_score - 10.0f;  // unigram kUnkPenalty
   fast_ = true;
 }
