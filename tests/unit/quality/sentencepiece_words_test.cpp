@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 #include <gtest/gtest.h>
 #include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 #include <simdjson.h>
 
 #include <fstream>
@@ -220,6 +221,49 @@ TEST(SentencePieceWords, LlamaModelIsRefusedOrMatches) {
   texts.insert(texts.end(), c4.begin(), c4.end());
   DiffResult r = differential(*w, texts, false);
   EXPECT_EQ(r.mismatches, 0u) << r.first;
+}
+
+// Tiny unigram models trained here on a Gutenberg book: the default one is accepted and exact;
+// each option outside the proven-safe case is refused with its reason (and still matches).
+TEST(SentencePieceWords, TrainedModelsAreAcceptedOrRefusedForTheRightReason) {
+  RPDATA_REQUIRE_REALDATA(real);
+  test::TempDir dir;
+  std::string book = test::read_all(real / "books/pg11-alice-11-0.txt");
+  test::write_all(dir / "corpus.txt", book.substr(0, 120000));
+  test::write_all(dir / "space_rule.tsv", "41 20 42\t43\n");  // "A B" -> "C": a key with a space
+  test::write_all(dir / "double_space.tsv", "58\t20 20 59\n");  // "X" -> "  Y"
+  struct Case {
+    std::string name, extra, why;
+  };
+  const std::vector<Case> cases = {
+      {"plain", "", ""},
+      {"suffix", "--treat_whitespace_as_suffix=true", "whitespace_as_suffix"},
+      {"keepws", "--remove_extra_whitespaces=false", "normalizer_whitespace_options"},
+      {"nodummy", "--add_dummy_prefix=false", "normalizer_whitespace_options"},
+      {"userdef", "--user_defined_symbols=rabbit", "user_defined_pieces"},
+      {"bytes", "--byte_fallback=true", "byte_fallback"},
+      {"bpe", "--model_type=bpe", "not_unigram"},
+      {"spacerule", "--normalization_rule_tsv=" + (dir / "space_rule.tsv").string(), "charsmap_key_with_space"},
+      {"dblspace", "--normalization_rule_tsv=" + (dir / "double_space.tsv").string(), "charsmap_double_space"},
+  };
+  auto texts = adversarial_texts(99, 150);
+  texts.push_back("Alice  was beginning A B to get very tired X of sitting");
+  for (size_t i = 0; i < 60 && i * 2000 < book.size(); ++i) texts.push_back(book.substr(i * 2000, 2000));
+  for (const auto& c : cases) {
+    std::string prefix = (dir / c.name).string();
+    auto status = sentencepiece::SentencePieceTrainer::Train(
+        "--input=" + (dir / "corpus.txt").string() + " --model_prefix=" + prefix +
+        " --vocab_size=400 --minloglevel=2 --hard_vocab_limit=false " + c.extra);
+    ASSERT_TRUE(status.ok()) << c.name << ": " << status.ToString();
+    auto w = load(prefix + ".model");
+    ASSERT_TRUE(w) << c.name;
+    EXPECT_EQ(w->fast(), c.why.empty()) << c.name << ": " << w->why_not();
+    EXPECT_EQ(w->why_not(), c.why) << c.name;
+    for (bool normalize : {false, true}) {
+      DiffResult r = differential(*w, texts, normalize);
+      EXPECT_EQ(r.mismatches, 0u) << c.name << " normalize=" << normalize << " first: " << r.first;
+    }
+  }
 }
 
 }  // namespace
