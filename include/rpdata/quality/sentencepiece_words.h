@@ -1,7 +1,8 @@
 // Exact, faster SentencePiece unigram encoding for cc_net's perplexity step: a whitespace-split
 // model's Viterbi segmentation decomposes at every '▁', so each distinct space-delimited word is
-// normalized (and cross-checked) once through libsentencepiece itself, its lattice cached per
-// thread, and each occurrence replays libsentencepiece's optimized Viterbi (float scores,
+// normalized once (printable ASCII as is when no rule can match it, else through
+// libsentencepiece's Encode(word), cross-checked), its lattice cached per thread, and each
+// occurrence replays libsentencepiece's optimized Viterbi (its float/double arithmetic,
 // tie-breaks, unknown-piece merging) seeded with the running best-path score: the pieces are
 // identical to SentencePieceProcessor::Encode(text). Models outside the proven-safe case
 // (byte fallback, user-defined pieces, pieces with an inner '▁', normalization rules that span
@@ -38,8 +39,8 @@ class SentencePieceWords {
   // Empties the calling thread's word cache of this instance (benchmarks: a cold start).
   void drop_thread_cache() const;
 
-  // Per-thread counters (for tests and the bench): words served from the cache, words encoded
-  // through libsentencepiece, texts that fell back to whole-text Encode because a word's own
+  // Per-thread counters (for tests and the bench): words served from the cache, words whose
+  // lattice was built (cache misses), texts that fell back to whole-text Encode because a word's own
   // replay disagreed with libsentencepiece (0 unless this code misreads the model).
   struct Stats {
     uint64_t hits = 0, misses = 0, fallbacks = 0;
@@ -54,7 +55,7 @@ class SentencePieceWords {
   struct Entry {
     std::string norm;         // the word after SentencePiece normalization ("" or "▁...")
     std::vector<Node> nodes;  // in libsentencepiece's order: by start, then by length
-    bool ok = true;           // the seed-0 replay equals Encode(word)
+    bool ok = true;           // the seed-0 replay equals Encode(word) (not checked for ASCII words)
   };
 
  private:
