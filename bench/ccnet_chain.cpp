@@ -17,12 +17,17 @@
 
 #include "rpdata/quality/kenlm.h"
 #include "rpdata/quality/langid.h"
+#include "rpdata/quality/sentencepiece_words.h"
 #include "rpdata/text/ccnet_normalize.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
 
 namespace cc = rpdata::sources::commoncrawl;
 namespace fs = std::filesystem;
+
+static std::string fresh_reason(const rpdata::quality::SentencePieceWords& w) {
+  return w.fast() ? std::string("word path on") : "word path refused: " + w.why_not();
+}
 
 int main(int argc, char** argv) {
   if (argc < 6) {
@@ -62,6 +67,7 @@ int main(int argc, char** argv) {
 
     std::ofstream lid_lines;
     if (r == 0) lid_lines.open(argv[4]);
+    cc::shared_sentencepiece(po.models["en"].sp)->drop_thread_cache();  // every run starts cold
     t0 = std::clock();
     cc::WetUnitReader reader(parts, "bench", {});
     cc::CcnetLidStep lid(lo);
@@ -119,22 +125,55 @@ int main(int argc, char** argv) {
     }
     auto sp = cc::shared_sentencepiece(po.models["en"].sp);
     auto lm = cc::shared_kenlm(po.models["en"].lm);
-    std::vector<std::string> norm(en.size()), tok(en.size());
+    std::vector<std::string> norm(en.size());
     std::clock_t a = std::clock();
     for (size_t i = 0; i < en.size(); ++i) rpdata::text::normalize(en[i], norm[i]);
-    std::clock_t bb = std::clock();
+    double t_norm = double(std::clock() - a) / CLOCKS_PER_SEC;
+    uint64_t norm_bytes = 0;
+    for (const auto& n : norm) norm_bytes += n.size();
+    // SentencePiece side by side: libsentencepiece's Encode (pieces joined as cc_net does) and
+    // the exact word-cached path (a fresh instance per run, so its cache starts cold).
+    std::vector<std::string> tok_ref(en.size()), tok_fast(en.size());
+    std::vector<double> t_ref, t_fast, t_warm;
     std::vector<std::string> pieces;
-    for (size_t i = 0; i < en.size(); ++i) {
-      sp->Encode(norm[i], &pieces).IgnoreError();
-      for (size_t k = 0; k < pieces.size(); ++k) tok[i] += (k ? " " : "") + pieces[k];
+    for (int r = 0; r < runs; ++r) {
+      std::clock_t t0 = std::clock();
+      for (size_t i = 0; i < en.size(); ++i) {
+        pieces.clear();
+        sp->processor().Encode(norm[i], &pieces).IgnoreError();
+        tok_ref[i].clear();
+        for (size_t k = 0; k < pieces.size(); ++k) (tok_ref[i] += k ? " " : "") += pieces[k];
+      }
+      t_ref.push_back(double(std::clock() - t0) / CLOCKS_PER_SEC);
+      auto proc = std::shared_ptr<const sentencepiece::SentencePieceProcessor>(sp, &sp->processor());
+      rpdata::quality::SentencePieceWords fresh(proc);
+      t0 = std::clock();
+      for (size_t i = 0; i < en.size(); ++i) {
+        tok_fast[i].clear();
+        fresh.encode_joined(norm[i], tok_fast[i]);
+      }
+      t_fast.push_back(double(std::clock() - t0) / CLOCKS_PER_SEC);
+      t0 = std::clock();
+      for (size_t i = 0; i < en.size(); ++i) {
+        tok_fast[i].clear();
+        fresh.encode_joined(norm[i], tok_fast[i]);
+      }
+      t_warm.push_back(double(std::clock() - t0) / CLOCKS_PER_SEC);
     }
+    size_t differ = 0;
+    for (size_t i = 0; i < en.size(); ++i) differ += tok_ref[i] != tok_fast[i];
     std::clock_t c2 = std::clock();
     float sink = 0;
-    for (const auto& t : tok) sink += lm->score(t);
+    for (const auto& t : tok_fast) sink += lm->score(t);
     std::clock_t d2 = std::clock();
-    std::printf("  perplexity split: normalize %.3f s, sentencepiece %.3f s, kenlm %.3f s (%g)\n",
-                double(bb - a) / CLOCKS_PER_SEC, double(c2 - bb) / CLOCKS_PER_SEC, double(d2 - c2) / CLOCKS_PER_SEC,
-                double(sink) * 0);
+    double tr = median(t_ref), tf = median(t_fast), tw = median(t_warm);
+    std::printf("  perplexity split: normalize %.3f s, sentencepiece %.3f s, kenlm %.3f s (%g)\n", t_norm, tf,
+                double(d2 - c2) / CLOCKS_PER_SEC, double(sink) * 0);
+    std::printf("  sentencepiece on %.2f MB of normalized en text: libsentencepiece Encode %.3f s %.2f MB/s | "
+                "word cache (exact), cold %.3f s %.2f MB/s = %.1fx, warm (2nd pass) %.3f s %.2f MB/s = %.1fx; "
+                "%zu of %zu docs differ (%s)\n",
+                norm_bytes / 1e6, tr, norm_bytes / tr / 1e6, tf, norm_bytes / tf / 1e6, tr / tf, tw, norm_bytes / tw / 1e6,
+                tr / tw, differ, en.size(), fresh_reason(*sp).c_str());
   }
   std::printf("%-34s %8.3f s  %8.2f MB/s text (all docs after dedup)\n", "  of which ccnet_lid", cl, text_bytes / cl / 1e6);
   std::printf("%-34s %8.3f s  %8.2f MB/s text (%.2f MB of en docs)\n", "  of which ccnet_perplexity", cp,

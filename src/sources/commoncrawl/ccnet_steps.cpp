@@ -9,6 +9,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/quality/kenlm.h"
 #include "rpdata/quality/langid.h"
+#include "rpdata/quality/sentencepiece_words.h"
 #include "rpdata/text/ccnet_normalize.h"
 
 namespace rpdata::sources::commoncrawl {
@@ -33,12 +34,12 @@ std::shared_ptr<const T> shared_model(const fs::path& p, Load load) {
 
 }  // namespace
 
-std::shared_ptr<const sentencepiece::SentencePieceProcessor> shared_sentencepiece(const fs::path& p) {
-  return shared_model<sentencepiece::SentencePieceProcessor>(p, [](const fs::path& path) {
+std::shared_ptr<const quality::SentencePieceWords> shared_sentencepiece(const fs::path& p) {
+  return shared_model<quality::SentencePieceWords>(p, [](const fs::path& path) {
     auto sp = std::make_shared<sentencepiece::SentencePieceProcessor>();
     auto status = sp->Load(path.string());
     if (!status.ok()) throw ConfigError("cannot load SentencePiece model: " + status.ToString(), path.string());
-    return std::shared_ptr<const sentencepiece::SentencePieceProcessor>(std::move(sp));
+    return std::make_shared<const quality::SentencePieceWords>(std::move(sp));
   });
 }
 
@@ -124,7 +125,7 @@ std::map<std::string, std::pair<double, double>> read_cutoffs(const fs::path& cs
 // ---- ccnet_perplexity ----
 
 struct CcnetPerplexityStep::Loaded {
-  std::shared_ptr<const sentencepiece::SentencePieceProcessor> sp;
+  std::shared_ptr<const quality::SentencePieceWords> sp;
   std::shared_ptr<const quality::LanguageModel> lm;
 };
 
@@ -146,20 +147,13 @@ const CcnetPerplexityStep::Loaded* CcnetPerplexityStep::loaded(const std::string
   return (loaded_[language] = l).get();
 }
 
-double CcnetPerplexityStep::perplexity(const sentencepiece::SentencePieceProcessor& sp,
-                                       const quality::LanguageModel& lm, std::string_view raw_content,
-                                       bool* has_value) {
+double CcnetPerplexityStep::perplexity(const quality::SentencePieceWords& sp, const quality::LanguageModel& lm,
+                                       std::string_view raw_content, bool* has_value) {
   thread_local std::string normalized;
-  thread_local std::vector<std::string> pieces;
   thread_local std::string tokenized;
   text::normalize(raw_content, normalized);
-  pieces.clear();
-  sp.Encode(normalized, &pieces).IgnoreError();
   tokenized.clear();
-  for (size_t i = 0; i < pieces.size(); ++i) {
-    if (i) tokenized += ' ';
-    tokenized += pieces[i];
-  }
+  sp.encode_joined(normalized, tokenized);  // " ".join(sp.encode_as_pieces(normalized))
   *has_value = false;
   if (tokenized.empty()) return 0;  // DocLM.get_lines: `if not content: return []`
   double score = 0;
