@@ -20,44 +20,17 @@ model="$realdata/models/fasttext/lid.176.ftz"
 bench="$build/bench/ccnet_bench"
 [ -f "$model" ] || { echo "SKIPPED: $model not found (set RPDATA_REALDATA)"; exit 77; }
 [ -x "$bench" ] || { echo "build $bench first (make -C $build ccnet_bench)"; exit 1; }
-ft="${FASTTEXT:-$(command -v fasttext || true)}"
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-ccnetbench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-pin=()
-command -v taskset > /dev/null && pin=(taskset -c 0)
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$root/bench/lib.bash"
+bench_setup ccnetbench
 
 for corpus in $corpora; do
-  python3 - "$realdata" "$corpus" "$work/docs.txt" <<'PY'
-import bz2, json, sys
-real, corpus, out = sys.argv[1:]
-docs = []
-if corpus == "c4":
-    with open(f"{real}/c4/c4-train.00000-of-01024.first1000.reserialized.jsonl", encoding="utf-8") as f:
-        docs = [json.loads(l)["text"] for l in f]
-else:
-    data = bz2.open(f"{real}/wikipedia/ukwiki-20230501-pages-articles-multistream.excerpt.xml.bz2").read().decode()
-    cur = []
-    for line in data.split("\n"):
-        cur.append(line)
-        if sum(map(len, cur)) > 4000:
-            docs.append("\n".join(cur)); cur = []
-with open(out, "w", encoding="utf-8") as f:
-    f.write("\n\x1e\n".join(docs))
-PY
+  real_corpus "$realdata" "$corpus" "$work/docs.txt" records
   echo "== corpus: $corpus; one core (${pin[*]:-no taskset}); median CPU time of $runs runs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   "${pin[@]}" "$bench" "$work/docs.txt" "$model" "$runs" "$work/lid_lines.txt" 2>/dev/null |
     tee "$work/ours.txt"
   if [ -n "$ft" ]; then
     bytes=$(awk 'NR==1 {print $6}' "$work/ours.txt")
-    times=()
-    for _ in $(seq "$runs"); do
-      TIMEFORMAT='%U %S'
-      t=$( { time "${pin[@]}" "$ft" predict-prob "$model" "$work/lid_lines.txt" 1 > /dev/null; } 2>&1 )
-      times+=("$(echo "$t" | awk '{print $1 + $2}')")
-    done
-    cpu=$(printf '%s\n' "${times[@]}" | median)
+    cpu=$(median_cpu "$runs" "${pin[@]}" "$ft" predict-prob "$model" "$work/lid_lines.txt" 1)
     awk -v n="fasttext predict-prob CLI (k=1)" -v c="$cpu" -v b="$bytes" \
       'BEGIN {printf "%-34s %8.3f s  %8.2f MB/s\n", n, c, b/c/1e6}'
   else

@@ -21,12 +21,8 @@ models="$realdata/models"
 bench="$build/bench/ccnet_chain"
 [ -f "$models/fasttext/lid.176.ftz" ] || { echo "SKIPPED: no models under $models"; exit 77; }
 [ -x "$bench" ] || { echo "build $bench first (make -C $build ccnet_chain)"; exit 1; }
-ft="${FASTTEXT:-$(command -v fasttext || true)}"
-work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-ccnetchain.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-pin=()
-command -v taskset > /dev/null && pin=(taskset -c 0)
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$root/bench/lib.bash"
+bench_setup ccnetchain
 
 python3 - "$realdata" "$work/real.warc.wet.gz" <<'PY'
 import bz2, gzip, hashlib, base64, json, sys
@@ -61,16 +57,8 @@ if [ -n "$ft" ]; then
   text_bytes=$(awk 'NR==1 {print $6}' "$work/ours.txt")
   docs=$(awk 'NR==1 {print $8}' "$work/ours.txt")
   : > "$work/empty.txt"
-  TIMEFORMAT='%U %S'
-  load=(); times=()
-  for _ in $(seq "$runs"); do
-    t=$( { time "${pin[@]}" "$ft" predict "$models/fasttext/lid.176.ftz" "$work/empty.txt" > /dev/null; } 2>&1 )
-    load+=("$(echo "$t" | awk '{print $1 + $2}')")
-    t=$( { time "${pin[@]}" "$ft" predict "$models/fasttext/lid.176.ftz" "$work/lid_lines.txt" > /dev/null; } 2>&1 )
-    times+=("$(echo "$t" | awk '{print $1 + $2}')")
-  done
-  l=$(printf '%s\n' "${load[@]}" | median)
-  c=$(printf '%s\n' "${times[@]}" | median)
+  l=$(median_cpu "$runs" "${pin[@]}" "$ft" predict "$models/fasttext/lid.176.ftz" "$work/empty.txt")
+  c=$(median_cpu "$runs" "${pin[@]}" "$ft" predict "$models/fasttext/lid.176.ftz" "$work/lid_lines.txt")
   chain=$(awk 'NR==3 {print $4}' "$work/ours.txt")
   awk -v c="$c" -v l="$l" -v b="$text_bytes" -v d="$docs" -v ch="$chain" 'BEGIN {
     t = c - l; if (t <= 0) t = c;

@@ -22,33 +22,12 @@ model="$realdata/models/fasttext/lid.176.ftz"
 bench="$build/bench/lid_bench"
 [ -f "$model" ] || { echo "SKIPPED: $model not found (set RPDATA_REALDATA)"; exit 77; }
 [ -x "$bench" ] || { echo "build $bench first (make -C $build lid_bench)"; exit 1; }
-ft="${FASTTEXT:-$(command -v fasttext || true)}"
 unset RPDATA_LANGID
-work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-lidbench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-pin=()
-command -v taskset > /dev/null && pin=(taskset -c 0)
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+source "$root/bench/lib.bash"
+bench_setup lidbench
 
 for corpus in $corpora; do
-  python3 - "$realdata" "$corpus" "$work/lines.txt" <<'PY'
-import bz2, json, sys
-real, corpus, out = sys.argv[1:]
-docs = []
-if corpus == "c4":
-    with open(f"{real}/c4/c4-train.00000-of-01024.first1000.reserialized.jsonl", encoding="utf-8") as f:
-        docs = [json.loads(l)["text"] for l in f]
-else:
-    data = bz2.open(f"{real}/wikipedia/ukwiki-20230501-pages-articles-multistream.excerpt.xml.bz2").read().decode()
-    cur = []
-    for line in data.split("\n"):
-        cur.append(line)
-        if sum(map(len, cur)) > 4000:
-            docs.append("\n".join(cur)); cur = []
-with open(out, "w", encoding="utf-8") as f:
-    for d in docs:
-        f.write(d.replace("\n", "") + "\n")  # cc_net: raw_content.replace("\n", "")
-PY
+  real_corpus "$realdata" "$corpus" "$work/lines.txt" lines
   echo "== lid.176.ftz, corpus $corpus; one core (${pin[*]:-no taskset}); median CPU time of $runs runs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
   "${pin[@]}" "$bench" "$model" "$work/lines.txt" "$runs" | tee "$work/ours.txt" | tail -n +2
   if [ -n "$ft" ]; then
@@ -56,16 +35,8 @@ PY
     bytes=$(awk 'NR==1 {print $4}' "$work/ours.txt")
     fast=$(awk 'NR==1 {print $6}' "$work/ours.txt")
     : > "$work/empty.txt"
-    TIMEFORMAT='%U %S'
-    load=(); times=()
-    for _ in $(seq "$runs"); do
-      t=$( { time "${pin[@]}" "$ft" predict "$model" "$work/empty.txt" > /dev/null; } 2>&1 )
-      load+=("$(echo "$t" | awk '{print $1 + $2}')")
-      t=$( { time "${pin[@]}" "$ft" predict "$model" "$work/lines.txt" > /dev/null; } 2>&1 )
-      times+=("$(echo "$t" | awk '{print $1 + $2}')")
-    done
-    l=$(printf '%s\n' "${load[@]}" | median)
-    c=$(printf '%s\n' "${times[@]}" | median)
+    l=$(median_cpu "$runs" "${pin[@]}" "$ft" predict "$model" "$work/empty.txt")
+    c=$(median_cpu "$runs" "${pin[@]}" "$ft" predict "$model" "$work/lines.txt")
     awk -v c="$c" -v l="$l" -v b="$bytes" -v d="$docs" -v f="$fast" 'BEGIN {
       t = c - l; if (t <= 0) t = c;
       printf "%-38s %8.3f s  %8.2f MB/s  %8.0f docs/s  (model load %.3f s subtracted)\n", "Debian fasttext predict CLI (k=1)", t, b/t/1e6, d/t, l;

@@ -19,29 +19,19 @@
 namespace rpdata::exec {
 namespace fs = std::filesystem;
 
-fs::path DedupLayout::drop_file(uint32_t p) const {
+namespace {
+// <dir>/p-NNNNN<ext>: one partition's file of a round.
+fs::path partition_file(const fs::path& dir, uint32_t p, const char* ext) {
   char name[32];
-  std::snprintf(name, sizeof(name), "p-%05u.drops", p);
-  return reduce_dir() / name;
+  std::snprintf(name, sizeof(name), "p-%05u%s", p, ext);
+  return dir / name;
 }
+}  // namespace
 
-fs::path DedupLayout::drop_sidecar(uint32_t p) const {
-  fs::path f = drop_file(p);
-  f.replace_extension(".json");
-  return f;
-}
-
-fs::path DedupLayout::winners_file(uint32_t p) const {
-  char name[32];
-  std::snprintf(name, sizeof(name), "p-%05u.winners", p);
-  return winners_dir() / name;
-}
-
-fs::path DedupLayout::winners_sidecar(uint32_t p) const {
-  fs::path f = winners_file(p);
-  f.replace_extension(".json");
-  return f;
-}
+fs::path DedupLayout::drop_file(uint32_t p) const { return partition_file(reduce_dir(), p, ".drops"); }
+fs::path DedupLayout::drop_sidecar(uint32_t p) const { return partition_file(reduce_dir(), p, ".json"); }
+fs::path DedupLayout::winners_file(uint32_t p) const { return partition_file(winners_dir(), p, ".winners"); }
+fs::path DedupLayout::winners_sidecar(uint32_t p) const { return partition_file(winners_dir(), p, ".json"); }
 
 KeySpec parse_key_spec(const Recipe& r) {
   KeySpec k;
