@@ -35,6 +35,14 @@ args=(toy --recipe "$WORK/toy.toml" --mirror "$WORK/mirror" --no-progress)
 grep -c '^#SBATCH --array=' "$WORK/dry.txt" | grep -qx 5 || { cat "$WORK/dry.txt"; fail "expected 2 main + 1 reduce + 2 apply arrays"; }
 grep -q -- '--dependency=afterok:<toy-main-0>:<toy-main-1>' "$WORK/dry.txt" || fail "reduce does not wait for both main chunks"
 grep -q -- '--stage apply --rank "$((SLURM_ARRAY_TASK_ID + 3))" --world-size 5' "$WORK/dry.txt" || fail "no rank offset in chunk 2"
+# kind = "url_membership" (CommonCrawl's digest dedup) chains four stages: main -> winners -> reduce -> apply.
+sed -e 's/^kind = "exact"/kind = "url_membership"/' -e 's/^key = "h"/key = "h"\nurl = "h"/' "$WORK/toy.toml" > "$WORK/toy_url.toml"
+"$RPDATA" slurm submit toy --recipe "$WORK/toy_url.toml" --mirror "$WORK/mirror" --no-progress --out "$WORK/run_url" \
+  --tasks 2 --dry-run > "$WORK/dry_url.txt" || fail "url_membership dry run"
+[ "$(grep -o 'toy-[a-z]*\.sbatch' "$WORK/dry_url.txt" | tr '\n' ' ')" = "toy-main.sbatch toy-winners.sbatch toy-reduce.sbatch toy-apply.sbatch " ] \
+  || { cat "$WORK/dry_url.txt"; fail "expected main, winners, reduce, apply arrays"; }
+grep -q -- '--dependency=afterok:<toy-winners>' "$WORK/dry_url.txt" || fail "reduce does not wait for winners"
+grep -q -- '--stage winners --rank' "$WORK/dry_url.txt" || fail "no winners stage"
 
 if [ "$(id -u)" != 0 ]; then echo "SKIPPED part (slurm_stages): not root, no real submission" >&2; echo OK; exit 0; fi
 LOCAL="$SRC/scripts/slurm_local.sh"
