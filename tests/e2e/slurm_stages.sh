@@ -2,7 +2,9 @@
 # A recipe with a cross-unit [dedup] on a real local Slurm cluster: `rpdata slurm submit`
 # chains main -> reduce -> apply arrays with afterok, split above --max-array-size. One main
 # task is SIGKILLed mid-unit, so the later stages are cancelled (kill_invalid_depend);
-# `rpdata slurm resubmit` finishes the run, byte-identical to a single-process run.
+# `rpdata slurm resubmit` finishes the run, byte-identical to a single-process run. Then a
+# kind = "url_membership" recipe (CommonCrawl's digest dedup) runs its four chained arrays
+# (main -> winners -> reduce -> apply), again byte-identical to one process.
 source "$(dirname "$0")/lib.bash"
 SECONDS=0
 RPDATA="$(realpath "$RPDATA")"; SRC="$(realpath "$SRC")"
@@ -26,7 +28,9 @@ max_shard_bytes = 4096
 tokenizers = []
 TOML
 for i in 0 1 2 3 4 5 6; do
-  for j in $(seq 0 199); do echo "{\"text\": \"doc $i-$j\", \"h\": \"$(( (i * 37 + j * 11) % 300 ))\"}"; done > "$WORK/mirror/part-0$i.jsonl"
+  for j in $(seq 0 199); do
+    echo "{\"text\": \"doc $i-$j\", \"h\": \"$(( (i * 37 + j * 11) % 300 ))\", \"u\": \"http://x/$(( (i * 13 + j * 7) % 450 ))\"}"
+  done > "$WORK/mirror/part-0$i.jsonl"
 done
 args=(toy --recipe "$WORK/toy.toml" --mirror "$WORK/mirror" --no-progress)
 "$RPDATA" run "${args[@]}" --out "$WORK/ref" -q || fail "single-process run failed"
@@ -36,7 +40,7 @@ grep -c '^#SBATCH --array=' "$WORK/dry.txt" | grep -qx 5 || { cat "$WORK/dry.txt
 grep -q -- '--dependency=afterok:<toy-main-0>:<toy-main-1>' "$WORK/dry.txt" || fail "reduce does not wait for both main chunks"
 grep -q -- '--stage apply --rank "$((SLURM_ARRAY_TASK_ID + 3))" --world-size 5' "$WORK/dry.txt" || fail "no rank offset in chunk 2"
 # kind = "url_membership" (CommonCrawl's digest dedup) chains four stages: main -> winners -> reduce -> apply.
-sed -e 's/^kind = "exact"/kind = "url_membership"/' -e 's/^key = "h"/key = "h"\nurl = "h"/' "$WORK/toy.toml" > "$WORK/toy_url.toml"
+sed -e 's/^kind = "exact"/kind = "url_membership"/' -e 's/^key = "h"/key = "h"\nurl = "u"/' "$WORK/toy.toml" > "$WORK/toy_url.toml"
 "$RPDATA" slurm submit toy --recipe "$WORK/toy_url.toml" --mirror "$WORK/mirror" --no-progress --out "$WORK/run_url" \
   --tasks 2 --dry-run > "$WORK/dry_url.txt" || fail "url_membership dry run"
 [ "$(grep -o 'toy-[a-z]*\.sbatch' "$WORK/dry_url.txt" | tr '\n' ' ')" = "toy-main.sbatch toy-winners.sbatch toy-reduce.sbatch toy-apply.sbatch " ] \
@@ -93,4 +97,17 @@ wait_idle 90
 [ -e "$WORK/run/toy/manifest.json" ] || fail "run not complete after resubmit"
 same_outputs "$WORK/ref/toy" "$WORK/run/toy" "Slurm stages output differs from the single-process run"
 "$RPDATA" slurm resubmit "$WORK/run" > "$WORK/cmd_out.txt"; grep -q 'nothing to submit' "$WORK/cmd_out.txt" || fail "a third submit found work left"
+
+# The four chained arrays of a url_membership recipe on the cluster, byte-identical to one process.
+url_args=(toy --recipe "$WORK/toy_url.toml" --mirror "$WORK/mirror" --no-progress)
+"$RPDATA" run "${url_args[@]}" --out "$WORK/ref_url" -q || fail "url_membership single-process run failed"
+"$RPDATA" slurm submit "${url_args[@]}" --out "$WORK/run_url" --tasks 3 > "$WORK/submit3.txt" \
+  || { cat "$WORK/submit3.txt"; fail "url_membership slurm submit failed"; }
+[ "$(grep -c 'submitted job array' "$WORK/submit3.txt")" = 4 ] || { cat "$WORK/submit3.txt"; fail "expected 4 arrays"; }
+wait_idle 90
+"$RPDATA" status "$WORK/run_url" > "$WORK/status3.txt" || true
+grep -Eq '^  stage winners +3/3 partitions' "$WORK/status3.txt" || { cat "$WORK/status3.txt"; fail "status lacks the winners stage"; }
+drops=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["drops"].get("dedup:duplicate", 0))' "$WORK/run_url/toy/manifest.json")
+[ "$drops" -gt 0 ] || fail "the url_membership run dropped nothing"
+same_outputs "$WORK/ref_url/toy" "$WORK/run_url/toy" "url_membership on Slurm differs from the single-process run"
 echo "OK (${SECONDS}s)"
