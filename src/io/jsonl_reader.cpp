@@ -1,6 +1,7 @@
 #include "rpdata/io/jsonl_reader.h"
 
 #include "rpdata/io/json_value.h"
+#include "rpdata/io/line_batch.h"
 
 #include <simdjson.h>
 
@@ -91,38 +92,10 @@ uint64_t JsonlReader::bytes_read() const { return impl_->lines.stream().compress
 uint64_t JsonlReader::raw_bytes_read() const { return impl_->lines.stream().offset(); }
 
 bool JsonlReader::next(Batch& batch) {
-  batch.docs.clear();
-  batch.drops.clear();
-  if (impl_->pending) std::rethrow_exception(std::exchange(impl_->pending, nullptr));
-  Line line;
-  while (batch.docs.size() < impl_->opt.batch_docs) {
-    try {
-      if (!impl_->lines.next(line)) break;
-    } catch (const std::exception&) {
-      // Hand out the documents decoded before the damage first; throw on the next call.
-      if (batch.docs.empty() && batch.drops.empty()) throw;
-      impl_->pending = std::current_exception();
-      return true;
-    }
-    if (line.too_long) {
-      ++batch.drops["read:line_too_long"];
-      continue;
-    }
-    if (line.text.empty()) {
-      ++batch.drops["read:empty_line"];
-      continue;
-    }
-    Document& doc = batch.docs.emplace_back();
-    const char* reason = impl_->parse(line, doc);
-    if (reason) {
-      batch.docs.pop_back();
-      ++batch.drops[std::string("read:") + reason];
-      continue;
-    }
-    if (doc.id.empty()) doc.id = impl_->opt.id_prefix + "/" + std::to_string(line.number - 1);
-    doc.source = impl_->opt.source;
-  }
-  return !batch.docs.empty() || !batch.drops.empty();
+  Impl& m = *impl_;
+  return next_line_batch(
+      m.lines, m.pending, batch, m.opt.batch_docs, m.opt.id_prefix, m.opt.source,
+      [&m](const Line& line, Document& doc) { return m.parse(line, doc); }, [] {});
 }
 
 }  // namespace rpdata::io

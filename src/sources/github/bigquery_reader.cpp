@@ -1,5 +1,7 @@
 #include "rpdata/sources/github/bigquery_reader.h"
 
+#include "rpdata/io/line_batch.h"
+
 #include <simdjson.h>
 
 #include <exception>
@@ -77,37 +79,10 @@ uint64_t BigQueryReader::bytes_read() const { return impl_->lines.stream().compr
 uint64_t BigQueryReader::raw_bytes_read() const { return impl_->lines.stream().offset(); }
 
 bool BigQueryReader::next(Batch& batch) {
-  batch.docs.clear();
-  batch.drops.clear();
-  if (impl_->pending) std::rethrow_exception(std::exchange(impl_->pending, nullptr));
-  io::Line line;
-  while (batch.docs.size() < impl_->opt.batch_docs) {
-    try {
-      if (!impl_->lines.next(line)) break;
-      impl_->check_expansion();
-    } catch (const std::exception&) {
-      if (batch.docs.empty() && batch.drops.empty()) throw;
-      impl_->pending = std::current_exception();
-      return true;
-    }
-    if (line.too_long) {
-      ++batch.drops["read:line_too_long"];
-      continue;
-    }
-    if (line.text.empty()) {
-      ++batch.drops["read:empty_line"];
-      continue;
-    }
-    Document& doc = batch.docs.emplace_back();
-    if (const char* reason = impl_->parse(line, doc)) {
-      batch.docs.pop_back();
-      ++batch.drops[std::string("read:") + reason];
-      continue;
-    }
-    doc.id = impl_->opt.id_prefix + "/" + std::to_string(line.number - 1);
-    doc.source = impl_->opt.source;
-  }
-  return !batch.docs.empty() || !batch.drops.empty();
+  Impl& m = *impl_;
+  return io::next_line_batch(
+      m.lines, m.pending, batch, m.opt.batch_docs, m.opt.id_prefix, m.opt.source,
+      [&m](const io::Line& line, Document& doc) { return m.parse(line, doc); }, [&m] { m.check_expansion(); });
 }
 
 }  // namespace rpdata::sources::github
