@@ -30,9 +30,11 @@ inline std::filesystem::path find_python3() {
 
 class FaultServer {
  public:
-  // False (with `error`) if the server did not come up within 15 s.
+  // Runs `python script roots... extra_args...` (python: a path, or a name looked up on PATH).
+  // False (with `error`, the child reaped) if it did not print its port within `timeout_s`.
   bool start(const std::filesystem::path& python, const std::filesystem::path& script,
-             const std::vector<std::filesystem::path>& roots, std::string* error) {
+             const std::vector<std::filesystem::path>& roots, std::string* error,
+             const std::vector<std::string>& extra_args = {}, int timeout_s = 15) {
     int fds[2];
     if (::pipe(fds) != 0) return fail(error, "pipe failed");
     pid_ = ::fork();
@@ -44,16 +46,17 @@ class FaultServer {
       ::close(fds[1]);
       std::vector<std::string> args = {python.string(), script.string()};
       for (const auto& r : roots) args.push_back(r.string());
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
     ::close(fds[1]);
     std::string line;
     pollfd pfd{fds[0], POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
     while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
       if (::poll(&pfd, 1, 200) <= 0) continue;
       char buf[64];
@@ -63,16 +66,21 @@ class FaultServer {
     }
     ::close(fds[0]);
     port_ = std::atoi(line.c_str());
-    if (port_ <= 0) return fail(error, "server did not print its port (got '" + line + "')");
+    if (port_ <= 0) {
+      stop();
+      return fail(error, "server did not print its port (got '" + line + "')");
+    }
     return true;
   }
-  ~FaultServer() {
+  void stop() {
     if (pid_ > 0) {
       ::kill(pid_, SIGTERM);
       int status = 0;
       ::waitpid(pid_, &status, 0);
+      pid_ = -1;
     }
   }
+  ~FaultServer() { stop(); }
   int port() const { return port_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 

@@ -5,17 +5,12 @@
 #include "rpdata/io/s3.h"
 
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <random>
 
 #include "rpdata/core/error.h"
+#include "servers/server_process.h"
 #include "test_support.h"
 
 namespace rpdata::io {
@@ -96,7 +91,8 @@ TEST(S3Misc, CredentialsFromEnvironmentThenFile) {
   }
 }
 
-// s3_server.py as a child process, under the first python3 that has botocore.
+// s3_server.py as a child process (tests/servers/server_process.h), under the first python3
+// that has botocore; it takes the test credentials on its command line.
 class S3Server {
  public:
   bool start(const fs::path& root, std::string* why) {
@@ -105,55 +101,16 @@ class S3Server {
     pythons.push_back("/usr/bin/python3");
     pythons.push_back("python3");
     fs::path script = test::source_dir() / "tests/servers/s3_server.py";
-    for (const auto& py : pythons) {
-      if (launch(py, script, root)) return true;
-    }
+    std::string error;
+    for (const auto& py : pythons)
+      if (server_.start(py, script, {root}, &error, {kAccess, kSecret}, 20)) return true;
     *why = "no python3 with botocore could run " + script.string() + " (apt-get install python3-botocore)";
     return false;
   }
-  ~S3Server() { stop(); }
-  int port() const { return port_; }
+  int port() const { return server_.port(); }
 
  private:
-  bool launch(const std::string& python, const fs::path& script, const fs::path& root) {
-    int fds[2];
-    if (::pipe(fds) != 0) return false;
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-      ::dup2(fds[1], STDOUT_FILENO);
-      ::close(fds[0]);
-      ::close(fds[1]);
-      ::execlp(python.c_str(), python.c_str(), script.c_str(), root.c_str(), kAccess, kSecret, nullptr);
-      ::_exit(127);
-    }
-    ::close(fds[1]);
-    std::string line;
-    pollfd pfd{fds[0], POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      if (::poll(&pfd, 1, 200) <= 0) continue;
-      char buf[64];
-      ssize_t n = ::read(fds[0], buf, sizeof buf);
-      if (n <= 0) break;
-      line.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fds[0]);
-    port_ = std::atoi(line.c_str());
-    if (port_ > 0) return true;
-    stop();
-    return false;
-  }
-  void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int st = 0;
-      ::waitpid(pid_, &st, 0);
-      pid_ = -1;
-    }
-  }
-  pid_t pid_ = -1;
-  int port_ = 0;
+  test::FaultServer server_;
 };
 
 class S3ServerTest : public ::testing::Test {
