@@ -9,6 +9,7 @@
 
 #include "common.h"
 #include "rpdata/core/error.h"
+#include "rpdata/core/splitmix.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/quality/cc_classifier.h"
 #include "rpdata/quality/classifier_corpus.h"
@@ -52,13 +53,6 @@ struct TrainArgs {
   int threads = 1;
   int seed = 0;
 } g_train;
-
-uint64_t splitmix64(uint64_t& state) {
-  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 void run_urls() {
   std::string out;

@@ -4,12 +4,11 @@
 
 #include <cmath>
 #include <istream>
-#include <map>
-#include <mutex>
 #include <set>
 #include <streambuf>
 
 #include "fasttext_line.h"
+#include "rpdata/quality/model_cache.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/text/utf8.h"
@@ -140,15 +139,8 @@ FastTextClassifier::FastTextClassifier(const std::filesystem::path& model_path)
 FastTextClassifier::~FastTextClassifier() = default;
 
 std::shared_ptr<const FastTextClassifier> FastTextClassifier::shared(const std::filesystem::path& model_path) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const FastTextClassifier>> cache;  // process lifetime
-  std::error_code ec;
-  auto canon = std::filesystem::weakly_canonical(model_path, ec);
-  std::string key = ec ? model_path.string() : canon.string();
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = cache[key];
-  if (!slot) slot = std::make_shared<const FastTextClassifier>(model_path);
-  return slot;
+  return shared_model<FastTextClassifier>(model_path,
+                                          [](const auto& p) { return std::make_shared<const FastTextClassifier>(p); });
 }
 
 std::vector<Prediction> FastTextClassifier::predict(std::string_view text, int k) const {

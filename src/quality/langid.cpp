@@ -5,12 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
-#include <mutex>
 #include <streambuf>
 #include <istream>
 
 #include "fasttext_line.h"
+#include "rpdata/quality/model_cache.h"
 #include "fasttext_dense.h"
 #include "fasttext_line_ids.h"
 #include "rpdata/core/error.h"
@@ -87,15 +86,7 @@ LangId::~LangId() = default;
 bool LangId::quantized() const { return model_->isQuant(); }
 
 std::shared_ptr<const LangId> LangId::shared(const std::filesystem::path& model_path) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const LangId>> cache;  // process lifetime
-  std::error_code ec;
-  auto canon = std::filesystem::weakly_canonical(model_path, ec);
-  std::string key = ec ? model_path.string() : canon.string();
-  std::lock_guard<std::mutex> lock(mu);
-  auto& slot = cache[key];
-  if (!slot) slot = std::make_shared<const LangId>(model_path);
-  return slot;
+  return shared_model<LangId>(model_path, [](const auto& p) { return std::make_shared<const LangId>(p); });
 }
 
 std::string LangId::strip_prefix(const std::string& label) const {

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "rpdata/core/error.h"
+#include "rpdata/core/splitmix.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 
@@ -16,13 +17,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int64_t kMtime = 1680307200;  // 2023-04-01T00:00:00Z, fixed for identical bytes
-
-uint64_t splitmix64(uint64_t& s) {
-  uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
 
 std::string gzip_bytes(std::string_view data) {
   z_stream z{};

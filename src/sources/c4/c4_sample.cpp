@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "rpdata/core/document.h"
+#include "rpdata/core/splitmix.h"
 #include "rpdata/io/gzip_writer.h"
 #include "rpdata/io/json_writer.h"
 #include "rpdata/sources/c4/c4.h"
@@ -11,17 +12,7 @@
 namespace rpdata::sources::c4 {
 namespace {
 
-// splitmix64: tiny, explicit and stable across platforms (never std::rand / std::hash).
-struct Rng {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-};
+using Rng = SplitMix64;
 
 constexpr std::array<std::string_view, 96> kWords = {
     "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be",

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "rpdata/core/error.h"
+#include "rpdata/quality/model_cache.h"
 #include "rpdata/quality/kenlm.h"
 #include "rpdata/quality/langid.h"
 #include "rpdata/quality/sentencepiece_words.h"
@@ -14,25 +15,7 @@
 
 namespace rpdata::sources::commoncrawl {
 namespace fs = std::filesystem;
-namespace {
-
-std::string canonical_key(const fs::path& p) {
-  std::error_code ec;
-  auto c = fs::weakly_canonical(p, ec);
-  return ec ? p.string() : c.string();
-}
-
-template <typename T, typename Load>
-std::shared_ptr<const T> shared_model(const fs::path& p, Load load) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const T>> cache;  // process lifetime
-  std::lock_guard lock(mu);
-  auto& slot = cache[canonical_key(p)];
-  if (!slot) slot = load(p);
-  return slot;
-}
-
-}  // namespace
+using quality::shared_model;
 
 std::shared_ptr<const quality::SentencePieceWords> shared_sentencepiece(const fs::path& p) {
   return shared_model<quality::SentencePieceWords>(p, [](const fs::path& path) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string_view>
 
+#include "rpdata/core/splitmix.h"
 #include "rpdata/io/gzip_writer.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
@@ -11,17 +12,7 @@
 namespace rpdata::sources::commoncrawl {
 namespace {
 
-// splitmix64: explicit and stable across platforms (never std::rand / std::hash).
-struct Rng {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-};
+using Rng = SplitMix64;
 
 // Sentences from templates: subject + verb phrase + place + time, so pages rarely share a
 // line (only the boilerplate below is meant to be shared). Fluent English has a low

@@ -8,22 +8,14 @@
 #include <unistd.h>
 
 #include "rpdata/core/error.h"
+#include "rpdata/core/splitmix.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
 
 namespace rpdata::sources::stackexchange {
 namespace {
 namespace fs = std::filesystem;
 
-struct Rng {  // splitmix64, as the C4 sample
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  size_t below(size_t n) { return static_cast<size_t>(next() % n); }
-};
+using Rng = SplitMix64;
 
 constexpr std::string_view kWords[] = {
     "the", "grind", "roast", "water", "temperature", "brew", "hops", "malt", "yeast", "kettle", "ferment",
