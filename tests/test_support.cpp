@@ -27,6 +27,11 @@ TempDir::~TempDir() {
 
 fs::path source_dir() { return RPDATA_SOURCE_DIR; }
 
+bool realdata_required() {
+  const char* env = std::getenv("RPDATA_REQUIRE_REALDATA");
+  return env && std::string(env) == "1";
+}
+
 fs::path realdata_dir() {
   if (const char* env = std::getenv("RPDATA_REALDATA")) {
     if (fs::is_directory(env)) return env;

@@ -23,11 +23,19 @@ class TempDir {
 // ../shared/realdata relative to the source tree, or $RPDATA_REALDATA. Empty if absent.
 std::filesystem::path realdata_dir();
 
-// GTEST_SKIP()s with a message naming the missing directory when realdata is absent.
-#define RPDATA_REQUIRE_REALDATA(var)                                                         \
-  auto var = ::rpdata::test::realdata_dir();                                                 \
-  if (var.empty())                                                                           \
-  GTEST_SKIP() << "SKIPPED: ../shared/realdata not found (set RPDATA_REALDATA to point at it)"
+// True when RPDATA_REQUIRE_REALDATA=1 (CI sets it): a missing ../shared is then a failure.
+bool realdata_required();
+
+// GTEST_SKIP()s with a message naming the missing directory when realdata is absent, or
+// fails when realdata_required().
+#define RPDATA_REQUIRE_REALDATA(var)                                                                \
+  auto var = ::rpdata::test::realdata_dir();                                                        \
+  if (var.empty()) {                                                                                \
+    if (::rpdata::test::realdata_required())                                                        \
+      GTEST_FAIL() << "../shared/realdata not found and RPDATA_REQUIRE_REALDATA=1 (set RPDATA_REALDATA)"; \
+    GTEST_SKIP() << "SKIPPED: ../shared/realdata not found (set RPDATA_REALDATA to point at it)";   \
+  }                                                                                                 \
+  static_assert(true)
 
 std::filesystem::path source_dir();
 std::string read_all(const std::filesystem::path& p);

@@ -240,7 +240,9 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
     try {
       if (!reader->next(batch)) break;
     } catch (const TruncatedInputError& e) {
-      if (!st.truncate_on_error) throw;
+      if (!st.truncate_on_error)
+        throw TruncatedInputError(e.message() + " (to keep the documents before the cut, set [read] on_error = "
+                                  "\"truncate\" in the recipe)", e.path(), e.offset());
       // The stream was cut short: what came before is intact. (Corrupt data still fails:
       // gzip's CRC covers a whole member, so bytes before a corruption are unverified.)
       spdlog::warn("{}: {}; keeping the {} documents before it (on_error = truncate)", unit.name, e.what(), docs_out);

@@ -273,22 +273,20 @@ const ReaderRegistry& reader_registry() {
     r.add({"arxiv_tar",
            "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
            "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "
-           "heading, paragraph_heading_bug, fail_on_escaped_macro, batch_docs",
+           "paragraph_heading_bug, fail_on_escaped_macro, batch_docs",
            [](const Params& p) -> ReaderFactory {
              sources::arxiv::ArxivReaderOptions o;
              o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes", 1ll << 30));
-             std::string apple = p.get_string("appledouble", "ignore");
+             std::string apple = p.get_string("appledouble", "redpajama");
              if (apple != "ignore" && apple != "redpajama")
                throw ConfigError("[read] appledouble must be ignore or redpajama");
              o.paper.ignore_appledouble = apple == "ignore";
              std::string tz = p.get_string("timezone", "utc");
              if (tz != "utc" && tz != "local") throw ConfigError("[read] timezone must be utc or local");
              o.local_time = tz == "local";
-             std::string heading = p.get_string("heading", "last");
-             if (heading != "last" && heading != "first") throw ConfigError("[read] heading must be last or first");
-             o.clean.heading_last = heading == "last";
              o.clean.paragraph_bug = p.get_bool("paragraph_heading_bug", true);
              o.clean.fail_on_escaped_macro = p.get_bool("fail_on_escaped_macro", true);
+             o.clean.max_text_bytes = o.paper.max_paper_bytes;
              o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 64));
              if (o.paper.max_paper_bytes == 0 || o.batch_docs == 0)
                throw ConfigError("[read] max_paper_bytes and batch_docs must be positive");

@@ -7,7 +7,7 @@
 # of the same files; a wrong md5Hash fails the unit loudly.
 source "$(dirname "$0")/lib.bash"
 REAL="${RPDATA_REALDATA:-$SRC/../shared/realdata}"
-if [ ! -d "$REAL/books" ]; then echo "SKIPPED: $REAL/books not found (set RPDATA_REALDATA)"; exit 77; fi
+[ -d "$REAL/books" ] || no_realdata "$REAL/books not found (set RPDATA_REALDATA)"
 command -v python3 > /dev/null || { echo "SKIPPED: python3 not found"; exit 77; }
 command -v zstdcat > /dev/null || { echo "SKIPPED: zstdcat not found"; exit 77; }
 bucket="$WORK/root/deepmind-gutenberg"; mkdir -p "$bucket/train"

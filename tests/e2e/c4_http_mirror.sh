@@ -5,7 +5,7 @@
 # c4_reformat.py logic run by Python on the same files.
 source "$(dirname "$0")/lib.bash"
 REAL="${RPDATA_REALDATA:-$SRC/../shared/realdata}"
-if [ ! -d "$REAL" ]; then echo "SKIPPED: $REAL not found (set RPDATA_REALDATA)"; exit 77; fi
+[ -d "$REAL" ] || no_realdata "$REAL not found (set RPDATA_REALDATA)"
 command -v python3 > /dev/null || { echo "SKIPPED: python3 not found"; exit 77; }
 mirror="$WORK/mirror"; mkdir -p "$mirror"
 # The excerpt is re-serialised (SOURCES.md); rebuild C4's own line format from it: keys

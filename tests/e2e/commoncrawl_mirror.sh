@@ -6,7 +6,7 @@
 # Wikipedia SentencePiece/KenLM pair for en.sp.model/en.arpa.bin, cc_net's real cutoff.csv).
 source "$(dirname "$0")/lib.bash"
 REAL="${RPDATA_REALDATA:-$SRC/../shared/realdata}"
-[ -f "$REAL/commoncrawl/whirlwind/whirlwind.warc.wet.gz" ] || { echo "SKIPPED: no realdata at $REAL"; exit 77; }
+[ -f "$REAL/commoncrawl/whirlwind/whirlwind.warc.wet.gz" ] || no_realdata "no realdata at $REAL"
 M="$WORK/models"; mkdir -p "$M/fasttext" "$M/ccnet"
 ln -s "$REAL/models/fasttext/lid.176.ftz" "$M/fasttext/lid.176.bin"
 ln -s "$REAL/models/kenlm/en_wiki_sp8k.model" "$M/ccnet/en.sp.model"

@@ -5,6 +5,12 @@ SRC="$2"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-e2e.XXXXXX")"
 trap '[ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# A missing ../shared skips (exit 77) on a developer's clone and fails where
+# RPDATA_REQUIRE_REALDATA=1 (CI).
+no_realdata() {
+  [ "${RPDATA_REQUIRE_REALDATA:-}" = 1 ] && fail "$* (RPDATA_REQUIRE_REALDATA=1: ../shared is required)"
+  echo "SKIPPED: $*"; exit 77
+}
 # Published files of a source (shards, indexes, merged manifest) with their sha256.
 outputs() { (cd "$1" && find . -path ./_work -prune -o -type f -print | sort | xargs sha256sum); }
 same_outputs() {

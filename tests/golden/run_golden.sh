@@ -18,6 +18,7 @@ export REALDATA
 # Token counts come from the real models when present; never from a user's cache.
 export RPDATA_MODELS="$REALDATA/models"
 if grep -q REALDATA "$CASE/cmd" && [ ! -d "$REALDATA" ]; then
+  [ "${RPDATA_REQUIRE_REALDATA:-}" = 1 ] && { echo "FAIL: $REALDATA not found (RPDATA_REQUIRE_REALDATA=1)" >&2; exit 1; }
   echo "SKIPPED: $REALDATA not found (set RPDATA_REALDATA)"; exit 77
 fi
 actual="$(cd "$WORK" && bash "$CASE/cmd")"

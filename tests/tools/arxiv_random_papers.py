@@ -2,7 +2,8 @@
 """Writes a bulk tar of random LaTeX-like papers that exercise every cleaning rule and its
 corner cases (headings with [..] and *, \\paragraph/\\subparagraph gluing, comments with
 escaped and trailing %, CRLF lines, \\def across lines, macros with non-ASCII values,
-repeated and chained macros, bibliography/appendix markers, multi-file projects), for the
+repeated and chained macros, bibliography/appendix markers, multi-file projects, macOS
+AppleDouble "._" members in projects and in the bulk tar, Latin-1 files), for the
 differential test against arxiv_reference.py. Usage: arxiv_random_papers.py OUT.tar N SEED
 """
 import gzip
@@ -22,7 +23,10 @@ PIECES = [
     "\\appendix", "\\begin{thebibliography}{9}", "\\bibliography{refs}", "\\bibliographystyle{x}",
     "\\begin{references}", "\\begin{REFERENCES}", "words and more words", "$a^2+b^2$", "{", "}", "[", "]{",
     "\r", "\t", "caf\u00e9", "\\\\foo ",
+    "\\section {spaced}", "\\section{a{b}c}", "\\partial{x}", "\\chapter*[t]{T}", "\\paragraph{A} text",
+    "\\subsection{A}\\section{B}", "\\section*", "[opt]", "\\subparagraph*[s]{S}", "%\\section{Commented}",
 ]
+APPLEDOUBLE = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02\xff"
 
 
 def paper(rng):
@@ -47,14 +51,24 @@ def main():
                 buf = io.BytesIO()
                 with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as inner:
                     for k in range(rng.randint(1, 4)):
-                        data = paper(rng).encode("utf-8")
-                        ti = tarfile.TarInfo("f%d.tex" % k)
+                        name = "f%d.tex" % k
+                        r = rng.random()
+                        if r < 0.05:
+                            name, data = "._" + name, APPLEDOUBLE
+                        elif r < 0.08:
+                            data = paper(rng).encode("latin-1", "replace")
+                        else:
+                            data = paper(rng).encode("utf-8")
+                        ti = tarfile.TarInfo(name)
                         ti.size = len(data)
                         inner.addfile(ti, io.BytesIO(data))
                 data = gz(buf.getvalue())
             else:
                 data = gz(paper(rng).encode("utf-8"))
-            ti = tarfile.TarInfo("2303/2303.%05d.gz" % i)
+            name = "2303/2303.%05d.gz" % i
+            if rng.random() < 0.02:
+                name, data = "2303/._2303.%05d.gz" % i, APPLEDOUBLE
+            ti = tarfile.TarInfo(name)
             ti.size, ti.mtime = len(data), 1680307200
             tf.addfile(ti, io.BytesIO(data))
 

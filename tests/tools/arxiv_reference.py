@@ -1,11 +1,22 @@
 #!/usr/bin/env python3
-"""Reference for rpdata's arXiv cleaning: RedPajama's rules (spec section 5,
-RP:data_prep/arxiv/arxiv_cleaner.py) evaluated with Python's `re`, so the C++ port can be
-compared byte for byte. Reads bulk tars the way RedPajama did (every *.gz member is a paper:
-tarfile first, gzip as a single file otherwise) and prints one JSON object per kept paper:
-{"arxiv_id", "yymm", "text"} (language and timestamp are checked elsewhere).
+"""Reference for rpdata's arXiv reader and cleaning: a line-by-line transcription of
+togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba (branch rp_v1)
+data_prep/arxiv/arxiv_cleaner.py — clean_tex_files, _clean_tex_file,
+_build_non_arg_macros_dict, _tex_proj_loader, the loop of arxiv_iterator and the checks of
+create_record/run — and data_prep/arxiv/utils.py format_arxiv_id, so the C++ port can be
+compared byte for byte. Every regex below is the original's, character for character; the
+functions keep the original's names and order of operations.
 
-Usage: arxiv_reference.py BULK.tar [...]   (AppleDouble "._" members skipped, as rpdata does)
+Deliberate differences (none changes a kept paper's text):
+- papers are read from the bulk tar in member order with tarfile in memory, where the
+  original extracted the tar to a temporary directory and walked it with rglob("*.gz");
+  member names that are absolute or contain ".." are skipped (extractall would write them
+  outside the directory), and `yymm` of a top-level member is "" (the original got its
+  temporary directory's random name);
+- no fastText: language and timestamp are checked elsewhere; one JSON object per kept paper,
+  {"arxiv_id", "yymm", "text"}, is printed instead of the record.
+
+Usage: arxiv_reference.py BULK.tar [...]
 """
 import gzip
 import io
@@ -14,97 +25,208 @@ import re
 import sys
 import tarfile
 
-HEADING = (r"^(.*)("
-           + r"\\\bchapter\b\*?(?:\[(.*)\])?\{(.*)\}|"
-           + r"\\\bpart\b\*?(?:\[(.*)\])?\{(.*)\}|"
-           + r"\\\bsection\b\*?(?:\[(.*)\])?\{(.*)\}|"
-           + r"\\\bsubsection\b\*?(?:\[(.*)\])?\{(.*)\}|"
-           + r"\\\bsubsubsection\b\*?(?:\[(.*)\])?\{(.*)\}|"
-           # RedPajama's missing "|": \paragraph only counts glued to a \subparagraph.
-           + r"\\\bparagraph\b\*?(?:\[(.*)\])?\{(.*)\}"
-           + r"\\\bsubparagraph\b\*?(?:\[(.*)\])?\{(.*)\}"
-           + r")")
-TAIL = (r"(\\appendix|\\begin\{references\}|\\begin\{REFERENCES\}|"
-        r"\\begin\{thebibliography\}|\\bibliography\{.*\}).*$")
-NEWCOMMAND = re.compile(r"\\\bnewcommand\b\*?\{(\\[a-zA-Z0-9]+)\}\{(.*)\}$", re.MULTILINE)
-DEF = re.compile(r"\\def\s*(\\[a-zA-Z0-9]+)\s*\{(.*)\}$", re.MULTILINE)
+
+def format_arxiv_id(arxiv_id):
+    # utils.py format_arxiv_id
+    match = re.search(r'^([a-zA-Z-]*)([\d\.]+)$', arxiv_id)
+
+    if match is None:
+        raise ValueError(f"Invalid arxiv id: {arxiv_id}")
+
+    if match.group(1) == "":
+        return match.group(2)
+
+    return f"{match.group(1)}/{match.group(2)}"
 
 
-def macros_of(tex):
-    table = {}
-    for reg in (NEWCOMMAND, DEF):
-        for m in reg.finditer(tex):
-            # Names and values go through unicode-escape, as RedPajama's re.sub templates.
-            table[m.group(1).encode("unicode-escape").decode("utf-8")] = \
-                m.group(2).encode("unicode-escape").decode("utf-8")
-    return table
+def _tex_proj_loader(data):
+    """_tex_proj_loader on the .gz member's bytes: the .tex contents, or None."""
+    files_and_content = []
 
-
-def clean_file(tex, macros):
-    if not re.search(HEADING, tex, flags=re.DOTALL):
-        return ""
-    tex = re.sub(HEADING, r"\2", tex, flags=re.DOTALL)
-    tex = re.sub(r"(?m)^%.*\n?", "", tex, flags=re.MULTILINE)
-    tex = re.sub(r"[^\\]%.+$", "", tex, flags=re.MULTILINE)
-    tex = re.sub(TAIL, "", tex, flags=re.DOTALL)
-    for name, value in macros.items():
-        tex = re.sub(r"(" + name + r")" + r"([^a-zA-Z0-9])", value + r"\2", tex)
-    return tex
-
-
-def clean(files):
-    if not files:
-        return ""
-    macros = {}
-    for f in files:
-        macros.update(macros_of(f))
-    return "\n".join(clean_file(f, macros) for f in files)
-
-
-def load(data):
-    """The .tex sources of one paper, or None (RedPajama's failures)."""
     try:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tf:
-            out = []
-            for m in tf.getmembers():
-                if m.name.endswith(".tex"):
-                    if m.name.rsplit("/", 1)[-1].startswith("._"):
-                        continue
-                    raw = tf.extractfile(m).read()
+        # if it is a directory, open it as a tarfile
+        with tarfile.open(fileobj=io.BytesIO(data)) as sub_tf:
+            for member in sub_tf.getmembers():
+                if member.name.endswith(".tex"):
+
+                    file_content = sub_tf.extractfile(member).read()
+
                     try:
-                        out.append(raw.decode("utf-8"))
+                        file_content = file_content.decode("utf-8")
                     except UnicodeDecodeError:
                         return None
-            return out
+
+                    files_and_content.append(file_content)
+
     except tarfile.ReadError:
+        # otherwise we try opening it as a gzip file
         try:
-            raw = gzip.decompress(data)
-            return [raw.decode("utf-8")]
+            with gzip.open(io.BytesIO(data), "rb") as gz:
+                file_content = gz.read()
         except Exception:
+            # all fails, we skip this file
             return None
+
+        try:
+            file_content = file_content.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+        files_and_content.append(file_content)
+
     except Exception:
         return None
+
+    return files_and_content
+
+
+def clean_tex_files(tex_files):
+    if len(tex_files) == 0:
+        return ""
+
+    non_arg_macros = {}
+    for file_content in tex_files:
+        non_arg_macros.update(_build_non_arg_macros_dict(file_content))
+
+    arg_macros = {}
+
+    cleaned_latex_file_str = "\n".join(
+        _clean_tex_file(
+            file_content=file_content,
+            arg_macros=arg_macros,
+            non_arg_macros=non_arg_macros
+        )
+        for file_content in tex_files
+    )
+
+    return cleaned_latex_file_str
+
+
+def _clean_tex_file(file_content, arg_macros, non_arg_macros):
+    pattern = r"^(.*?)("
+    pattern += r"\\\bchapter\b\*?(?:\[(.*?)\])?\{(.*?)\}|"
+    pattern += r"\\\bpart\b\*?(?:\[(.*?)\])?\{(.*?)\}|"
+    pattern += r"\\\bsection\b\*?(?:\[(.*?)\])?\{(.*?)\}|"
+    pattern += r"\\\bsubsection\b\*?(?:\[(.*?)\])?\{(.*?)\}|"
+    pattern += r"\\\bsubsubsection\b\*?(?:\[(.*?)\])?\{(.*?)\}|"
+    # The original has no "|" here: \paragraph only counts glued to a \subparagraph.
+    pattern += r"\\\bparagraph\b\*?(?:\[(.*?)\])?\{(.*?)\}"
+    pattern += r"\\\bsubparagraph\b\*?(?:\[(.*?)\])?\{(.*?)\}"
+    pattern += r")"
+
+    if not re.search(pattern, file_content, flags=re.DOTALL):
+        return ""
+
+    file_content = re.sub(
+        pattern=pattern,
+        repl=r"\2",
+        string=file_content,
+        flags=re.DOTALL
+    )
+
+    file_content = re.sub(
+        pattern=r"(?m)^%.*\n?",
+        repl=r"",
+        string=file_content,
+        flags=re.MULTILINE
+    )
+
+    file_content = re.sub(
+        pattern=r"[^\\]%.+$",
+        repl=r"",
+        string=file_content,
+        flags=re.MULTILINE
+    )
+
+    pattern = r"("
+    pattern += r"\\appendix|"
+    pattern += r"\\begin\{references\}|"
+    pattern += r"\\begin\{REFERENCES\}|"
+    pattern += r"\\begin\{thebibliography\}|"
+    pattern += r"\\bibliography\{.*\}"
+    pattern += r").*$"
+
+    file_content = re.sub(
+        pattern=pattern,
+        repl=r'',
+        string=file_content,
+        flags=re.DOTALL
+    )
+
+    for macro_name, macro_value in non_arg_macros.items():
+        file_content = re.sub(
+            pattern=r"(" + macro_name + r")" + r"([^a-zA-Z0-9])",
+            repl=macro_value + r"\2",
+            string=file_content
+        )
+
+    for macro_name, macro_value in arg_macros.items():
+        pass
+
+    return file_content
+
+
+def _build_non_arg_macros_dict(file_content):
+    non_arg_nc_reg = re.compile(
+        pattern=r'\\\bnewcommand\b\*?\{(\\[a-zA-Z0-9]+?)\}\{(.*?)\}$',
+        flags=re.MULTILINE
+    )
+
+    non_arg_def_reg = re.compile(
+        pattern=r'\\def\s*(\\[a-zA-Z0-9]+?)\s*\{(.*?)\}$',
+        flags=re.MULTILINE
+    )
+
+    macros = {}
+    for reg in [non_arg_nc_reg, non_arg_def_reg]:
+        for match in reg.finditer(file_content):
+            macro_name = match \
+                .group(1).encode("unicode-escape").decode("utf-8")
+            macro_val = match \
+                .group(2).encode("unicode-escape").decode("utf-8")
+
+            macros[macro_name] = macro_val
+
+    return macros
+
+
+def unsafe(name):
+    return name.startswith("/") or ".." in name.split("/")
+
+
+def stem(name):
+    # pathlib's PurePath(name).stem of the last component
+    base = name.rstrip("/").rsplit("/", 1)[-1]
+    dot = base.rfind(".")
+    return base if dot <= 0 or dot == len(base) - 1 else base[:dot]
 
 
 def main():
     for path in sys.argv[1:]:
         with tarfile.open(path) as bulk:
             for m in bulk.getmembers():
-                base = m.name.rsplit("/", 1)[-1]
-                if not m.isfile() or not m.name.endswith(".gz") or base.startswith("._"):
-                    continue
-                files = load(bulk.extractfile(m).read())
-                if files is None:
-                    continue
-                try:
-                    text = clean(files)
-                except Exception:  # re.error from an escaped macro value
-                    continue
-                if not text:
+                # arxiv_iterator: every extracted file matching rglob("*.gz") is a paper
+                if not m.isfile() or not m.name.endswith(".gz") or unsafe(m.name):
                     continue
                 parts = m.name.split("/")
-                yymm = parts[-2].rsplit(".", 1)[0] if len(parts) > 1 else ""
-                print(json.dumps({"arxiv_id": base[:-3], "yymm": yymm, "text": text}))
+                yymm = stem(parts[-2]) if len(parts) > 1 else ""
+                arxiv_id = stem(m.name)
+                tex_files = _tex_proj_loader(bulk.extractfile(m).read())
+                if tex_files is None:
+                    continue
+                # create_record: an exception while cleaning fails the paper
+                try:
+                    cleaned_str = clean_tex_files(tex_files)
+                except Exception:
+                    continue
+                # run / run_parallel: empty text is skipped
+                if len(cleaned_str) == 0:
+                    continue
+                try:
+                    clean_arxiv_id = format_arxiv_id(arxiv_id)
+                except Exception:
+                    clean_arxiv_id = arxiv_id
+                print(json.dumps({"arxiv_id": clean_arxiv_id, "yymm": yymm, "text": cleaned_str}))
 
 
 if __name__ == "__main__":

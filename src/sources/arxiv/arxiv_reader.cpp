@@ -3,6 +3,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <memory>
+
 #include "rpdata/core/error.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 
@@ -24,24 +26,29 @@ std::string parent_stem(std::string_view name) {
 struct ArxivTarReader::Impl {
   fs::path path;
   ArxivReaderOptions o;
-  archive* a = nullptr;
+  std::unique_ptr<archive, decltype(&archive_read_free)> owner{archive_read_new(), archive_read_free};
+  archive* a = owner.get();
   bool done = false;
   int64_t member_index = 0;  // .gz members seen: the document number
 
   Impl(fs::path p, ArxivReaderOptions opt) : path(std::move(p)), o(std::move(opt)) {
-    a = archive_read_new();
     if (!a) throw InputError("archive_read_new failed", path.string());
     archive_read_support_filter_all(a);  // bulk tars are plain; a compressed copy works too
     archive_read_support_format_tar(a);
     if (archive_read_open_filename(a, path.c_str(), 1 << 20) != ARCHIVE_OK)
-      throw InputError(std::string("cannot open as tar: ") + archive_error_string(a), path.string(), 0);
+      throw InputError("cannot open as tar: " + error_text(), path.string(), 0);
   }
-  ~Impl() { archive_read_free(a); }
 
   uint64_t offset() const { return static_cast<uint64_t>(archive_filter_bytes(a, -1)); }
 
+  // libarchive's message for the last error; it may have none (a null string).
+  std::string error_text() const {
+    const char* e = archive_error_string(a);
+    return e ? e : "unknown libarchive error";
+  }
+
   [[noreturn]] void fail(const std::string& what) {
-    std::string msg = what + ": " + (archive_error_string(a) ? archive_error_string(a) : "unknown error");
+    std::string msg = what + ": " + error_text();
     done = true;
     if (msg.find("runcated") != std::string::npos || msg.find("premature") != std::string::npos)
       throw TruncatedInputError(msg, path.string(), offset());
@@ -61,6 +68,10 @@ struct ArxivTarReader::Impl {
     CleanResult clean = clean_tex_files(files.tex, o.clean);
     if (clean.failed) {
       ++batch.drops["read:clean_failed"];
+      return;
+    }
+    if (clean.too_large) {
+      ++batch.drops["read:text_too_large"];
       return;
     }
     if (clean.text.empty()) {

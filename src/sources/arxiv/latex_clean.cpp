@@ -151,13 +151,8 @@ size_t heading_start(std::string_view s, const CleanOptions& o) {
       if (size_t r = keyword_at(s, p, "subparagraph"); r != npos) return heading_rest(s, r, last_brace);
     return false;
   };
-  if (o.heading_last) {
-    for (size_t p = s.rfind('\\'); p != npos; p = p == 0 ? npos : s.rfind('\\', p - 1))
-      if (matches_at(p)) return p;
-  } else {
-    for (size_t p = s.find('\\'); p != npos; p = s.find('\\', p + 1))
-      if (matches_at(p)) return p;
-  }
+  for (size_t p = s.find('\\'); p != npos; p = s.find('\\', p + 1))
+    if (matches_at(p)) return p;
   return npos;
 }
 
@@ -199,27 +194,46 @@ std::string strip_comments_and_tail(std::string_view s) {
   return c;
 }
 
-std::string expand_macros(std::string text, const MacroTable& table) {
+namespace {
+// The matches of one macro pass: `name` followed by a non-[A-Za-z0-9] character, the
+// following character consumed (re.sub's non-overlapping scan).
+template <typename F>
+void each_macro_use(const std::string& text, const std::string& name, F&& f) {
+  for (size_t p = text.find(name); p != npos; p = text.find(name, p)) {
+    size_t after = p + name.size();
+    if (after >= text.size() || is_alnum_ascii(text[after])) {
+      ++p;
+      continue;
+    }
+    f(p);
+    p = after + 1;
+  }
+}
+}  // namespace
+
+bool expand_macros(std::string& text, const MacroTable& table, uint64_t max_bytes) {
   for (const auto& [name, value] : table) {
     if (text.find(name) == npos) continue;
+    uint64_t uses = 0;
+    each_macro_use(text, name, [&](size_t) { ++uses; });
+    if (uses == 0) continue;
+    // The pass's result size, known before anything is allocated.
+    uint64_t size = text.size() - uses * name.size();
+    if (value.size() > 0 && uses > (max_bytes - std::min<uint64_t>(size, max_bytes)) / value.size()) return false;
+    size += uses * value.size();
+    if (size > max_bytes) return false;
     std::string out;
-    out.reserve(text.size());
+    out.reserve(size);
     size_t i = 0;
-    for (size_t p = text.find(name); p != npos; p = text.find(name, p)) {
-      size_t after = p + name.size();
-      if (after >= text.size() || is_alnum_ascii(text[after])) {
-        ++p;
-        continue;
-      }
+    each_macro_use(text, name, [&](size_t p) {
       out.append(text, i, p - i);
       out.append(value);
-      out.push_back(text[after]);  // the ([^a-zA-Z0-9]) group, written back
-      i = p = after + 1;
-    }
+      i = p + name.size();  // the ([^a-zA-Z0-9]) group is written back with the rest
+    });
     out.append(text, i, npos);
     text = std::move(out);
   }
-  return text;
+  return true;
 }
 
 CleanResult clean_tex_files(const std::vector<std::string>& files, const CleanOptions& o) {
@@ -238,7 +252,14 @@ CleanResult clean_tex_files(const std::vector<std::string>& files, const CleanOp
       result.failed = true;
       return result;
     }
-    result.text += expand_macros(strip_comments_and_tail(std::string_view(files[k]).substr(h)), table);
+    std::string file = strip_comments_and_tail(std::string_view(files[k]).substr(h));
+    uint64_t room = o.max_text_bytes - std::min<uint64_t>(o.max_text_bytes, result.text.size());
+    if (file.size() > room || !expand_macros(file, table, room)) {
+      result.text.clear();
+      result.too_large = true;
+      return result;
+    }
+    result.text += file;
   }
   return result;
 }

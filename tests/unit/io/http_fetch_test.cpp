@@ -500,8 +500,10 @@ TEST_F(HttpFetchTest, SecretsNeverReachErrorsOrLogs) {
 }
 
 TEST_F(HttpFetchTest, RealC4FilesSurviveFaults) {
-  if (realdata_->empty())
+  if (realdata_->empty()) {
+    if (test::realdata_required()) GTEST_FAIL() << "realdata not found and RPDATA_REQUIRE_REALDATA=1";
     GTEST_SKIP() << "realdata not found (set RPDATA_REALDATA); real-file download not tested";
+  }
   ASSERT_TRUE(fs::exists(*realdata_ / kRealJsonl)) << *realdata_ / kRealJsonl;
   Fetcher f(fast_options());
   Expect jsonl;

@@ -1,5 +1,6 @@
-// RedPajama's arXiv LaTeX cleaning rules (spec §5; arxiv_cleaner.py's regexes with Python re
-// semantics), one rule per test, including the quirks reproduced by default.
+// RedPajama's arXiv LaTeX cleaning rules (togethercomputer/RedPajama-Data@f54b86f:data_prep/
+// arxiv/arxiv_cleaner.py, regexes with Python re semantics), one rule per test, quirks included.
+// Expected values were checked by running that file's clean_tex_files.
 #include <gtest/gtest.h>
 
 #include "rpdata/sources/arxiv/latex_clean.h"
@@ -19,7 +20,7 @@ TEST(ArxivClean, MacroTableNewcommandAndDefToEndOfLine) {
   EXPECT_EQ(t[0], (std::pair<std::string, std::string>{"\\eps", "\\varepsilon"}));
   EXPECT_EQ(t[1].second, "\\mathbb{R}");
   EXPECT_EQ(t[2], (std::pair<std::string, std::string>{"\\model", "the model"}));
-  EXPECT_EQ(t[3], (std::pair<std::string, std::string>{"\\sp", "a}b"}));  // greedy to the last '}'
+  EXPECT_EQ(t[3], (std::pair<std::string, std::string>{"\\sp", "a}b"}));  // up to the '}' ending the line
 }
 
 TEST(ArxivClean, LaterDefinitionWinsButKeepsFirstPosition) {
@@ -42,14 +43,23 @@ TEST(ArxivClean, NoHeadingGivesEmptyFile) {
   EXPECT_EQ(clean1("pre\n\\paragraph{P}\\subparagraph{Q} x\n"), "\\paragraph{P}\\subparagraph{Q} x\n");
 }
 
-TEST(ArxivClean, GreedyHeadingKeepsFromLastHeading) {
+// `^(.*?)(\\\bsection...)`: everything before the FIRST heading goes; later headings stay.
+TEST(ArxivClean, HeadingCutKeepsFromFirstHeading) {
   std::string tex = "pre\n\\section{A}\na\n\\subsection*[s]{B}\nb\n";
-  EXPECT_EQ(clean1(tex), "\\subsection*[s]{B}\nb\n");
-  CleanOptions first;
-  first.heading_last = false;
-  EXPECT_EQ(clean1(tex, first), "\\section{A}\na\n\\subsection*[s]{B}\nb\n");
-  // A heading needs a '}' somewhere after its '{'; \sectionmark is not \section.
-  EXPECT_EQ(clean1("\\section{A} x\n\\sectionmark{y}\n\\section{B"), "\\section{A} x\n\\sectionmark{y}\n\\section{B");
+  EXPECT_EQ(clean1(tex), "\\section{A}\na\n\\subsection*[s]{B}\nb\n");
+  EXPECT_EQ(clean1("x \\chapter[short]{Long} y"), "\\chapter[short]{Long} y");
+  // A heading needs a '}' somewhere after its '{' (DOTALL); \sectionmark is not \section.
+  EXPECT_EQ(clean1("\\sectionmark{y}\n\\section{A} x\n\\section{B"), "\\section{A} x\n\\section{B");
+  EXPECT_EQ(clean1("a \\section{B"), "");
+  // The heading cut runs before comments are removed: a commented-out heading counts, and its
+  // line, now starting at the backslash, is no longer a comment.
+  EXPECT_EQ(clean1("pre\n%\\section{Old}\ntext\n\\section{New}\n"), "\\section{Old}\ntext\n\\section{New}\n");
+}
+
+// A paper with a body and an appendix keeps its body, not the appendix alone.
+TEST(ArxivClean, BodyBeforeAppendixIsKept) {
+  std::string tex = "\\title{T}\n\\section{Intro}\nbody\n\\section{Results}\nmore\n\\appendix\n\\section{Proofs}\np\n";
+  EXPECT_EQ(clean1(tex), "\\section{Intro}\nbody\n\\section{Results}\nmore\n");
 }
 
 TEST(ArxivClean, Comments) {
@@ -67,10 +77,7 @@ TEST(ArxivClean, InlineCommentRemovesWholeCodePointBefore) {
 }
 
 TEST(ArxivClean, TruncatesAtAppendixOrBibliography) {
-  EXPECT_EQ(clean1("\\section{A}\ntext\n\\appendix\n\\section{B}\n"), "\\section{B}\n");  // last heading
-  CleanOptions first;
-  first.heading_last = false;
-  EXPECT_EQ(clean1("\\section{A}\ntext\n\\appendix\n\\section{B}\n", first), "\\section{A}\ntext\n");
+  EXPECT_EQ(clean1("\\section{A}\ntext\n\\appendix\n\\section{B}\n"), "\\section{A}\ntext\n");
   EXPECT_EQ(clean1("\\section{A}\nt\n\\begin{thebibliography}{9}\n\\bibitem{x}\n"), "\\section{A}\nt\n");
   EXPECT_EQ(clean1("\\section{A}\nt\n\\bibliographystyle{plain}\n\\bibliography{refs}\n"),
             "\\section{A}\nt\n\\bibliographystyle{plain}\n");
@@ -97,6 +104,36 @@ TEST(ArxivClean, EscapedMacroValueFailsPaperLikeRedPajama) {
   EXPECT_FALSE(clean_tex_files({"\\newcommand{\\AA}{\xc3\x85}\n"}).failed);
   EXPECT_TRUE(needs_unicode_escape("\x01"));
   EXPECT_FALSE(needs_unicode_escape("a\tb\\c"));
+}
+
+// Each macro doubles the next: 2^levels copies of "x". The pass that would pass the limit is
+// refused before it allocates; below the limit the result is RedPajama's.
+std::string doubling_chain(int levels) {
+  std::string tex;
+  for (int i = 0; i < levels; ++i)
+    tex += "\\newcommand{\\m" + std::to_string(i) + "x}{\\m" + std::to_string(i + 1) + "x \\m" +
+           std::to_string(i + 1) + "x}\n";
+  tex += "\\newcommand{\\m" + std::to_string(levels) + "x}{x}\n\\section{S}\n\\m0x\n";
+  return tex;
+}
+
+TEST(ArxivClean, ExponentialMacroChainIsBoundedByMaxTextBytes) {
+  CleanOptions o;
+  o.max_text_bytes = 1 << 20;
+  auto small = clean_tex_files({doubling_chain(4)}, o);
+  EXPECT_FALSE(small.too_large);
+  EXPECT_EQ(small.text, "\\section{S}\nx x x x x x x x x x x x x x x x\n");
+  auto big = clean_tex_files({doubling_chain(40)}, o);  // 2^40 copies: never allocated
+  EXPECT_TRUE(big.too_large);
+  EXPECT_TRUE(big.text.empty());
+  // The limit holds during expansion: the final text fits, but the pass before the last
+  // (sixteen "\m4x") is longer.
+  o.max_text_bytes = small.text.size();
+  EXPECT_TRUE(clean_tex_files({doubling_chain(4)}, o).too_large);
+  o.max_text_bytes = std::string("\\section{S}\n").size() + 16 * 5;
+  EXPECT_FALSE(clean_tex_files({doubling_chain(4)}, o).too_large);
+  --o.max_text_bytes;
+  EXPECT_TRUE(clean_tex_files({doubling_chain(4)}, o).too_large);
 }
 
 TEST(ArxivClean, FilesJoinedWithNewlineAndShareMacros) {

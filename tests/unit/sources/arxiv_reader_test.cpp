@@ -89,8 +89,10 @@ TEST(ArxivReader, RealBulkTarLayoutAndSchema) {
   EXPECT_EQ(meta_str(d, "arxiv_id"), "0903.0180");
   EXPECT_EQ(meta_str(d, "url"), "https://arxiv.org/abs/0903.0180");
   EXPECT_EQ(meta_str(d, "source"), "arxiv");
-  // Greedy heading regex: the text starts at the paper's last \section.
-  EXPECT_TRUE(d.text.starts_with("\\section{Summary of Results}")) << d.text.substr(0, 80);
+  // Everything before the FIRST heading goes: the whole body up to \bibliography stays.
+  EXPECT_TRUE(d.text.starts_with("\\section{Introduction}")) << d.text.substr(0, 80);
+  EXPECT_NE(d.text.find("\\section{Summary of Results}"), std::string::npos);
+  EXPECT_EQ(d.text.size(), 71604u);  // as arxiv_cleaner.py@rp_v1 gives
   EXPECT_EQ(r.docs[1].text.find("\\bibliography{"), std::string::npos);  // truncated there
   EXPECT_TRUE(r.docs[1].text.starts_with("\\section{Introduction}"));
   EXPECT_TRUE(r.drops.empty());
@@ -113,15 +115,16 @@ TEST(ArxivReader, RealPapersEachFormat) {
   EXPECT_EQ(p3.drop, "");
   EXPECT_TRUE(p3.tex.empty());
   EXPECT_EQ(clean_tex_files(p3.tex).text, "");
-  // macOS junk: ./._defective-fpt.tex is ignored by default ...
-  auto p4 = load_paper(test::read_all(papers / "1801.03879-1.tar.gz"), o);
+  // macOS junk: ./._defective-fpt.tex is read like any .tex, as RedPajama did, and its binary
+  // bytes drop the whole paper as non-UTF-8 ...
+  EXPECT_EQ(load_paper(test::read_all(papers / "1801.03879-1.tar.gz"), o).drop, "non_utf8");
+  // ... unless AppleDouble files are ignored (the fix).
+  PaperOptions fixed = o;
+  fixed.ignore_appledouble = true;
+  auto p4 = load_paper(test::read_all(papers / "1801.03879-1.tar.gz"), fixed);
   EXPECT_EQ(p4.drop, "");
   EXPECT_EQ(p4.tex.size(), 1u);
   EXPECT_EQ(p4.appledouble, 1);
-  // ... and, read like RedPajama, its binary bytes drop the whole paper as non-UTF-8.
-  PaperOptions rp = o;
-  rp.ignore_appledouble = false;
-  EXPECT_EQ(load_paper(test::read_all(papers / "1801.03879-1.tar.gz"), rp).drop, "non_utf8");
   // revtex project with inline thebibliography and PDF figures.
   auto p5 = load_paper(test::read_all(papers / "BorelPaper.tgz"), o);
   ASSERT_EQ(p5.tex.size(), 1u);
@@ -151,9 +154,16 @@ TEST(ArxivReader, MixedBulkTarCountsEveryKind) {
   EXPECT_EQ(r.docs[1].id, "b.tar/2");  // numbered by .gz member, stable across drops
   EXPECT_EQ(r.drops["read:empty_text"], 1);
   EXPECT_EQ(r.drops["read:not_gz_member"], 1);
-  EXPECT_EQ(r.drops["read:appledouble"], 1);
   EXPECT_EQ(r.drops["read:non_utf8"], 1);
-  EXPECT_EQ(r.drops["read:not_gzip"], 1);
+  // The AppleDouble member is read as a paper, as RedPajama's rglob("*.gz") did: not a gzip.
+  EXPECT_EQ(r.drops["read:not_gzip"], 2);
+  EXPECT_EQ(r.drops.count("read:appledouble"), 0u);
+  ArxivReaderOptions fixed;
+  fixed.paper.ignore_appledouble = true;
+  auto f = read_tar(t / "b.tar", fixed);
+  EXPECT_EQ(f.docs.size(), 2u);
+  EXPECT_EQ(f.drops["read:appledouble"], 1);
+  EXPECT_EQ(f.drops["read:not_gzip"], 1);
 }
 
 TEST(ArxivReader, UnsafeMemberNamesAreSkippedAndCounted) {
@@ -221,6 +231,49 @@ TEST(ArxivReader, TruncatedBulkTarThrowsWithOffsetAfterEarlierPapers) {
   }
 }
 
+// ../shared/findings: inputs an outside fuzzing run found (read from there, never copied).
+fs::path findings_file(const std::string& name) {
+  fs::path p = test::source_dir() / ".." / "shared" / "findings" / name;
+  return fs::exists(p) ? p : fs::path();
+}
+#define RPDATA_REQUIRE_FINDING(var, name)                                                    \
+  fs::path var = findings_file(name);                                                        \
+  if (var.empty()) {                                                                         \
+    if (test::realdata_required()) GTEST_FAIL() << "../shared/findings/" << name << " missing"; \
+    GTEST_SKIP() << "SKIPPED: ../shared/findings/" << name << " not found";                  \
+  }                                                                                          \
+  static_assert(true)
+
+// A 10 KB paper whose \newcommand chain doubles 28 times (512 MB of text, RedPajama's
+// single-pass expansion): dropped at the size limit without allocating the growth.
+TEST(ArxivReader, DoublingMacroChainPaperIsDroppedAtTheSizeLimit) {
+  RPDATA_REQUIRE_FINDING(tar, "arXiv_src_0903_028.tar");
+  ArxivReaderOptions o;
+  o.paper.max_paper_bytes = 16u << 20;
+  o.clean.max_text_bytes = 16u << 20;
+  auto r = read_tar(tar, o);
+  EXPECT_TRUE(r.docs.empty());
+  EXPECT_EQ(r.drops["read:text_too_large"], 1);
+}
+
+// A damaged bulk tar, and a 13-byte gzip header with a bad flag byte named like a bulk tar:
+// InputError naming the file (libarchive may give no error text at all).
+TEST(ArxivReader, DamagedBulkTarIsAnInputErrorNotACrash) {
+  RPDATA_REQUIRE_FINDING(damaged, "arXiv_src_0903_001.tar");
+  RPDATA_REQUIRE_FINDING(tiny, "tiny-damaged-gzip.tar.gz");
+  TempDir t;
+  fs::copy_file(tiny, t / "arXiv_src_0903_002.tar");
+  for (const fs::path& p : {damaged, t / "arXiv_src_0903_002.tar"}) {
+    try {
+      read_tar(p);
+      ADD_FAILURE() << p << " read without error";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.path(), p.string());
+      EXPECT_FALSE(e.message().empty());
+    }
+  }
+}
+
 TEST(ArxivReader, TimestampsUtcOrLocalLikePython) {
   EXPECT_EQ(iso_timestamp(1236211200, 0, false), "2009-03-05T00:00:00");
   EXPECT_EQ(iso_timestamp(1236211200, 250000000, false), "2009-03-05T00:00:00.250000");
@@ -240,7 +293,7 @@ TEST(ArxivReader, SampleGeneratorIsDeterministicAndReadable) {
   EXPECT_EQ(r.drops["read:non_utf8"], 1);
   EXPECT_EQ(r.drops["read:empty_text"], 1);
   EXPECT_EQ(r.drops["read:not_gz_member"], 1);
-  EXPECT_EQ(r.drops["read:appledouble"], 1);
+  EXPECT_EQ(r.drops["read:not_gzip"], 1);  // the "._" AppleDouble member
   // The project joins main.tex and sections/extra.tex with "\n" (both cleaned).
   EXPECT_EQ(meta_str(r.docs[0], "arxiv_id"), "2303.00001");
   EXPECT_NE(r.docs[0].text.find("\\section{Appendix-free extra}"), std::string::npos);

@@ -22,9 +22,9 @@ struct PaperOptions {
   // Decompressed bytes of one paper (its whole tar stream, figures included): more is a
   // counted drop (gzip/tar bombs). The compressed member is bounded by the same number.
   uint64_t max_paper_bytes = 1ull << 30;
-  // macOS AppleDouble "._*" files: ignored (true) or read like RedPajama did (false; a
-  // binary "._x.tex" then fails the paper as non-UTF-8).
-  bool ignore_appledouble = true;
+  // macOS AppleDouble "._*" files: read like any other member, as RedPajama did (false: a
+  // binary "._x.tex" then fails its paper as non-UTF-8), or ignored and counted (true).
+  bool ignore_appledouble = false;
 };
 
 struct PaperFiles {
@@ -58,6 +58,7 @@ struct ArxivReaderOptions {
 
 // Reads one bulk tar. Per-paper problems are counted drops ("read:<reason>"): non_utf8,
 // paper_too_large, not_gzip, corrupt_paper, clean_failed (RedPajama's re.sub exception),
+// text_too_large (macro expansion past max_paper_bytes),
 // empty_text; members with unsafe names ("read:unsafe_member"), AppleDouble junk
 // ("read:appledouble") and non-.gz members such as PDFs ("read:not_gz_member") are counted
 // too. A damaged bulk tar throws InputError (TruncatedInputError when cut short) with its

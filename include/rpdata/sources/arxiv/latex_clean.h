@@ -1,10 +1,12 @@
-// RedPajama's arXiv LaTeX cleaning (RP:data_prep/arxiv/arxiv_cleaner.py clean_tex_files), ported
-// regex by regex with Python `re` semantics, including its quirks (spec §5; docs/arxiv.md lists
-// them): the greedy `^(.*)` heading regex keeps text from the LAST heading, `\paragraph` only
-// counts when glued to a `\subparagraph`, and a macro value that `unicode-escape` turns into
-// `\xNN`/`\uNNNN` makes re.sub raise, which drops the whole paper. Each has a fixed mode.
+// RedPajama's arXiv LaTeX cleaning, ported regex by regex with Python `re` semantics from
+// togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/arxiv/
+// arxiv_cleaner.py (clean_tex_files, _clean_tex_file, _build_non_arg_macros_dict), quirks
+// included (docs/arxiv.md): `\paragraph` only counts when glued to a `\subparagraph`, and a
+// macro value that `unicode-escape` turns into `\xNN`/`\uNNNN` makes re.sub raise, which drops
+// the whole paper. Each quirk has a named switch that fixes it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -13,9 +15,6 @@
 namespace rpdata::sources::arxiv {
 
 struct CleanOptions {
-  // true (RedPajama): keep text from the last sectioning command (what `^(.*)(\\section...)`
-  // with DOTALL does); false: from the first one (the code comment's stated intent).
-  bool heading_last = true;
   // true (RedPajama): the missing `|` glues `\paragraph{..}\subparagraph{..}` into one
   // alternative; false: each is a heading on its own.
   bool paragraph_bug = true;
@@ -23,6 +22,10 @@ struct CleanOptions {
   // (non-ASCII, control characters other than tab/CR) fails the paper ("bad escape" in the
   // re.sub template); false: such macros are expanded like any other.
   bool fail_on_escaped_macro = true;
+  // Bytes the cleaned text of one paper may reach. Macro expansion can grow a text
+  // exponentially (`\a` -> `\b \b`, `\b` -> `\c \c`, ...); a paper that would pass this
+  // is stopped before the growth is allocated, so memory stays bounded by this number.
+  uint64_t max_text_bytes = 1ull << 30;
 };
 
 // Ordered macro table: name (with its backslash, e.g. "\\eps") -> value. A later definition
@@ -36,7 +39,9 @@ void add_macros(std::string_view tex, MacroTable& table);
 // True when Python's "unicode-escape" codec would write `value` with \x, \u or \U escapes.
 bool needs_unicode_escape(std::string_view value);
 
-// Offset where the kept text of one file starts (the heading), or npos: no heading.
+// Offset where the kept text of one file starts, or npos: no heading. RedPajama's
+// `^(.*?)(\\\bchapter\b\*?(?:\[(.*?)\])?\{(.*?)\}|...)` with DOTALL, replaced by `\2`: the
+// first (leftmost) position where a sectioning command with its `{...}` matches.
 size_t heading_start(std::string_view tex, const CleanOptions& options);
 
 // Steps (b)-(d) of one file after the heading cut: full-line comments, inline comments
@@ -44,11 +49,14 @@ size_t heading_start(std::string_view tex, const CleanOptions& options);
 std::string strip_comments_and_tail(std::string_view tex);
 
 // Step (e): each macro in table order, `\name` followed by a non-[A-Za-z0-9] character.
-std::string expand_macros(std::string text, const MacroTable& table);
+// Returns false, leaving `text` unspecified, when a pass would make it longer than
+// `max_bytes`.
+bool expand_macros(std::string& text, const MacroTable& table, uint64_t max_bytes);
 
 struct CleanResult {
   std::string text;
-  bool failed = false;  // RedPajama's clean_tex_files raised (escaped macro value)
+  bool failed = false;     // RedPajama's clean_tex_files raised (escaped macro value)
+  bool too_large = false;  // the text would pass CleanOptions::max_text_bytes
 };
 
 // The whole project: macro table from all files, each file cleaned, joined with "\n".
