@@ -8,6 +8,7 @@
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/tokenize/models.h"
 
 namespace rpdata::exec {
@@ -134,7 +135,7 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
         for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
       }
     };
-    std::optional<ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
+    std::optional<quality::ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
     if (!check_model_files) unchecked.emplace();
     build_all();
   } catch (const ConfigError& e) {

@@ -83,19 +83,6 @@ struct Settings {
 
 Settings resolve_settings(const Recipe& r);
 std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r);
-// While one is alive on this thread, steps whose model files are missing are built as
-// pass-throughs without a word (recipe validation checks keys, not files). Defined in
-// step_list.cpp.
-class ModelFilesUnchecked {
- public:
-  ModelFilesUnchecked();
-  ~ModelFilesUnchecked();
-  ModelFilesUnchecked(const ModelFilesUnchecked&) = delete;
-  ModelFilesUnchecked& operator=(const ModelFilesUnchecked&) = delete;
-
- private:
-  bool previous_;
-};
 // sha256 over [read], [[steps]], [output] and the tokenizers actually counted.
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers);
 

@@ -1,6 +1,6 @@
-// The step-type and reader-type registries. Types are registered from one explicit list (exec/step_list.cpp),
-// never by static self-registration, which the linker drops from static libraries.
-// `rpdata steps` prints this list.
+// The step-type and reader-type registries. Types are registered by each source's
+// register_source (src/sources/registry.cpp lists the sources), never by static
+// self-registration, which the linker drops from static libraries. `rpdata steps` prints them.
 #pragma once
 
 #include <filesystem>
@@ -67,6 +67,16 @@ class ReaderRegistry {
 
  private:
   std::vector<ReaderType> types_;
+};
+
+}  // namespace rpdata
+
+namespace rpdata {
+
+// Everything a run can name in a recipe: reader formats and step types.
+struct Registries {
+  StepRegistry steps;
+  ReaderRegistry readers;
 };
 
 }  // namespace rpdata

@@ -4,6 +4,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/quality/langid.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 
 namespace rpdata::sources::arxiv {
@@ -29,27 +30,15 @@ class LanguageStep final : public Step {
 
 }  // namespace
 
-fs::path find_lid_model() {
-  std::vector<fs::path> dirs;
-  if (const char* m = std::getenv("RPDATA_MODELS"); m && *m) dirs.emplace_back(m);
-  if (const char* h = std::getenv("HOME"); h && *h) dirs.push_back(fs::path(h) / ".cache/rpdata/models");
-  for (const auto& d : dirs)
-    for (const char* f : {"fasttext/lid.176.bin", "fasttext/lid.176.ftz"}) {
-      std::error_code ec;
-      if (fs::is_regular_file(d / f, ec)) return d / f;
-    }
-  return {};
-}
-
 std::unique_ptr<Step> make_language_step(const Params& p) {
   std::string model = p.get_string("model", "");
   bool require = p.get_bool("require_model", true);
-  fs::path path = model.empty() ? find_lid_model() : fs::path(model);
+  fs::path path = model.empty() ? quality::find_lid176() : fs::path(model);
   if (path.empty()) {
     if (require)
       throw ConfigError(
-          "arxiv_language: no fastText lid.176 model (looked for fasttext/lid.176.bin and lid.176.ftz under "
-          "$RPDATA_MODELS and ~/.cache/rpdata/models); give model = \"PATH\" or set require_model = false");
+          "arxiv_language: no fastText lid.176 model (looked for fasttext/lid.176.bin and lid.176.ftz under " +
+          quality::model_dirs_text() + "); give model = \"PATH\" or set require_model = false");
     return std::make_unique<LanguageStep>(nullptr);
   }
   return std::make_unique<LanguageStep>(quality::LangId::shared(path));

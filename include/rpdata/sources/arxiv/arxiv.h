@@ -81,9 +81,6 @@ class ArxivTarReader final : public Reader {
 // true; false: without a model the language stays "unknown", RedPajama's no-prediction value).
 std::unique_ptr<Step> make_language_step(const Params& params);
 
-// Where the language step looks for lid.176 when `model` is not given; empty if absent.
-std::filesystem::path find_lid_model();
-
 struct SampleOptions {
   uint64_t seed = 20230417;
 };

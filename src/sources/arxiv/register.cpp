@@ -1,0 +1,43 @@
+// ArXiv's recipe vocabulary: the `arxiv_tar` reader and the `arxiv_language` step.
+#include "rpdata/core/error.h"
+#include "rpdata/core/registry.h"
+#include "rpdata/sources/arxiv/arxiv.h"
+
+namespace rpdata::sources::arxiv {
+
+void register_source(Registries& r) {
+  r.readers.add({"arxiv_tar",
+                 "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
+                 "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "
+                 "paragraph_heading_bug, fail_on_escaped_macro, batch_docs",
+                 [](const Params& p) -> ReaderFactory {
+                   ArxivReaderOptions o;
+                   o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes", 1ll << 30));
+                   std::string apple = p.get_string("appledouble", "redpajama");
+                   if (apple != "ignore" && apple != "redpajama")
+                     throw ConfigError("[read] appledouble must be ignore or redpajama");
+                   o.paper.ignore_appledouble = apple == "ignore";
+                   std::string tz = p.get_string("timezone", "utc");
+                   if (tz != "utc" && tz != "local") throw ConfigError("[read] timezone must be utc or local");
+                   o.local_time = tz == "local";
+                   o.clean.paragraph_bug = p.get_bool("paragraph_heading_bug", true);
+                   o.clean.fail_on_escaped_macro = p.get_bool("fail_on_escaped_macro", true);
+                   o.clean.max_text_bytes = o.paper.max_paper_bytes;
+                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 64));
+                   if (o.paper.max_paper_bytes == 0 || o.batch_docs == 0)
+                     throw ConfigError("[read] max_paper_bytes and batch_docs must be positive");
+                   return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+                     if (in.parts.size() != 1) throw ConfigError("[read] format arxiv_tar reads one tar per input");
+                     ArxivReaderOptions opt = o;
+                     opt.source = in.source;
+                     opt.id_prefix = in.unit;
+                     return std::make_unique<ArxivTarReader>(in.parts[0], opt);
+                   };
+                 }});
+  r.steps.add({"arxiv_language",
+               "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
+               "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",
+               [](const Params& p) { return make_language_step(p); }});
+}
+
+}  // namespace rpdata::sources::arxiv

@@ -1,0 +1,30 @@
+// Books' recipe vocabulary: the `books` reader, `pg_strip_license` and `book_simhash`.
+#include "rpdata/core/registry.h"
+#include "rpdata/sources/books/books.h"
+
+namespace rpdata::sources::books {
+
+void register_source(Registries& r) {
+  r.readers.add({"books",
+                 "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
+                 "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name, suffix",
+                 [](const Params& p) -> ReaderFactory {
+                   BookReaderOptions o = book_reader_options(p);
+                   return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+                     BookReaderOptions opt = o;
+                     opt.source = in.source;
+                     opt.id_prefix = in.unit;
+                     return make_book_reader(in.parts, opt);
+                   };
+                 }});
+  r.steps.add({"pg_strip_license",
+               "Project Gutenberg START/END license markers -> PG-19 form (body between the markers); "
+               "keys: require_marker",
+               [](const Params& p) { return std::make_unique<PgStripLicenseStep>(p); }});
+  r.steps.add({"book_simhash",
+               "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
+               "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
+               [](const Params& p) { return std::make_unique<BookSimhashStep>(p); }});
+}
+
+}  // namespace rpdata::sources::books

@@ -1,0 +1,63 @@
+// Stack Exchange's recipe vocabulary: the `stackexchange_7z` reader (its [read] keys and the
+// lid.176 model lookup).
+#include "rpdata/core/error.h"
+#include "rpdata/core/registry.h"
+#include "rpdata/quality/langid.h"
+#include "rpdata/quality/model_files.h"
+#include "rpdata/sources/stackexchange/stackexchange.h"
+
+namespace rpdata::sources::stackexchange {
+namespace fs = std::filesystem;
+
+namespace {
+
+// lid.176: "auto" looks for fasttext/lid.176.bin, then fasttext/lid.176.ftz, under the model
+// dirs; anything else is a path.
+fs::path find_lid_model(const std::string& setting) {
+  return setting == "auto" ? quality::find_lid176() : fs::path(setting);
+}
+
+ReaderFactory configure_posts(const Params& p) {
+  PostsReaderOptions o;
+  o.member = p.get_string("member", "Posts.xml");
+  o.site = p.get_string("site", "");
+  std::string order = p.get_string("score_order", "string");
+  if (order != "string" && order != "numeric")
+    throw ConfigError("[read] score_order must be \"string\" (RedPajama) or \"numeric\"");
+  o.score_order = order == "string" ? ScoreOrder::kString : ScoreOrder::kNumeric;
+  o.max_row_bytes = static_cast<uint64_t>(p.get_int("max_row_bytes", 256ll << 20));
+  o.max_buffer_bytes = static_cast<uint64_t>(p.get_int("max_buffer_bytes", 0));
+  o.spill_dir = p.get_string("spill_dir", "");
+  o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+  std::string lid_setting = p.get_string("lid_model", "auto");
+  bool require_lid = p.get_bool("require_lid", true);
+  if (o.batch_docs == 0) throw ConfigError("[read] batch_docs must be positive");
+  // Looked up and loaded (once, shared) by the first unit, so validating a recipe needs no
+  // model file.
+  return [o, lid_setting, require_lid](const ReaderInput& in) -> std::unique_ptr<Reader> {
+    if (in.parts.size() != 1) throw ConfigError("[read] format stackexchange_7z reads one file per input");
+    fs::path model = lid_setting == "none" ? fs::path() : find_lid_model(lid_setting);
+    if (model.empty() && require_lid && lid_setting != "none")
+      throw ConfigError("[read] lid_model: no fasttext/lid.176.bin or lid.176.ftz under " +
+                        quality::model_dirs_text() +
+                        " (`rpdata download` it, or set require_lid = false to write language \"\")");
+    PostsReaderOptions opt = o;
+    opt.source = in.source;
+    opt.id_prefix = in.unit;
+    if (opt.site.empty()) opt.site = site_from_unit_name(in.unit);
+    if (!model.empty()) opt.lid = quality::LangId::shared(model);
+    return std::make_unique<PostsReader>(in.parts[0], opt);
+  };
+}
+
+}  // namespace
+
+void register_source(Registries& r) {
+  r.readers.add({"stackexchange_7z",
+                 "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
+                 "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, "
+                 "batch_docs, lid_model, require_lid",
+                 configure_posts});
+}
+
+}  // namespace rpdata::sources::stackexchange

@@ -1,0 +1,33 @@
+// Wikipedia's recipe vocabulary: the `wikipedia_xml` reader and the `wikipedia_clean` step.
+#include "rpdata/core/error.h"
+#include "rpdata/core/registry.h"
+#include "rpdata/sources/wikipedia/wikipedia.h"
+
+namespace rpdata::sources::wikipedia {
+
+void register_source(Registries& r) {
+  r.readers.add({"wikipedia_xml",
+                 "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects); "
+                 "keys: language, max_page_bytes, batch_docs",
+                 [](const Params& p) -> ReaderFactory {
+                   DumpReaderOptions o;
+                   o.language = p.get_string("language", "");
+                   o.max_page_bytes = static_cast<uint64_t>(p.get_int("max_page_bytes", 64ll << 20));
+                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 256));
+                   return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
+                     if (in.parts.size() != 1)
+                       throw ConfigError("[read] format wikipedia_xml reads one dump file per input");
+                     DumpReaderOptions opt = o;
+                     opt.source = in.source;
+                     opt.id_prefix = in.unit;
+                     if (opt.language.empty()) opt.language = language_from_file_name(in.unit);
+                     return std::make_unique<DumpReader>(in.parts[0], opt);
+                   };
+                 }});
+  r.steps.add({"wikipedia_clean",
+               "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
+               "media/category/ref/table rules), meta {title, url, language, timestamp}; keys: timestamp",
+               [](const Params& p) { return std::make_unique<CleanStep>(p); }});
+}
+
+}  // namespace rpdata::sources::wikipedia
