@@ -76,6 +76,67 @@ TEST(StackExchangeHtml, MatchesBeautifulSoupLxml) {
   for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
 }
 
+// libxml2 drops an end tag that closes nothing (no such element open, or one above it with a
+// higher end priority: div 150, td 160, tr 170, table 190) without a SAX event, so bs4 keeps
+// the text on both sides as one string and a whitespace-only side is not collapsed.
+TEST(StackExchangeHtml, StrayEndTagDoesNotEndTheString) {
+  const Case cases[] = {
+      {"a</b>\n\n<p>c</p>", "a\n\nc"},
+      {"<p>a<hr>b</p>\n\n<p>c</p>", "ab\n\nc"},  // <hr> already closed the paragraph
+      {"<p>\n</e>\n", "\n"},
+      {"<p>x</p> </ <p>", "x "},  // "</" without a name: no event either
+      {"<div>a</span>\n\n</div>", "a\n\n"},
+      {"<pre>\n</x>\n</pre>", "\n\n"},
+      {"<div><b>x<div>y\n</b>\n</div>", "xy\n\n"},  // </b> may not close the inner <div>
+      {"x<embed>\n</embed>\n", "x\n\n"},            // <embed> is not empty in libxml2: </embed> closes it
+  };
+  for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
+}
+
+// An end tag that leaves libxml2's element stack empty (nothing was open yet, or </html>) puts
+// the parser in its epilog: a blank run is still read as text, anything else ends the document.
+TEST(StackExchangeHtml, EndTagWithNothingOpenEndsTheDocument) {
+  const Case cases[] = {
+      {"</p>abc", ""},
+      {" </b> abc", " abc"},
+      {"<p>a</p></html>\n<p>b</p>", "a\n"},
+      {"a</html> b<p>c", "a b"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
+}
+
+// The terminating parse call drops a last lone '<' or '&', and "<!" with fewer than four bytes
+// left; "<!x" with more is text.
+TEST(StackExchangeHtml, UnfinishedMarkupAtTheEndIsLost) {
+  const Case cases[] = {
+      {"a<", "a"},         {"<p>a</p>\n<", "a\n"}, {"<p>a</p>\n<!", "a\n"}, {"<p>a</p>\n<!-", "a\n"},
+      {"<p>a</p>&", "a"},  {"a&", "a&"},           {"x<!x", "x"},           {"a<!xy>", "a<!xy>"},
+      {"<!x", ""},         {"a</", "a"},           {"a</b", "a"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
+}
+
+TEST(StackExchangeHtml, CommentsProcessingInstructionsAndDoctypes) {
+  const Case cases[] = {
+      {"a<!--x--!>b", "ab"},
+      {"a<!--->b-->c", "ac"},
+      {"a<?xml", "axml"},    // an ASCII target running to the end is no target: only "<?" goes
+      {"a<? x>b", "a x>b"},  // no target
+      {"a<?x y", "a"},       // unterminated: swallows the rest
+      {"<!DOCTYPE html>a", ""},  // after a leading DOCTYPE a single last byte is lost
+      {"<!DOCTYPE html>ab", "ab"},
+      {"a<!DOCTYPE html>b", "ab"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(html_get_text(c.html), c.text) << "input: " << c.html;
+}
+
+// Text right under <html> or <head> opens an implied <p> (an event) before it.
+TEST(StackExchangeHtml, ImpliedParagraph) {
+  EXPECT_EQ(html_get_text("<html>  &amp;x"), "  &x");
+  EXPECT_EQ(html_get_text("<head>x</head>\n<p>y</p>"), "x\ny");
+  EXPECT_EQ(html_get_text("\xEF\xBB\xBFz"), "z");  // bs4 drops a leading BOM
+}
+
 TEST(StackExchangeHtml, CleanHtmlReplacesListTagsFirst) {
   EXPECT_EQ(clean_html("<ul>\n<li>a</li>\n</ul>"), "\n\n*a\n");
   EXPECT_EQ(clean_html("<ol><li>x</li><li>y</li></ol>"), "*\n*x\n*y");  // leading blanks skipped
