@@ -211,6 +211,32 @@ TEST(Wet, WhirlwindMatchesCcNetReference) {
   EXPECT_EQ(drops, (DropCounts{{"too_short", 1}}));
 }
 
+// The port's int() and doc[-2] follow Python (values from python3's int()).
+TEST(Wet, CcNetPortFollowsPythonIntAndIndexError) {
+  using O = std::optional<int64_t>;
+  EXPECT_EQ(python_int("886"), O(886));
+  EXPECT_EQ(python_int("+7"), O(7));
+  EXPECT_EQ(python_int("-3"), O(-3));
+  EXPECT_EQ(python_int("1_000"), O(1000));
+  EXPECT_EQ(python_int("0012"), O(12));
+  for (const char* bad : {"12abc", "abc", "_1", "1_", "1__0", "", "+", "+_1"})
+    EXPECT_EQ(python_int(bad), std::nullopt) << bad;
+  std::vector<std::string> headers = {"WARC/1.0",
+                                      "WARC-Type: conversion",
+                                      "WARC-Target-URI: http://a.org/",
+                                      "WARC-Date: 2019-07-15T10:00:00Z",
+                                      "WARC-Record-ID: <urn:uuid:1>",
+                                      "WARC-Refers-To: <urn:uuid:2>",
+                                      "WARC-Block-Digest: sha1:AAAA",
+                                      "Content-Type: text/plain",
+                                      "Content-Length: 5",
+                                      ""};
+  EXPECT_EQ(ccnet_parse_doc(headers, {"T", "body"})->raw_content, "body");
+  EXPECT_THROW(ccnet_parse_doc(headers, {""}), std::out_of_range);  // cc_net: IndexError
+  headers[8] = "Content-Length: 5x";                                // int() ValueError -> None
+  EXPECT_FALSE(ccnet_parse_doc(headers, {"T", "body"}).has_value());
+}
+
 TEST(Wet, ByNameEqualsCcNetByPositionOnRealWet) {
   RPDATA_REQUIRE_REALDATA(real);
   auto path = real / "commoncrawl/whirlwind/whirlwind.warc.wet.gz";
