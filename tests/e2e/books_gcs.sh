@@ -60,6 +60,11 @@ grep -q '"read:invalid_utf8": 1' "$WORK"/o/books/_work/stages/main/_work/units/*
 
 # The reference: HF pg19 (sorted listing, metadata.csv via csv.DictReader, text mode) and
 # dedup.py's record shape, plus the Python SimHash of tests/unit/dedup/simhash_ref.py.
+# dedup.py's rule (togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:
+# data_prep/book/dedup.py, find_match over SimhashIndex(k=5)) written pairwise: with 6 bands of
+# 64 bits, two signatures within Hamming distance 5 share a band, so the index's near-dups are
+# exactly the signatures within distance 5; ids are listing positions (PG-19 only, no Books3
+# ids to collide with). Deliberate difference: rpdata's meta adds "simhash".
 python3 - "$bucket" "$SRC/tests/unit/dedup" > "$WORK/expected.jsonl" <<'PY'
 import csv, json, os, sys
 b = sys.argv[1]

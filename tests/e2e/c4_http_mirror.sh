@@ -48,14 +48,29 @@ set +e; "$RPDATA" run c4 --out "$WORK/bad" --mirror "$WORK/badmirror" --limit 1 
 grep -q 'sha256' "$WORK/bad.log" || { cat "$WORK/bad.log"; fail "mismatch not reported"; }
 [ ! -e "$WORK/bad/c4/_work/raw/c4-train.00000-of-01024.json.gz" ] || fail "a raw file that failed its checksum was kept"
 
-# RedPajama's c4_reformat.py logic, in Python, on the same raw files.
+# RedPajama's c4_reformat.py on the same raw files, line by line from
+# togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/c4/c4_reformat.py
+# (process_record, process_file). Deliberate difference: both files go to stdout in name
+# order instead of one output file each (ours are concatenated in name order too).
 python3 - "$mirror" > "$WORK/python.jsonl" <<'PY'
 import gzip, json, sys
+def process_record(record):
+    return {
+        "text": record["text"],
+        "meta": {
+            "timestamp": record["timestamp"],
+            "url": record["url"],
+            "language": "en",
+            "source": "c4"
+        }
+    }
 for f in range(2):
-    for line in gzip.open(f"{sys.argv[1]}/c4-train.{f:05d}-of-01024.json.gz", "rt", encoding="utf-8"):
-        d = json.loads(line)
-        print(json.dumps({"text": d["text"], "meta": {"timestamp": d["timestamp"], "url": d["url"],
-                                                        "language": "en", "source": "c4"}}))
+    with gzip.open(f"{sys.argv[1]}/c4-train.{f:05d}-of-01024.json.gz", "r") as in_f:
+        records = [json.loads(line) for line in in_f.readlines()]
+    for record in records:
+        record = process_record(record)
+        if record is not None:
+            sys.stdout.write(json.dumps(record) + "\n")
 PY
 zstdcat $(ls "$WORK"/drop/c4/c4-train.*.jsonl.zst | sort) > "$WORK/ours.jsonl"
 cmp "$WORK/python.jsonl" "$WORK/ours.jsonl" || fail "output differs from c4_reformat.py's"

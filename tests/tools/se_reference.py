@@ -1,12 +1,28 @@
 #!/usr/bin/python3
 """Reference implementation of RedPajama's StackExchange steps (spec §7: filter.py then
 post_processing.py) with Debian's python3-bs4 + python3-lxml, for the cross-check test.
+Transcribed line by line from (rp_v1)
+  togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/stack_exchange/count.py
+    (get_sites_count: lines minus 3),
+  togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/stack_exchange/filter.py
+    (process_site: the row window, both passes, the Title/Body/Score defaults),
+  togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/stack_exchange/post_processing.py
+    (cleanhtml, process_qa_pair: the score sort on strings, the "Q: "/"\nA: " layout, meta).
+Deliberate differences:
+  - "language" is "" (lid.176 is not part of this check; the C++ side runs without a model
+    and writes the same).
+  - the site name is an argument; post_processing.py takes it from the qa_pairs file name.
+  - one Posts.xml per run: no top-28 site selection (count.py / counts.json).
+  - filter.py's two passes and post_processing.py run in one process without the parents/
+    and qa_pairs/ JSON files between them (a json.dumps/json.loads round trip of strings and
+    the int 0 changes nothing), and without the Pool.
+  - Posts.xml is opened with encoding="utf-8"; filter.py uses the locale's encoding, the same
+    under a UTF-8 locale.
 
 usage: se_reference.py POSTS_XML SITE_NAME > out.jsonl
 Writes one JSON line per Q/A document in RedPajama's order, exactly as post_processing.py
-would (json.dumps defaults) but with "language": "" (lid.176 is not part of this check; the
-C++ side runs without a model and writes the same): {"text", "meta": {"language", "url",
-"timestamp", "source", "question_score"}}.
+would (json.dumps defaults): {"text", "meta": {"language", "url", "timestamp", "source",
+"question_score"}}.
 """
 import json
 import sys

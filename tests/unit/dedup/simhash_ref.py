@@ -1,7 +1,21 @@
 #!/usr/bin/env python3
-"""Reference for the C++ Books SimHash: RedPajama's data_prep/book/dedup.py on top of PyPI
-`simhash` 2.x, re-typed with the standard library only (hashlib, re; no numpy), written from
-the algorithm as documented in docs/books.md (spec section 4).
+"""Reference for the C++ Books SimHash, transcribed line by line from
+  togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/book/dedup.py
+    (get_features, find_match, and __main__'s merge of the per-chunk value_dict), on top of
+  the PyPI `simhash` 2.1.2 that dedup.py imports (its newest release, 2022-03), transcribed from
+  1e0ng/simhash@78f3b8d5b810d93443269b6e227cae7b95e67316:simhash/__init__.py
+    (Simhash.build_by_features with the default md5 hashfunc and f=64, Simhash.distance,
+    SimhashIndex.add / get_near_dups / offsets / get_keys),
+with the standard library only. get_features' regex is identical. Deliberate differences:
+  - build_by_features' numpy bit sums (unpackbits, batches of 200, packbits of sum > count/2)
+    are written as per-byte bit counts; the value is the same (checked against the library
+    itself on random Unicode texts).
+  - dedup.py's defaults are fixed: -w 6, -k 5, -l 0 (no truncation before hashing).
+  - `sig` takes a book as a file's text instead of a JSONL line's "text" field.
+  - `keep` runs find_match over all books in one pass; dedup.py splits them into -n chunks
+    and merges the chunks' dicts in order, which gives the same last-wins value_dict.
+    --shared-ids returns that dict's flag per book (RedPajama's pg19/books3 id collision);
+    without it each book gets its own find_match flag.
 
   simhash_ref.py sig FILE...   one line per file: 16 hex digits of the book's SimHash
                                (file read as UTF-8 text, no newline translation)

@@ -25,10 +25,16 @@ struct Rec {
   std::string route, url, digest;
 };
 
-// dedup_phase2.py, with files ordered by (route rank, unit) as a sorted glob of
-// en_head_NNNN / en_middle_NNNN orders them. Returns the kept (unit, ordinal).
-// groups[u] = the dump of unit u: dump folders sort first (`*/*.gz`); per_group = one
-// dedup_phase2 run per dump.
+// A C++ transcription of togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:
+// data_prep/cc/dedup/dedup_phase2.py (load: {url: digest} per file, first position and last
+// digest; the dedup loop: the first URL of each new digest wins; write: every record whose
+// URL won), fed with dedup_phase1.py's (url, digest) pairs of every record of the same
+// commit. Returns the kept (unit, ordinal). Deliberate differences: files are taken in sorted
+// glob order, (dump, route rank, unit) as a sorted `*/*.gz` orders en_head_NNNN /
+// en_middle_NNNN (glob.glob's order is the file system's); groups[u] = the dump of unit u,
+// and per_group = one dedup_phase2 run per dump (rpdata's per-dump scope); the .dedup text
+// files between the phases are not modelled (their "url digest" lines split back exactly:
+// cc_net's url is headers[2].split()[1], which holds no whitespace).
 std::set<std::pair<uint32_t, uint32_t>> python_reference(const std::vector<Rec>& recs,
                                                          const std::vector<std::string>& order, uint32_t units,
                                                          const std::vector<uint32_t>& groups = {},

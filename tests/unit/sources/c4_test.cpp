@@ -59,18 +59,35 @@ TEST(C4, SampleIsDeterministicAndInRealFormat) {
 }
 
 // Differential test against Python itself: RedPajama's c4_reformat.py logic run by
-// python3 on the real C4 records must give byte-identical lines to ours.
+// python3 on the real C4 records must give byte-identical lines to ours. The script is
+// togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/c4/c4_reformat.py
+// (process_record, process_file) line by line; one deliberate difference: the excerpt is not
+// gzipped, so open(..., "rb") stands for gzip.open(fp, "r") (both give byte lines cut at
+// b"\n" that json.loads decodes).
 TEST(C4, ReformatMatchesPythonOnRealRecords) {
   RPDATA_REQUIRE_REALDATA(real);
   if (std::system("python3 -c 'import json' > /dev/null 2>&1") != 0) GTEST_SKIP() << "SKIPPED: python3 not found";
   TempDir dir;
   fs::path in = real / "c4/c4-train.00000-of-01024.first1000.reserialized.jsonl";
-  std::string py = "import json,sys\n"
-                   "out=open(sys.argv[2],'w')\n"
-                   "for line in open(sys.argv[1], encoding='utf-8'):\n"
-                   "    d=json.loads(line)\n"
-                   "    out.write(json.dumps({'text': d['text'], 'meta': {'timestamp': d['timestamp'], "
-                   "'url': d['url'], 'language': 'en', 'source': 'c4'}}) + '\\n')\n";
+  std::string py =
+      "import json, sys\n"
+      "def process_record(record):\n"
+      "    return {\n"
+      "        \"text\": record[\"text\"],\n"
+      "        \"meta\": {\n"
+      "            \"timestamp\": record[\"timestamp\"],\n"
+      "            \"url\": record[\"url\"],\n"
+      "            \"language\": \"en\",\n"
+      "            \"source\": \"c4\"\n"
+      "        }\n"
+      "    }\n"
+      "with open(sys.argv[1], \"rb\") as in_f:\n"
+      "    records = [json.loads(line) for line in in_f.readlines()]\n"
+      "with open(sys.argv[2], \"w\") as out_f:\n"
+      "    for record in records:\n"
+      "        record = process_record(record)\n"
+      "        if record is not None:\n"
+      "            out_f.write(json.dumps(record) + \"\\n\")\n";
   test::write_all(dir / "reformat.py", py);
   std::string cmd = "python3 " + (dir / "reformat.py").string() + " " + in.string() + " " + (dir / "py.jsonl").string();
   ASSERT_EQ(std::system(cmd.c_str()), 0);

@@ -1,9 +1,13 @@
 // cc_net WET semantics (spec §1.3). Pinned whirlwind values come from running cc_net's
-// group_by_docs/parse_doc (RedPajama's patched copy, reproduced verbatim in
+// group_by_docs/parse_doc (RedPajama's patched copy, transcribed line by line in
 // tests/fixtures/commoncrawl/ccnet_wet_reference.py) on the real file with Python 3.11.
 // The by-position test below ports that code literally to show reading headers by name
 // gives the same documents on a real post-2020 WET.
 #include <gtest/gtest.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/hash.h"
@@ -35,6 +39,12 @@ std::vector<Document> read_docs(const std::filesystem::path& p, WetOptions o, Dr
 }
 
 // --- cc_net's process_wet_file.py, ported line by line (by position, not by name) -------
+// togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:
+// data_prep/cc/cc_net/cc_net/process_wet_file.py (parse_doc with RedPajama's index-9/8
+// Content-Length patch, group_by_docs) over the text gzip.open(..., "rt") gives. Deliberate
+// differences: the input is bytes (Python would stop at invalid UTF-8); int() is modelled for
+// ASCII digits only (Python also takes other Unicode decimal digits); the uncaught IndexError
+// of parse_doc's doc[-2] on a one-line body is thrown as std::out_of_range.
 std::vector<std::string> python_split(std::string_view s) {
   std::vector<std::string> out;
   while (true) {
@@ -43,6 +53,24 @@ std::vector<std::string> python_split(std::string_view s) {
     out.emplace_back(t);
     s = s.substr(static_cast<size_t>(t.data() + t.size() - s.data()));
   }
+}
+
+// Python's int(s) on a str without surrounding whitespace, ASCII digits only: an optional
+// sign, then digits with single underscores between them; nullopt where int() raises ValueError.
+std::optional<int64_t> python_int(std::string_view s) {
+  size_t i = (!s.empty() && (s[0] == '+' || s[0] == '-')) ? 1 : 0;
+  std::string digits;
+  for (size_t k = i; k < s.size(); ++k) {
+    char c = s[k];
+    if (c >= '0' && c <= '9') {
+      digits += c;
+    } else if (c != '_' || k == i || k + 1 == s.size() || s[k + 1] < '0' || s[k + 1] > '9') {
+      return std::nullopt;
+    }
+  }
+  if (digits.empty()) return std::nullopt;
+  int64_t v = std::stoll(digits);
+  return s[0] == '-' ? -v : v;
 }
 
 struct CcNetDoc {
@@ -65,12 +93,17 @@ std::optional<CcNetDoc> ccnet_parse_doc(const std::vector<std::string>& headers,
   auto len = field(9);  // RedPajama patch: index 9, IndexError -> index 8
   if (!len) len = field(8);
   if (!len) return std::nullopt;
+  auto length = python_int(*len);  // ValueError: caught by parse_doc's outer except -> None
+  if (!length) return std::nullopt;
   d.url = *url;
   d.date = *date;
   d.digest = *digest;
-  d.length = std::stoll(*len);
+  d.length = *length;
   size_t last = doc.size();
-  if (doc.back().empty() && doc[doc.size() - 2].empty()) last -= 2;
+  if (doc.back().empty()) {  // `not doc[-1] and not doc[-2]`, outside parse_doc's try
+    if (doc.size() < 2) throw std::out_of_range("cc_net parse_doc: IndexError on doc[-2]");
+    if (doc[doc.size() - 2].empty()) last -= 2;
+  }
   d.title = doc[0];
   for (size_t i = 1; i < last; ++i) {
     if (i > 1) d.raw_content += '\n';
@@ -176,6 +209,32 @@ TEST(Wet, WhirlwindMatchesCcNetReference) {
   o.min_len = 5000;
   EXPECT_TRUE(read_docs(path, o, &drops).empty());
   EXPECT_EQ(drops, (DropCounts{{"too_short", 1}}));
+}
+
+// The port's int() and doc[-2] follow Python (values from python3's int()).
+TEST(Wet, CcNetPortFollowsPythonIntAndIndexError) {
+  using O = std::optional<int64_t>;
+  EXPECT_EQ(python_int("886"), O(886));
+  EXPECT_EQ(python_int("+7"), O(7));
+  EXPECT_EQ(python_int("-3"), O(-3));
+  EXPECT_EQ(python_int("1_000"), O(1000));
+  EXPECT_EQ(python_int("0012"), O(12));
+  for (const char* bad : {"12abc", "abc", "_1", "1_", "1__0", "", "+", "+_1"})
+    EXPECT_EQ(python_int(bad), std::nullopt) << bad;
+  std::vector<std::string> headers = {"WARC/1.0",
+                                      "WARC-Type: conversion",
+                                      "WARC-Target-URI: http://a.org/",
+                                      "WARC-Date: 2019-07-15T10:00:00Z",
+                                      "WARC-Record-ID: <urn:uuid:1>",
+                                      "WARC-Refers-To: <urn:uuid:2>",
+                                      "WARC-Block-Digest: sha1:AAAA",
+                                      "Content-Type: text/plain",
+                                      "Content-Length: 5",
+                                      ""};
+  EXPECT_EQ(ccnet_parse_doc(headers, {"T", "body"})->raw_content, "body");
+  EXPECT_THROW(ccnet_parse_doc(headers, {""}), std::out_of_range);  // cc_net: IndexError
+  headers[8] = "Content-Length: 5x";                                // int() ValueError -> None
+  EXPECT_FALSE(ccnet_parse_doc(headers, {"T", "body"}).has_value());
 }
 
 TEST(Wet, ByNameEqualsCcNetByPositionOnRealWet) {

@@ -8,11 +8,31 @@
       them); binary files (NUL in the first 8000 bytes) get content null; non-UTF-8 files are
       written with their raw bytes (an invalid-UTF-8 row).
   github_ref.py ref EXPORT.gz EXPECTED.jsonl DROPS.json
-      RedPajama's rules on the export, transcribed from togethercomputer/RedPajama-Data@rp_v1
-      data_prep/github/github_clean_dedup_local.py (per export file = one chunk) and
-      github_run_filter.py WITHOUT the tokenizer rule (no HF tokenizers here), plus the export
-      query's license condition. Writes the kept records with json.dumps and the drop counts
-      under rpdata's reason names.
+      RedPajama's rules on the export, transcribed line by line from (rp_v1)
+        togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/github/github_clean_dedup_local.py
+          (CPAT, PAT, clean_copyright_comments, get_filecontent_stats, preprocess_source),
+        togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:data_prep/github/github_run_filter.py
+          (extensions_whitelist, discard_record),
+        togethercomputer/RedPajama-Data@d174968e57a0a515982766771d7b805a8b1bc83a:data_prep/github/README.md
+          (the export query's WHERE clause).
+      Regexes, the extension tuple and both helper functions are identical to the originals.
+      Deliberate differences:
+      - discard_record's tokenizer rule (#alpha / #GPT-NeoX tokens < 1.5) is left out: no HF
+        tokenizer here; the test turns it off in rpdata too and unit tests cover it.
+      - the query's WHERE (license LIKE 'mit%' / 'bsd%' / 'apache%', content IS NOT NULL),
+        which BigQuery applied before the export, is applied to each row here.
+      - rows are read as bytes and split on "\n" only: an empty or non-UTF-8 line is a counted
+        drop, where gzip.open(..., "rt") + json.loads would stop RedPajama's run with an
+        exception (a JSON line holds no raw "\r", so text mode's universal newlines split the
+        same rows).
+      - the whole export file is one chunk (one md5 table); with a single chunk
+        github_global_dedup.py and github_merge_dedup.py keep every record, so they are not
+        transcribed, and the record is written with json.dumps once instead of being
+        re-serialised by the merge (json.loads/json.dumps round-trips these values exactly).
+      - preprocess_source's try/except around the cleaning and the stats is dropped: neither
+        function can raise on a str.
+      - each skip is counted under rpdata's drop reason name; a null-content row is counted as
+        read:null_content even when its path is LICENSE (the query removed it either way).
 """
 import gzip
 import hashlib

@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Differential test of rpdata's cc_net normalisers against Python.
 
-A re-implementation of the semantics of cc_net/text_normalizer.py (normalize() with its
-defaults, normalize_for_dedup()) in terms of Python's own str and unicodedata, compared with
-the C++ code (through tests/unit/text/ccnet_normalize_filter.cpp) on: every assigned code
-point alone and between letters, lines and whole documents of the real inputs in
-../shared/realdata (when present), and seeded random Unicode strings.
+A transcription of togethercomputer/RedPajama-Data@f54b86f259f7ed40069fc18c3d3ac3af7e5cc3ba:
+data_prep/cc/cc_net/cc_net/text_normalizer.py (normalize() with its defaults accent=True,
+case=True, numbers=True, punct=1, with strip_accents, replace_unicode_punct and
+remove_non_printing_char inlined; normalize_for_dedup()), compared with the C++ code (through
+tests/unit/text/ccnet_normalize_filter.cpp) on: every assigned code point alone and between
+letters, lines and whole documents of the real inputs in ../shared/realdata (when present),
+and seeded random Unicode strings. PUNCT is UNICODE_PUNCT item for item, in its order, and
+DIGIT is DIGIT_RE. Deliberate differences (same results): the character classes
+NON_PRINTING_CHARS_RE and PUNCT_OR_NON_PRINTING_CHARS_RE are written as set membership over
+the same characters, and strip_accents' `len(output) == line` shortcut is left out (it
+compares an int with a str, so it never fires and the join always runs).
 
 Code points unassigned in this Python's Unicode database (category Cn) are left out: ICU may
 know them (Unicode version skew) and cc_net's own result depends on its Python anyway.
