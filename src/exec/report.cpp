@@ -1,19 +1,14 @@
 #include "rpdata/exec/report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "rpdata/exec/manifest.h"
 #include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
 #include "rpdata/io/json_writer.h"
 
 namespace rpdata::exec {
-
-const std::vector<PublishedCount>& published_counts() {
-  static const std::vector<PublishedCount> kCounts = {
-      {"commoncrawl", 878e9}, {"c4", 175e9},  {"github", 59e9},        {"books", 26e9},
-      {"arxiv", 28e9},        {"wikipedia", 24e9}, {"stackexchange", 20e9}};
-  return kCounts;
-}
 
 namespace {
 int64_t full_inputs(const std::string& source, int64_t fallback) {
@@ -31,21 +26,28 @@ Report build_report(const std::filesystem::path& out, const std::string& tokeniz
   Report rep;
   rep.tokenizer = tokenizer;
   auto in_run = run_sources(out);
-  for (const auto& pc : published_counts()) {
+  std::vector<SourceInfo> slices = source_infos();
+  std::stable_sort(slices.begin(), slices.end(),
+                   [](const SourceInfo& a, const SourceInfo& b) { return a.published_tokens > b.published_tokens; });
+  for (const auto& slice : slices) {
     ReportRow row;
-    row.source = pc.source;
-    row.published = pc.tokens;
-    rep.total_published += pc.tokens;
-    for (const auto& s : in_run)
-      if (s == pc.source) row.in_run = true;
-    if (row.in_run) {
-      SourceTotals t = merge_manifest({out, row.source}, false);
-      row.docs = t.docs;
+    row.source = slice.name;
+    row.published = slice.published_tokens;
+    rep.total_published += slice.published_tokens;
+    // Every run folder that builds this slice (a combined `book` run, or `books` / `books3`).
+    for (const auto& name : slice.run_names) {
+      if (std::find(in_run.begin(), in_run.end(), name) == in_run.end()) continue;
+      SourceTotals t = merge_manifest({out, name}, false);
       auto it = t.tokens.find(tokenizer);
-      row.counted = it != t.tokens.end();
-      row.tokens = row.counted ? it->second : 0;
-      row.inputs_done = t.units_done;
-      row.inputs_full = std::max(full_inputs(row.source, t.units), t.units);
+      row.counted = (row.in_run ? row.counted : true) && it != t.tokens.end();
+      row.in_run = true;
+      row.docs += t.docs;
+      row.tokens += it != t.tokens.end() ? it->second : 0;
+      row.inputs_done += t.units_done;
+      row.inputs_full += std::max(full_inputs(name, t.units), t.units);
+    }
+    if (row.in_run) {
+      if (!row.counted) row.tokens = 0;
       row.coverage = row.inputs_full ? static_cast<double>(row.inputs_done) / static_cast<double>(row.inputs_full) : 0;
       row.extrapolated = row.coverage > 0 ? static_cast<double>(row.tokens) / row.coverage : 0;
       if (row.inputs_done < row.inputs_full) rep.partial = true;

@@ -121,6 +121,11 @@ grep -qF "'--input' '$b3'" "$WORK/dry.txt" || { cat "$WORK/dry.txt"; fail "slurm
 "$RPDATA" process book --recipe "$WORK/rp.toml" --mirror "$mirror" --input "$b3" --out "$WORK/dl" --tokenizers none \
   --no-progress -q || fail "process after download failed"
 same_outputs "$WORK/rp/book" "$WORK/dl/book" "download + process differs from run"
+# `rpdata report` finds the combined run under RedPajama's slice name "book".
+"$RPDATA" report "$WORK/rp" --json | python3 -c '
+import json, sys
+book = json.load(sys.stdin)["sources"]["book"]
+assert book.get("docs", 0) > 0, book' || fail "rpdata report shows no book row for a combined run"
 # --input with a recipe whose groups all download is a usage error, not silently ignored.
 "$RPDATA" recipe book | python3 -c '
 import sys; t = sys.stdin.read(); a = t.index("[[inputs]]", t.index("[[inputs]]") + 1)

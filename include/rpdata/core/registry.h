@@ -73,10 +73,18 @@ class ReaderRegistry {
 
 namespace rpdata {
 
-// Everything a run can name in a recipe: reader formats and step types.
+// One slice of RedPajama-Data-1T as its source declares it, for `rpdata report`.
+struct SourceInfo {
+  std::string name;                    // the slice, as RedPajama names it ("book")
+  double published_tokens = 0;         // its published GPT-NeoX-20B token count
+  std::vector<std::string> run_names;  // recipe `source` values whose runs build it
+};
+
+// Everything the sources register: reader formats, step types and their slices.
 struct Registries {
   StepRegistry steps;
   ReaderRegistry readers;
+  std::vector<SourceInfo> sources;
 };
 
 }  // namespace rpdata

@@ -1,5 +1,6 @@
 // `rpdata report`: a run's token counts next to RedPajama-Data-1T's published per-source
-// counts (spec §0.1: GPT-NeoX-20B tokens), with each source's share. A partial run (fewer
+// counts (GPT-NeoX-20B tokens, as each source registers them: SourceInfo), with each source's
+// share; rows in order of published tokens. A partial run (fewer
 // inputs than the full recipe) is extrapolated linearly by the fraction of inputs covered,
 // and labelled as an extrapolation.
 #pragma once
@@ -11,16 +12,8 @@
 
 namespace rpdata::exec {
 
-struct PublishedCount {
-  const char* source;  // our source name
-  double tokens;       // published GPT-NeoX tokens
-};
-// CommonCrawl 878B, C4 175B, GitHub 59B, Books 26B, ArXiv 28B, Wikipedia 24B,
-// StackExchange 20B (RedPajama-Data README; total 1.2T).
-const std::vector<PublishedCount>& published_counts();
-
 struct ReportRow {
-  std::string source;
+  std::string source;           // the slice (SourceInfo::name)
   bool in_run = false;
   int64_t docs = 0;
   int64_t tokens = 0;           // counted by the run (0 if not counted)

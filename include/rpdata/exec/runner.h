@@ -49,9 +49,11 @@ struct RunSummary {
   bool manifest_written = false;
 };
 
-// The one explicit list of step types and reader formats (exec/step_list.cpp).
+// Every reader format and step type: the generic jsonl reader and what the sources register.
 const StepRegistry& step_registry();
 const ReaderRegistry& reader_registry();
+// The slices of RedPajama-Data-1T the sources declare, in registration order.
+const std::vector<SourceInfo>& source_infos();
 
 // Validates the recipe fully (steps, keys) before any work; throws ConfigError. Model files
 // named by steps (ccnet_lid, ccnet_perplexity) are checked only with `check_model_files`

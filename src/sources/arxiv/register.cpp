@@ -6,6 +6,8 @@
 namespace rpdata::sources::arxiv {
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: ArXiv 28B.
+  r.sources.push_back({"arxiv", 28e9, {"arxiv"}});
   r.readers.add({"arxiv_tar",
                  "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
                  "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "

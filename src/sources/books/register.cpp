@@ -5,6 +5,8 @@
 namespace rpdata::sources::books {
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: Books 26B (PG-19 + Books3; `books` and `books3` runs build one corpus of it).
+  r.sources.push_back({"book", 26e9, {"book", "books", "books3"}});
   r.readers.add({"books",
                  "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
                  "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name, suffix",

@@ -98,6 +98,8 @@ ReaderFactory configure_wet(const Params& p) {
 }  // namespace
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: CommonCrawl 878B.
+  r.sources.push_back({"commoncrawl", 878e9, {"commoncrawl"}});
   r.readers.add({"wet",
                  "CommonCrawl WET segments of a unit with cc_net semantics + its two-pass line dedup as one hash "
                  "group; keys: min_len, line_dedup, hash_budget_mb, lines_per_input_byte, max_record_bytes, "

@@ -48,6 +48,8 @@ ReaderFactory configure_tarball(const Params& p) {
 }  // namespace
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: GitHub 59B.
+  r.sources.push_back({"github", 59e9, {"github"}});
   r.readers.add({"github_bigquery",
                  "BigQuery github_repos export (gzip JSONL, content + columns); keys: max_line_bytes, "
                  "max_expansion_ratio, batch_docs",

@@ -53,6 +53,8 @@ ReaderFactory configure_posts(const Params& p) {
 }  // namespace
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: StackExchange 20B.
+  r.sources.push_back({"stackexchange", 20e9, {"stackexchange"}});
   r.readers.add({"stackexchange_7z",
                  "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
                  "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, "

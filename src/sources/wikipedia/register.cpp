@@ -6,6 +6,8 @@
 namespace rpdata::sources::wikipedia {
 
 void register_source(Registries& r) {
+  // RedPajama-Data README: Wikipedia 24B.
+  r.sources.push_back({"wikipedia", 24e9, {"wikipedia"}});
   r.readers.add({"wikipedia_xml",
                  "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects); "
                  "keys: language, max_page_bytes, batch_docs",
