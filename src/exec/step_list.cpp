@@ -1,5 +1,5 @@
 // The registries a run looks recipe types up in: the generic `jsonl` reader, then every
-// source's readers, steps and slices (sources::register_all).
+// source's readers, steps, slices and samples (sources::register_all).
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/jsonl_reader.h"
@@ -38,5 +38,6 @@ const Registries& registries() {
 const StepRegistry& step_registry() { return registries().steps; }
 const ReaderRegistry& reader_registry() { return registries().readers; }
 const std::vector<SourceInfo>& source_infos() { return registries().sources; }
+const std::vector<SampleSource>& sample_sources() { return registries().samples; }
 
 }  // namespace rpdata::exec

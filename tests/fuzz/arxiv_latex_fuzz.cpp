@@ -1,6 +1,7 @@
 // Fuzz target: RedPajama's arXiv LaTeX cleaning (sources/arxiv/latex_clean.cpp,
 // clean_tex_files) on a project of .tex files. The first byte picks the CleanOptions (the
-// recipe's heading / paragraph_heading_bug / fail_on_escaped_macro switches); the rest is
+// recipe's paragraph_heading_bug / fail_on_escaped_macro switches, and a small or large
+// max_text_bytes); the rest is
 // split into files at NUL bytes. The reader drops non-UTF-8 papers before cleaning, so only
 // valid UTF-8 projects are cleaned; the text must come out valid UTF-8 too.
 #include "fuzz_support.h"
@@ -9,7 +10,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   rpdata::sources::arxiv::CleanOptions options;
-  options.heading_last = data[0] & 1;
+  options.max_text_bytes = (data[0] & 1) ? 4096 : 1u << 24;
   options.paragraph_bug = data[0] & 2;
   options.fail_on_escaped_macro = data[0] & 4;
   std::string_view rest = rpdata::fuzz::as_view(data + 1, size - 1);

@@ -3,8 +3,10 @@
 // self-registration, which the linker drops from static libraries. `rpdata steps` prints them.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -80,11 +82,36 @@ struct SourceInfo {
   std::vector<std::string> run_names;  // recipe `source` values whose runs build it
 };
 
-// Everything the sources register: reader formats, step types and their slices.
+// One source's part of the bundled offline sample (`rpdata sample`): a generator that writes
+// its raw files, in the source's real format, into a mirror folder, and the sample recipe
+// that runs them through the real downloader and pipeline.
+struct SampleSource {
+  // An integer knob of the generator; `rpdata sample` offers it as --<source>-<key>.
+  struct Option {
+    std::string key;
+    int64_t value = 0;  // default
+    int64_t min = 1, max = INT64_MAX;
+    std::string doc;
+  };
+  using Options = std::map<std::string, int64_t>;  // key -> value, every declared option
+  std::string source;  // the recipe's source, also the mirror folder's and `--only`'s name
+  std::string recipe;  // "sample/<source>"
+  std::vector<Option> options;
+  // Writes the raw files into `mirror`; returns their names (relative to it).
+  std::function<std::vector<std::string>(const std::filesystem::path& mirror, const Options&)> write;
+  // Inputs of the recipe to run (-1: all).
+  std::function<int64_t(const Options&)> limit = [](const Options&) { return int64_t{-1}; };
+  // Models the sample recipe needs that no one publishes offline, made into `models`.
+  std::function<void(const std::filesystem::path& models)> make_models;
+  std::vector<std::string> inputs;  // local inputs (--input) among the files written, relative to the mirror
+};
+
+// Everything the sources register: reader formats, step types, their slices and samples.
 struct Registries {
   StepRegistry steps;
   ReaderRegistry readers;
   std::vector<SourceInfo> sources;
+  std::vector<SampleSource> samples;
 };
 
 }  // namespace rpdata

@@ -54,6 +54,8 @@ const StepRegistry& step_registry();
 const ReaderRegistry& reader_registry();
 // The slices of RedPajama-Data-1T the sources declare, in registration order.
 const std::vector<SourceInfo>& source_infos();
+// The sources' parts of the bundled offline sample, in registration order.
+const std::vector<SampleSource>& sample_sources();
 
 // Validates the recipe fully (steps, keys) before any work; throws ConfigError. Model files
 // named by steps (ccnet_lid, ccnet_perplexity) are checked only with `check_model_files`

@@ -40,6 +40,8 @@ void register_source(Registries& r) {
                "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
                "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",
                [](const Params& p) { return make_language_step(p); }});
+  r.samples.push_back({"arxiv", "sample/arxiv", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m, {}); }});
 }
 
 }  // namespace rpdata::sources::arxiv

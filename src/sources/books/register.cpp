@@ -27,6 +27,10 @@ void register_source(Registries& r) {
                "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
                "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
                [](const Params& p) { return std::make_unique<BookSimhashStep>(p); }});
+  // Books3 is not distributed any more: its sample is a local input (--input), PG-19 a mirror.
+  r.samples.push_back({"book", "sample/book", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
+                       [](const SampleSource::Options&) { return int64_t{-1}; }, {}, {"books3"}});
 }
 
 }  // namespace rpdata::sources::books

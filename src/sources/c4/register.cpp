@@ -11,6 +11,17 @@ void register_source(Registries& r) {
                "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
                "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
                [](const Params& p) { return std::make_unique<C4FormatStep>(p); }});
+  r.samples.push_back({"c4",
+                       "sample/c4",
+                       {{"files", 4, 1, 4, "C4 sample: number of raw files (at most 4 in the recipe)"},
+                        {"docs", 500, 1, INT64_MAX, "C4 sample: documents per raw file"}},
+                       [](const std::filesystem::path& m, const SampleSource::Options& o) {
+                         SampleOptions s;
+                         s.files = static_cast<int>(o.at("files"));
+                         s.docs_per_file = static_cast<int>(o.at("docs"));
+                         return write_sample(m, s);
+                       },
+                       [](const SampleSource::Options& o) { return o.at("files"); }});
 }
 
 }  // namespace rpdata::sources::c4

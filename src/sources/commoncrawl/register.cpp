@@ -4,9 +4,11 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/core/registry.h"
+#include "rpdata/quality/cc_classifier.h"
 #include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
+#include "rpdata/sources/commoncrawl/sample.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
 
 namespace rpdata::sources::commoncrawl {
@@ -72,6 +74,18 @@ std::unique_ptr<Step> make_cc_classifier(const Params& p) {
   return std::make_unique<quality::CcClassifierStep>(p, path);
 }
 
+// The CC sample's quality classifier (RedPajama's model.bin is not available offline): trained
+// as RedPajama trained theirs (fastText supervised, defaults, one thread: reproducible).
+void train_sample_classifier(const fs::path& models) {
+  fs::path train = models / "classifier" / "sample_train.txt";
+  fs::path model = models / "classifier" / "sample_model.bin";
+  write_classifier_training(train);
+  quality::TrainOptions o;
+  o.extra_args = {"-epoch", "50"};  // 160 lines: fastText's 5 epochs leave it near 50/50
+  auto r = quality::train_supervised(train, model, o);
+  spdlog::info("sample: trained the CC quality classifier {} ({} words, {} labels)", model.string(), r.words, r.labels);
+}
+
 ReaderFactory configure_wet(const Params& p) {
   WetUnitOptions o;
   o.wet.min_len = p.get_int("min_len", 300);
@@ -124,6 +138,9 @@ void register_source(Registries& r) {
                "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
                "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
                [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
+  r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
+                       [](const SampleSource::Options&) { return int64_t{-1}; }, train_sample_classifier});
 }
 
 }  // namespace rpdata::sources::commoncrawl

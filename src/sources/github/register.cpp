@@ -7,6 +7,7 @@
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/github/bigquery_reader.h"
 #include "rpdata/sources/github/github.h"
+#include "rpdata/sources/github/sample.h"
 #include "rpdata/sources/github/tarball_reader.h"
 
 namespace rpdata::sources::github {
@@ -73,6 +74,8 @@ void register_source(Registries& r) {
                  std::string missing = p.get_string("on_missing_tokenizer", "error");
                  return std::make_unique<FilterStep>(p, quality::shared_tokenizer(name, missing, "github_filter"));
                }});
+  r.samples.push_back({"github", "sample/github", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); }});
 }
 
 }  // namespace rpdata::sources::github

@@ -60,6 +60,8 @@ void register_source(Registries& r) {
                  "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, "
                  "batch_docs, lid_model, require_lid",
                  configure_posts});
+  r.samples.push_back({"stackexchange", "sample/stackexchange", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); }});
 }
 
 }  // namespace rpdata::sources::stackexchange

@@ -30,6 +30,10 @@ void register_source(Registries& r) {
                "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
                "media/category/ref/table rules), meta {title, url, language, timestamp}; keys: timestamp",
                [](const Params& p) { return std::make_unique<CleanStep>(p); }});
+  r.samples.push_back({"wikipedia", "sample/wikipedia", {},
+                       [](const std::filesystem::path& m, const SampleSource::Options&) {
+                         return write_sample(m, {{"de", "en", "uk"}});
+                       }});
 }
 
 }  // namespace rpdata::sources::wikipedia
