@@ -8,6 +8,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/exec/manifest.h"
+#include "rpdata/exec/recipe.h"
 
 namespace rpdata::cli {
 
@@ -28,9 +29,24 @@ CLI::Validator at_least(long min) {
       ">=" + std::to_string(min));
 }
 
+namespace {
+// The built-in production recipes, one "SOURCE [--recipe NAME]: description" line each, for
+// the help of SOURCE.
+std::string production_recipes() {
+  std::string out;
+  for (const auto& name : exec::builtin_recipe_names()) {
+    if (name.rfind("sample/", 0) == 0) continue;
+    exec::Recipe r = exec::parse_recipe(exec::builtin_recipe_text(name), name);
+    std::string how = r.source == name ? name : r.source + " --recipe " + name;
+    out += "\n    " + how + ": " + r.description;
+  }
+  return out;
+}
+}  // namespace
+
 void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete, bool out_required,
                    bool with_task) {
-  cmd.add_option("source", a.source, "Source to build: c4, commoncrawl, github, book (PG-19 + Books3 deduplicated together; Books3 from --input), books (PG-19 alone), books3 (local files alone), arxiv, wikipedia, stackexchange (rpdata recipe lists the recipes)")
+  cmd.add_option("source", a.source, "Source to build, named by its built-in recipe:" + production_recipes())
       ->required();
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
