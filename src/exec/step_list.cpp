@@ -307,7 +307,8 @@ const ReaderRegistry& reader_registry() {
            configure_wet});
     r.add({"books",
            "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
-           "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name, suffix",
+           "keys: kind, universal_newlines, require_metadata, max_book_bytes, keep_empty_books, batch_docs, "
+           "metadata_name, suffix",
            [](const Params& p) -> ReaderFactory {
              sources::books::BookReaderOptions o = sources::books::book_reader_options(p);
              return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
