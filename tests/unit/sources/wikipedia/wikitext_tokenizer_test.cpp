@@ -80,7 +80,8 @@ TEST(WikitextTokenizer, NestingBeyondMaxDepthIsTextAsInMwparserfromhell) {
 
 // The bound on nested parse() calls is a count, not a stack size: every pathological page
 // cleans the same on a 256 KiB worker stack as on the main thread (under ASan too, whose
-// frames are several times larger).
+// frames are several times larger). mwparserfromhell 0.6.4 (C tokenizer) cleans each of these
+// pages to the same text as rpdata (checked with wikipedia_ref.py when this test was written).
 TEST(WikitextTokenizer, PathologicalNestingFitsA256KiBWorkerStack) {
   std::vector<std::string> pages = {
       "== a" + repeat(" = b", 3000) + " ==\ntext",
@@ -95,6 +96,11 @@ TEST(WikitextTokenizer, PathologicalNestingFitsA256KiBWorkerStack) {
       repeat("<div a=\"{{b|", 3000),
       repeat("{{{a|", 3000),
       "== " + repeat("{{a|", 200) + repeat(" = b", 2000) + " ==",
+      repeat("{{a|''b<span>[[c|{|\n|d", 500),
+      repeat("<div>== x = y ==\n", 300),
+      repeat("'''''a", 2000),
+      repeat("{{a|b=", 3000),
+      std::string(5000, '=') + "\n",
   };
   std::vector<std::string> main_thread;
   for (const auto& p : pages) main_thread.push_back(clean_or_error(p));
@@ -102,7 +108,10 @@ TEST(WikitextTokenizer, PathologicalNestingFitsA256KiBWorkerStack) {
   run_with_stack(256 << 10, [&] {
     for (size_t i = 0; i < pages.size(); ++i) worker[i] = clean_or_error(pages[i]);
   });
-  for (size_t i = 0; i < pages.size(); ++i) EXPECT_EQ(worker[i], main_thread[i]) << "page " << i;
+  for (size_t i = 0; i < pages.size(); ++i) {
+    EXPECT_NE(main_thread[i], "<parser error>") << "page " << i;  // the call bound is never reached
+    EXPECT_EQ(worker[i], main_thread[i]) << "page " << i;
+  }
 }
 
 }  // namespace
