@@ -42,6 +42,16 @@ fs::path realdata_dir() {
   return {};
 }
 
+fs::path findings_dir() {
+  if (const char* env = std::getenv("RPDATA_FINDINGS")) {
+    if (fs::is_directory(env)) return env;
+    return {};
+  }
+  fs::path p = source_dir() / ".." / "shared" / "findings";
+  if (fs::is_directory(p)) return fs::canonical(p);
+  return {};
+}
+
 std::string read_all(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

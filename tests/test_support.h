@@ -37,6 +37,22 @@ bool realdata_required();
   }                                                                                                 \
   static_assert(true)
 
+// ../shared/findings relative to the source tree, or $RPDATA_FINDINGS: inputs that once broke
+// rpdata (read in place, never copied into the repo). Empty if absent.
+std::filesystem::path findings_dir();
+
+// A findings input: GTEST_SKIP()s naming the missing file when it is absent, or fails the
+// test instead when realdata_required().
+#define RPDATA_REQUIRE_FINDING(var, name)                                                      \
+  auto var = ::rpdata::test::findings_dir() / (name);                                         \
+  if (::rpdata::test::findings_dir().empty() || !std::filesystem::exists(var)) {              \
+    if (::rpdata::test::realdata_required())                                               \
+      GTEST_FAIL() << "../shared/findings/" << (name)                                         \
+                   << " not found and RPDATA_REQUIRE_REALDATA=1 (set RPDATA_FINDINGS)";       \
+    GTEST_SKIP() << "SKIPPED: ../shared/findings/" << (name)                                  \
+                 << " not found (set RPDATA_FINDINGS to point at the folder)";                \
+  }
+
 std::filesystem::path source_dir();
 std::string read_all(const std::filesystem::path& p);
 void write_all(const std::filesystem::path& p, const std::string& data);

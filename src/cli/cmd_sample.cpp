@@ -29,6 +29,9 @@ int run_sample() {
   for (const auto& src : exec::sample_sources()) {
     if (!g_only.empty() && std::find(g_only.begin(), g_only.end(), src.source) == g_only.end()) continue;
     fs::path mirror = fs::path(g_out) / "_mirror" / src.source;
+    // A sample run killed while writing leaves its temporaries: they are this command's.
+    if (size_t n = io::remove_stale_temp_siblings(mirror))
+      spdlog::info("sample: removed {} temporary file(s) of an interrupted run from {}", n, mirror.string());
     const SampleSource::Options& options = g_options[src.source];
     auto names = src.write(mirror, options);
     std::string sums;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <tuple>
 
 #include "rpdata/core/error.h"
@@ -325,6 +326,9 @@ class IntermediateReader final : public Reader {
         if (k_ >= shards_.size()) return false;
         io::JsonlReaderOptions o;
         o.envelope = true;
+        // These shards are the main stage's own output: any record it wrote must be read
+        // back, however long (a 70 MB book is one line), so no line limit applies.
+        o.max_line_bytes = std::numeric_limits<uint64_t>::max();
         o.source = in_.source;
         o.id_prefix = in_.unit;
         cur_ = std::make_unique<io::JsonlReader>(shards_[k_], o);

@@ -1,6 +1,7 @@
 #include "rpdata/io/fs.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "rpdata/core/error.h"
 
@@ -18,6 +20,42 @@ std::filesystem::path temp_sibling(const fs::path& path) {
   static std::atomic<uint64_t> counter{0};
   return path.parent_path() / ("." + path.filename().string() + ".tmp." +
                                std::to_string(::getpid()) + "." + std::to_string(counter++));
+}
+
+namespace {
+
+// The pid in a temp_sibling name ".<name>.tmp.<pid>.<n>", or 0 for any other name.
+pid_t temp_sibling_pid(const std::string& name) {
+  if (name.size() < 2 || name[0] != '.') return 0;
+  size_t tmp = name.rfind(".tmp.");
+  if (tmp == std::string::npos || tmp == 0) return 0;
+  std::string_view rest = std::string_view(name).substr(tmp + 5);
+  size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) return 0;
+  auto all_digits = [](std::string_view v) {
+    for (char c : v)
+      if (c < '0' || c > '9') return false;
+    return true;
+  };
+  std::string_view pid = rest.substr(0, dot), n = rest.substr(dot + 1);
+  if (pid.size() > 9 || !all_digits(pid) || !all_digits(n)) return 0;
+  return static_cast<pid_t>(std::stol(std::string(pid)));
+}
+
+bool process_running(pid_t pid) { return pid == ::getpid() || ::kill(pid, 0) == 0 || errno == EPERM; }
+
+}  // namespace
+
+size_t remove_stale_temp_siblings(const fs::path& dir) {
+  size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    pid_t pid = temp_sibling_pid(it->path().filename().string());
+    if (pid <= 0 || process_running(pid)) continue;
+    if (fs::remove(it->path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 void fsync_path(const fs::path& path) {

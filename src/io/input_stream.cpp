@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "rpdata/core/error.h"
+#include "rpdata/io/archive_error.h"
 
 namespace rpdata::io {
 namespace {
@@ -22,10 +23,14 @@ constexpr size_t kReadChunk = 1 << 20;
 class GzipStream final : public InputStream {
  public:
   explicit GzipStream(std::string path) : path_(std::move(path)), in_(kReadChunk) {
-    file_ = std::fopen(path_.c_str(), "rb");
-    if (!file_) throw InputError(std::string("cannot open: ") + std::strerror(errno), path_);
     std::memset(&z_, 0, sizeof(z_));
     if (inflateInit2(&z_, 15 + 16) != Z_OK) throw InputError("zlib init failed", path_);
+    file_ = std::fopen(path_.c_str(), "rb");
+    if (!file_) {
+      int err = errno;
+      inflateEnd(&z_);
+      throw InputError(std::string("cannot open: ") + std::strerror(err), path_);
+    }
   }
   ~GzipStream() override {
     inflateEnd(&z_);
@@ -121,44 +126,38 @@ class GzipStream final : public InputStream {
 // Everything else via libarchive's raw format with every filter (bz2, xz, zstd, lz4, none).
 class ArchiveStream final : public InputStream {
  public:
-  explicit ArchiveStream(std::string path) : path_(std::move(path)) {
-    a_ = archive_read_new();
-    archive_read_support_filter_all(a_);
-    archive_read_support_format_raw(a_);
-    archive_read_support_format_empty(a_);
-    if (archive_read_open_filename(a_, path_.c_str(), kReadChunk) != ARCHIVE_OK) fail("cannot open");
+  explicit ArchiveStream(std::string path) : path_(std::move(path)), a_(new_archive_reader()) {
+    archive_read_support_filter_all(a_.get());
+    archive_read_support_format_raw(a_.get());
+    archive_read_support_format_empty(a_.get());
+    if (archive_read_open_filename(a_.get(), path_.c_str(), kReadChunk) != ARCHIVE_OK) fail("cannot open");
     archive_entry* entry = nullptr;
-    int rc = archive_read_next_header(a_, &entry);
+    int rc = archive_read_next_header(a_.get(), &entry);
     if (rc == ARCHIVE_EOF) {
       done_ = true;
     } else if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
       fail("cannot read");
     }
   }
-  ~ArchiveStream() override { archive_read_free(a_); }
 
   size_t read(char* buf, size_t n) override {
     if (done_ || n == 0) return 0;
-    la_ssize_t got = archive_read_data(a_, buf, n);
+    la_ssize_t got = archive_read_data(a_.get(), buf, n);
     if (got < 0) fail("corrupt compressed data");
     if (got == 0) done_ = true;
     out_total_ += static_cast<uint64_t>(got);
     return static_cast<size_t>(got);
   }
-  uint64_t compressed_offset() const override {
-    return static_cast<uint64_t>(archive_filter_bytes(a_, -1));
-  }
+  uint64_t compressed_offset() const override { return archive_compressed_offset(a_.get()); }
   uint64_t offset() const override { return out_total_; }
   const std::string& path() const override { return path_; }
 
  private:
   [[noreturn]] void fail(const std::string& what) {
-    const char* err = archive_error_string(a_);
-    throw InputError(what + (err ? std::string(": ") + err : std::string()), path_,
-                     static_cast<uint64_t>(archive_filter_bytes(a_, -1)));
+    throw InputError(what + ": " + archive_error_text(a_.get()), path_, archive_compressed_offset(a_.get()));
   }
   std::string path_;
-  archive* a_ = nullptr;
+  ArchiveReadPtr a_;
   uint64_t out_total_ = 0;
   bool done_ = false;
 };

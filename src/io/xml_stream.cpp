@@ -1,4 +1,5 @@
 #include "rpdata/io/xml_stream.h"
+#include "rpdata/io/xml_parser_ptr.h"
 
 #include <expat.h>
 
@@ -68,15 +69,19 @@ void XMLCALL on_entity_decl(void* user, const XML_Char* name, int /*is_param*/, 
 
 }  // namespace
 
+void XmlParserFree::operator()(XML_ParserStruct* p) const noexcept { XML_ParserFree(p); }
+
+XmlParserPtr new_xml_parser(const char* encoding) {
+  XmlParserPtr p(XML_ParserCreate(encoding));
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
 XmlStreamStats parse_xml_stream(InputStream& in, XmlHandler& handler) {
   State s;
   s.handler = &handler;
-  s.parser = XML_ParserCreate(nullptr);
-  if (!s.parser) throw InputError("XML_ParserCreate failed", in.path());
-  struct Free {
-    XML_Parser p;
-    ~Free() { XML_ParserFree(p); }
-  } guard{s.parser};
+  XmlParserPtr owner = new_xml_parser(nullptr);
+  s.parser = owner.get();
   XML_SetUserData(s.parser, &s);
   XML_SetElementHandler(s.parser, on_start, on_end);
   XML_SetCharacterDataHandler(s.parser, on_text);
@@ -94,7 +99,9 @@ XmlStreamStats parse_xml_stream(InputStream& in, XmlHandler& handler) {
     uint64_t line = XML_GetCurrentLineNumber(s.parser);
     uint64_t col = XML_GetCurrentColumnNumber(s.parser);
     auto where = [&] { return " (line " + std::to_string(line) + ", column " + std::to_string(col) + ")"; };
-    uint64_t at = static_cast<uint64_t>(XML_GetCurrentByteIndex(s.parser));
+    // Expat has no position (-1) when it never got to an event, e.g. on empty input.
+    XML_Index index = XML_GetCurrentByteIndex(s.parser);
+    uint64_t at = index >= 0 ? static_cast<uint64_t>(index) : s.stats.bytes;
     if (!s.refused.empty()) throw InputError(s.refused + where(), in.path(), at);
     if (st != XML_STATUS_OK)
       throw InputError(std::string("malformed XML: ") + XML_ErrorString(XML_GetErrorCode(s.parser)) + where(),

@@ -7,6 +7,7 @@
 #include <climits>
 
 #include "rpdata/core/error.h"
+#include "rpdata/io/xml_parser_ptr.h"
 
 namespace rpdata::io {
 
@@ -17,7 +18,8 @@ const std::string* XmlElement::find(std::string_view key) const {
 }
 
 struct XmlRowParser::Impl {
-  XML_Parser parser = nullptr;
+  XmlParserPtr owner = new_xml_parser("UTF-8");
+  XML_Parser parser = owner.get();
   XmlElement* out = nullptr;
   int depth = 0;
   std::string refused;  // why the parser was stopped by a handler
@@ -49,12 +51,9 @@ struct XmlRowParser::Impl {
   }
 };
 
-XmlRowParser::XmlRowParser() : impl_(std::make_unique<Impl>()) {
-  impl_->parser = XML_ParserCreate("UTF-8");
-  if (impl_->parser == nullptr) throw std::bad_alloc();
-}
+XmlRowParser::XmlRowParser() : impl_(std::make_unique<Impl>()) {}
 
-XmlRowParser::~XmlRowParser() { XML_ParserFree(impl_->parser); }
+XmlRowParser::~XmlRowParser() = default;
 
 bool XmlRowParser::parse(std::string_view text, XmlElement& out, std::string& error) {
   Impl& im = *impl_;
@@ -86,7 +85,8 @@ bool XmlRowParser::parse(std::string_view text, XmlElement& out, std::string& er
 
 namespace {
 struct FilesXml {
-  XML_Parser parser = nullptr;
+  XmlParserPtr owner = new_xml_parser("UTF-8");
+  XML_Parser parser = owner.get();
   std::map<std::string, Expect> out;
   std::string file, field, text, refused;
   int depth = 0;
@@ -133,8 +133,6 @@ void files_doctype(void* ud, const XML_Char*, const XML_Char*, const XML_Char*, 
 
 std::map<std::string, Expect> parse_archive_org_files_xml(std::string_view xml) {
   FilesXml f;
-  f.parser = XML_ParserCreate("UTF-8");
-  if (f.parser == nullptr) throw std::bad_alloc();
   XML_SetUserData(f.parser, &f);
   XML_SetParamEntityParsing(f.parser, XML_PARAM_ENTITY_PARSING_NEVER);
   XML_SetElementHandler(f.parser, files_start, files_end);
@@ -144,8 +142,9 @@ std::map<std::string, Expect> parse_archive_org_files_xml(std::string_view xml) 
             XML_Parse(f.parser, xml.data(), static_cast<int>(xml.size()), XML_TRUE) == XML_STATUS_OK;
   const XML_LChar* why = XML_ErrorString(XML_GetErrorCode(f.parser));  // null for XML_ERROR_NONE
   std::string err = f.refused.empty() ? std::string(why ? why : "parse error") : f.refused;
-  uint64_t at = static_cast<uint64_t>(XML_GetCurrentByteIndex(f.parser));
-  XML_ParserFree(f.parser);
+  XML_Index index = XML_GetCurrentByteIndex(f.parser);  // -1 before the first event
+  uint64_t at = index >= 0 ? static_cast<uint64_t>(index) : 0;
+  f.owner.reset();
   if (!ok || !f.refused.empty()) throw InputError("archive.org files.xml: " + err, "<item>_files.xml", at);
   for (auto it = f.out.begin(); it != f.out.end();) {  // entries without an md5 check nothing
     if (it->second.md5.empty()) it = f.out.erase(it);

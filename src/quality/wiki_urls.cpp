@@ -45,6 +45,8 @@ constexpr auto kBPunct = make_punct("/#~:.?+=&%@!-");
 constexpr auto kTrail = make_punct(".:?-");
 
 bool in_b(uint32_t cp) { return cp < 128 ? (kBPunct[cp] || text::is_python_word_char(cp)) : text::is_python_word_char(cp); }
+// [.:?\-]: the tables cover ASCII only, so a byte of a multi-byte character is never in it.
+bool is_trail(unsigned char b) { return b < kTrail.size() && kTrail[b]; }
 bool in_a(uint32_t cp) { return cp == '\\' || in_b(cp); }
 
 // Length of the scheme + ':' at i, or 0.
@@ -57,7 +59,7 @@ size_t scheme_at(std::string_view s, size_t i) {
 
 // (?=[.:?\-]*(?:[^B]|$)) at q.
 bool lookahead_ok(std::string_view s, size_t q) {
-  while (q < s.size() && kTrail[static_cast<unsigned char>(s[q])]) ++q;
+  while (q < s.size() && is_trail(static_cast<unsigned char>(s[q]))) ++q;
   if (q >= s.size()) return true;
   if (q + 1 == s.size() && s[q] == '\n') return true;  // Python's $ before a final newline
   size_t len = 0;

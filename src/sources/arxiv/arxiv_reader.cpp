@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "rpdata/core/error.h"
+#include "rpdata/io/archive_error.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 
 namespace rpdata::sources::arxiv {
@@ -26,7 +27,7 @@ std::string parent_stem(std::string_view name) {
 struct ArxivTarReader::Impl {
   fs::path path;
   ArxivReaderOptions o;
-  std::unique_ptr<archive, decltype(&archive_read_free)> owner{archive_read_new(), archive_read_free};
+  io::ArchiveReadPtr owner{archive_read_new()};
   archive* a = owner.get();
   bool done = false;
   int64_t member_index = 0;  // .gz members seen: the document number
@@ -41,11 +42,7 @@ struct ArxivTarReader::Impl {
 
   uint64_t offset() const { return static_cast<uint64_t>(archive_filter_bytes(a, -1)); }
 
-  // libarchive's message for the last error; it may have none (a null string).
-  std::string error_text() const {
-    const char* e = archive_error_string(a);
-    return e ? e : "unknown libarchive error";
-  }
+  std::string error_text() const { return io::archive_error_text(a); }
 
   [[noreturn]] void fail(const std::string& what) {
     std::string msg = what + ": " + error_text();

@@ -8,6 +8,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/core/splitmix.h"
+#include "rpdata/io/archive_error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 
@@ -54,7 +55,7 @@ std::string tar_bytes(const std::vector<std::pair<std::string, std::string>>& me
     archive_entry_set_mtime(e.get(), kMtime, 0);
     if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK ||
         archive_write_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
-      throw IoError(std::string("tar write failed: ") + archive_error_string(a.get()));
+      throw IoError("tar write failed: " + io::archive_error_text(a.get()));
   }
   if (archive_write_close(a.get()) != ARCHIVE_OK) throw IoError("tar close failed");
   buf.resize(used);

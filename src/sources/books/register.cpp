@@ -9,7 +9,8 @@ void register_source(Registries& r) {
   r.sources.push_back({"book", 26e9, {"book", "books", "books3"}});
   r.readers.add({"books",
                  "Book text files, one document per book (PG-19 with metadata.csv, or Books3 .epub.txt); "
-                 "keys: kind, universal_newlines, require_metadata, max_book_bytes, batch_docs, metadata_name, suffix",
+                 "keys: kind, universal_newlines, require_metadata, max_book_bytes, keep_empty_books, batch_docs, "
+                 "metadata_name, suffix",
                  [](const Params& p) -> ReaderFactory {
                    BookReaderOptions o = book_reader_options(p);
                    return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "rpdata/core/error.h"
+#include "rpdata/io/archive_error.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/sources/github/license.h"
 #include "rpdata/text/utf8.h"
@@ -17,18 +18,18 @@ namespace {
 
 constexpr uint64_t kMaxLicenseBytes = 256ull << 10;
 
-struct ArchiveCloser {
-  void operator()(archive* a) const { archive_read_free(a); }
-};
-using ArchivePtr = std::unique_ptr<archive, ArchiveCloser>;
+using io::archive_compressed_offset;
+using io::archive_error_text;
+using ArchivePtr = io::ArchiveReadPtr;
 
 ArchivePtr open_archive(const fs::path& path) {
-  ArchivePtr a(archive_read_new());
+  ArchivePtr a = io::new_archive_reader();
   archive_read_support_filter_all(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   if (archive_read_open_filename(a.get(), path.c_str(), 1 << 20) != ARCHIVE_OK)
-    throw InputError(std::string("cannot open tarball: ") + archive_error_string(a.get()), path.string());
+    throw InputError("cannot open tarball: " + archive_error_text(a.get()), path.string(),
+                     archive_compressed_offset(a.get()));
   return a;
 }
 
@@ -118,15 +119,15 @@ struct TarballReader::Impl {
           is_license_file_name(p) && size >= 0 && static_cast<uint64_t>(size) <= kMaxLicenseBytes) {
         std::string text(static_cast<size_t>(size), '\0');
         la_ssize_t got = archive_read_data(a.get(), text.data(), text.size());
-        if (got < 0) throw InputError(std::string("tarball: ") + archive_error_string(a.get()), path.string());
+        if (got < 0)
+          throw InputError("tarball: " + archive_error_text(a.get()), path.string(), archive_compressed_offset(a.get()));
         text.resize(static_cast<size_t>(got));
         candidates.emplace(p, std::move(text));
       }
       // libarchive skips unread data itself on the next header (decoding it for gzip).
     }
     if (r != ARCHIVE_EOF)
-      throw InputError(std::string("tarball: ") + archive_error_string(a.get()), path.string(),
-                       static_cast<uint64_t>(archive_filter_bytes(a.get(), -1)));
+      throw InputError("tarball: " + archive_error_text(a.get()), path.string(), archive_compressed_offset(a.get()));
     check_limits(a.get(), members, declared);  // the last member's data was decoded by now
     has_license_file = !candidates.empty();
     for (const auto& [name, text] : candidates) {
@@ -155,7 +156,8 @@ struct TarballReader::Impl {
     size_t have = 0;
     while (have < data.size()) {
       la_ssize_t got = archive_read_data(ar.get(), data.data() + have, data.size() - have);
-      if (got < 0) throw InputError(std::string("tarball: ") + archive_error_string(ar.get()), path.string());
+      if (got < 0)
+        throw InputError("tarball: " + archive_error_text(ar.get()), path.string(), archive_compressed_offset(ar.get()));
       if (got == 0) break;
       have += static_cast<size_t>(got);
     }
@@ -207,8 +209,8 @@ bool TarballReader::next(Batch& batch) {
       break;
     }
     if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-      throw InputError(std::string("tarball: ") + archive_error_string(im.ar.get()), im.path.string(),
-                       static_cast<uint64_t>(archive_filter_bytes(im.ar.get(), -1)));
+      throw InputError("tarball: " + archive_error_text(im.ar.get()), im.path.string(),
+                       archive_compressed_offset(im.ar.get()));
     uint64_t index = im.member;
     Document doc;
     const char* reason = im.read_member(e, doc);

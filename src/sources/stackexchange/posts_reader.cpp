@@ -74,9 +74,9 @@ struct PostsReader::Impl {
       : opt(std::move(o)), path(p.string()), lines(io::open_archive_member(p, opt.member), opt.max_row_bytes) {
     if (opt.site.empty()) opt.site = site_from_unit_name(p.filename().string());
     if (external()) {
-      std::filesystem::path dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path() : opt.spill_dir;
-      qlog = std::make_unique<QuestionLog>(dir);
-      runs = std::make_unique<AnswerRuns>(dir, opt.max_buffer_bytes);
+      spill_dir = opt.spill_dir.empty() ? std::filesystem::temp_directory_path() : opt.spill_dir;
+      qlog = std::make_unique<QuestionLog>(spill_dir);
+      runs = std::make_unique<AnswerRuns>(spill_dir, opt.max_buffer_bytes);
     }
   }
 
@@ -87,7 +87,13 @@ struct PostsReader::Impl {
   std::unique_ptr<QuestionLog> qlog;
   std::unique_ptr<AnswerRuns> runs;
   std::unordered_map<std::string, uint64_t> question_ord;  // id -> ordinal of the kept question
-  std::unordered_map<std::string, std::vector<SpilledAnswer>> early;  // answers before their question
+  std::filesystem::path spill_dir;
+  // Answers seen before their question (or whose question never comes): in memory up to
+  // max_buffer_bytes, then moved to early_log; the log is matched against every question's
+  // ordinal once the pass is over.
+  std::unordered_map<std::string, std::vector<SpilledAnswer>> early;
+  uint64_t early_bytes = 0;
+  std::unique_ptr<SpillFile> early_log;
   uint64_t answer_seq = 0, questions_logged = 0, questions_read = 0;
   SpilledAnswer lookahead;
   bool has_lookahead = false;
@@ -102,7 +108,9 @@ struct PostsReader::Impl {
     SpilledAnswer a{0, answer_seq++, std::move(score), std::move(text)};
     auto it = question_ord.find(parent);
     if (it == question_ord.end()) {
+      early_bytes += early_cost(parent, a);
       early[parent].push_back(std::move(a));
+      if (early_bytes > opt.max_buffer_bytes) spill_early();
       return;
     }
     a.question = it->second;
@@ -121,11 +129,54 @@ struct PostsReader::Impl {
     auto it = early.find(q.id);
     if (it != early.end()) {
       for (auto& a : it->second) {
+        early_bytes -= early_cost(q.id, a);
         a.question = ord;
         runs->add(std::move(a));
       }
       early.erase(it);
     }
+  }
+
+  static uint64_t early_cost(const std::string& parent, const SpilledAnswer& a) {
+    return parent.size() + a.score.size() + a.text.size() + kPostOverhead;
+  }
+  void spill_early() {
+    if (!early_log) early_log = std::make_unique<SpillFile>(spill_dir);
+    for (auto& [parent, list] : early)
+      for (const auto& a : list) {
+        early_log->put_str(parent);
+        early_log->put_u64(a.seq);
+        early_log->put_str(a.score);
+        early_log->put_str(a.text);
+      }
+    early.clear();
+    early_bytes = 0;
+  }
+  // After the pass: answers whose question came later go to the runs (their order there is
+  // by (question, row sequence), whenever they are added); the rest are orphans, counted.
+  int64_t resolve_early() {
+    int64_t orphans = 0;
+    for (const auto& [parent, list] : early) orphans += static_cast<int64_t>(list.size());
+    early.clear();
+    early_bytes = 0;
+    if (!early_log) return orphans;
+    early_log->finish_writing();
+    std::string parent;
+    SpilledAnswer a;
+    while (early_log->get_str(parent)) {
+      if (!early_log->get_u64(a.seq) || !early_log->get_str(a.score) || !early_log->get_str(a.text))
+        throw IoError("spill file ends early", spill_dir.string());
+      auto it = question_ord.find(parent);
+      if (it == question_ord.end()) {
+        ++orphans;
+        continue;
+      }
+      a.question = it->second;
+      runs->add(std::move(a));
+      a = SpilledAnswer{};
+    }
+    early_log.reset();
+    return orphans;
   }
 
   void row_line(const io::Line& line) {
@@ -292,8 +343,7 @@ bool PostsReader::next(Batch& batch) {
     im.pending_drops.clear();
     int64_t orphans = 0;
     if (im.external()) {
-      for (const auto& [parent, list] : im.early) orphans += static_cast<int64_t>(list.size());
-      im.early.clear();
+      orphans = im.resolve_early();
       im.question_ord.clear();
       im.qlog->finish();
       im.runs->finish();

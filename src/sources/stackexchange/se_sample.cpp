@@ -5,10 +5,11 @@
 
 #include <filesystem>
 #include <string_view>
-#include <unistd.h>
 
 #include "rpdata/core/error.h"
 #include "rpdata/core/splitmix.h"
+#include "rpdata/io/archive_error.h"
+#include "rpdata/io/fs.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
 
 namespace rpdata::sources::stackexchange {
@@ -138,36 +139,34 @@ std::string xml_escape_attr(std::string_view s) {
 
 void write_7z(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& members) {
   fs::create_directories(path.parent_path().empty() ? fs::path(".") : path.parent_path());
-  fs::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid());
-  archive* a = archive_write_new();
+  fs::path tmp = io::temp_sibling(path);
+  io::ArchiveWritePtr a(archive_write_new());
+  if (!a) throw std::bad_alloc();
   auto fail = [&](const char* what) {
-    std::string err = archive_error_string(a) ? archive_error_string(a) : "";
-    archive_write_free(a);
-    fs::remove(tmp);
-    throw IoError(std::string(what) + ": " + err, path.string());
+    std::string err = io::archive_error_text(a.get());
+    a.reset();
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    throw IoError(std::string(what) + ": " + err, tmp.string());
   };
-  if (archive_write_set_format_7zip(a) != ARCHIVE_OK) fail("7zip format");
-  if (archive_write_set_format_option(a, "7zip", "compression", "bzip2") != ARCHIVE_OK) fail("7zip bzip2");
-  if (archive_write_open_filename(a, tmp.c_str()) != ARCHIVE_OK) fail("cannot create");
+  if (archive_write_set_format_7zip(a.get()) != ARCHIVE_OK) fail("7zip format");
+  if (archive_write_set_format_option(a.get(), "7zip", "compression", "bzip2") != ARCHIVE_OK) fail("7zip bzip2");
+  if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK) fail("cannot create");
   for (const auto& [name, data] : members) {
-    archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
-    archive_entry_set_filetype(e, AE_IFREG);
-    archive_entry_set_perm(e, 0644);
-    archive_entry_set_size(e, static_cast<la_int64_t>(data.size()));
-    archive_entry_set_mtime(e, 1590973920, 0);  // 2020-06-01 01:12:00 UTC, like the real dump
-    if (archive_write_header(a, e) != ARCHIVE_OK) {
-      archive_entry_free(e);
-      fail("cannot write header");
-    }
-    archive_entry_free(e);
-    if (!data.empty() && archive_write_data(a, data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
+    std::unique_ptr<archive_entry, void (*)(archive_entry*)> e(archive_entry_new(), archive_entry_free);
+    archive_entry_set_pathname(e.get(), name.c_str());
+    archive_entry_set_filetype(e.get(), AE_IFREG);
+    archive_entry_set_perm(e.get(), 0644);
+    archive_entry_set_size(e.get(), static_cast<la_int64_t>(data.size()));
+    archive_entry_set_mtime(e.get(), 1590973920, 0);  // 2020-06-01 01:12:00 UTC, like the real dump
+    if (archive_write_header(a.get(), e.get()) != ARCHIVE_OK) fail("cannot write header");
+    if (!data.empty() &&
+        archive_write_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size()))
       fail("cannot write data");
   }
-  if (archive_write_close(a) != ARCHIVE_OK) fail("cannot close");
-  archive_write_free(a);
-  fs::rename(tmp, path);
+  if (archive_write_close(a.get()) != ARCHIVE_OK) fail("cannot close");
+  a.reset();
+  io::rename_durable(tmp, path);
 }
 
 std::vector<std::string> write_sample(const fs::path& dir) {

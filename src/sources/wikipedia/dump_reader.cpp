@@ -7,6 +7,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/input_stream.h"
+#include "rpdata/io/xml_parser_ptr.h"
 #include "rpdata/sources/wikipedia/wikipedia.h"
 #include "bz2_stream.h"
 
@@ -57,8 +58,10 @@ class Source {
 struct DumpReader::Impl {
   std::unique_ptr<Source> in;
   DumpReaderOptions opt;
-  XML_Parser parser = nullptr;
+  io::XmlParserPtr owner = io::new_xml_parser(nullptr);
+  XML_Parser parser = owner.get();
   std::vector<char> buf = std::vector<char>(kChunk);
+  uint64_t fed = 0;  // decompressed bytes given to expat
   bool done = false;
   std::exception_ptr pending;
   std::string refused;  // why the handler stopped the parser
@@ -75,8 +78,6 @@ struct DumpReader::Impl {
   DropCounts drops;
 
   Impl(const std::filesystem::path& p, DumpReaderOptions o) : in(std::make_unique<Source>(p)), opt(std::move(o)) {
-    parser = XML_ParserCreate(nullptr);
-    if (!parser) throw Error("cannot create an XML parser");
     XML_SetUserData(parser, this);
     XML_SetElementHandler(parser, &Impl::on_start, &Impl::on_end);
     XML_SetCharacterDataHandler(parser, &Impl::on_chars);
@@ -85,9 +86,6 @@ struct DumpReader::Impl {
     XML_SetStartDoctypeDeclHandler(parser, &Impl::on_doctype);
     XML_SetEntityDeclHandler(parser, &Impl::on_entity_decl);
     XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER);
-  }
-  ~Impl() {
-    if (parser) XML_ParserFree(parser);
   }
 
   void refuse(const char* why) {
@@ -189,9 +187,12 @@ struct DumpReader::Impl {
   void feed() {
     size_t n = in->read(buf.data(), buf.size());
     bool final = n == 0;
+    fed += n;
     XML_Status st = XML_Parse(parser, buf.data(), static_cast<int>(n), final ? XML_TRUE : XML_FALSE);
     if (st != XML_STATUS_OK) {
-      uint64_t at = static_cast<uint64_t>(XML_GetCurrentByteIndex(parser));
+      // Expat has no position (-1) when it never got to an event, e.g. on an empty dump.
+      XML_Index index = XML_GetCurrentByteIndex(parser);
+      uint64_t at = index >= 0 ? static_cast<uint64_t>(index) : fed;
       std::string where = " (line " + std::to_string(XML_GetCurrentLineNumber(parser)) + ", column " +
                           std::to_string(XML_GetCurrentColumnNumber(parser)) + ", decompressed byte " +
                           std::to_string(at) + ")";

@@ -173,8 +173,12 @@ class Tokenizer {
   size_t head_ = 0;  // may go "negative" by one transiently: kept as signed arithmetic via ssize
   uint64_t global_ = 0;
   int depth_ = 0;
-  int calls_ = 0;  // nested parse() calls on the C++ stack
-  static constexpr int kMaxCalls = 1500;
+  int parse_calls_ = 0;  // parse() calls active on the C++ stack
+  // Every nested parse() but the heading body's is entered only while can_recurse() and
+  // pushes a stack, so at most about kMaxDepth of them are active (heading closures do not
+  // nest calls, see open_heading_close). This bound makes that a guarantee, independent of
+  // frame sizes: a page reaching it is a parser error, never a stack overflow.
+  static constexpr int kMaxParseCalls = 2 * kMaxDepth;
   std::unordered_set<RouteKey, RouteHash> bad_routes_;
 
   Tokens& stack() { return stacks_.back().toks; }
@@ -377,7 +381,19 @@ class Tokenizer {
     level = heading_level_;
     return t;
   }
-  Tokens handle_heading_end() {
+  // Tokenizer._handle_heading_end, without its recursion: the original parses the text after
+  // each '=' run of a heading line as a further heading body by calling _parse again, so a
+  // line with n '=' runs nests n calls (C stack in the C tokenizer, Python's recursion limit in
+  // tokenizer.py). Here the enclosing parse() keeps one HeadingClose per open '=' run and goes
+  // on in the same loop; parse() then finishes them innermost first, exactly as the returns
+  // and the BadRoute handler of the nested calls would.
+  struct HeadingClose {
+    size_t reset;  // head_ at the '=' run
+    int best;      // its length
+    int level;     // the level if this run closes the heading
+  };
+  // The part before the nested _parse: skips the '=' run and opens the body after it.
+  void open_heading_close(std::vector<HeadingClose>& closes) {
     size_t reset = head_;
     ++head_;
     int best = 1;
@@ -388,20 +404,21 @@ class Tokenizer {
     int current = 0;
     for (uint64_t c = ctx() / C::HEADING_LEVEL_1; c > 1; c >>= 1) ++current;
     current += 1;
-    int level = std::min(current, std::min(best, 6));
-    try {
-      int after_level = 0;
-      Tokens after = parse_heading_body(ctx(), after_level);
-      emit_text(std::string(static_cast<size_t>(best), '='));
-      emit_all(std::move(after));
-      heading_level_ = after_level;
-      return pop();
-    } catch (const BadRoute&) {
-      if (level < best) emit_text(std::string(static_cast<size_t>(best - level), '='));
-      head_ = reset + static_cast<size_t>(best) - 1;
-      heading_level_ = level;
-      return pop();
-    }
+    closes.push_back({reset, best, std::min(current, std::min(best, 6))});
+    push(ctx());  // a memoized bad route throws here: the run closes the heading
+  }
+  // The nested body failed (BadRoute): this '=' run closes the heading.
+  Tokens heading_close_failed(const HeadingClose& h) {
+    if (h.level < h.best) emit_text(std::string(static_cast<size_t>(h.best - h.level), '='));
+    head_ = h.reset + static_cast<size_t>(h.best) - 1;
+    heading_level_ = h.level;
+    return pop();
+  }
+  // The nested body returned `after`: this '=' run was text inside the title.
+  Tokens heading_close_succeeded(const HeadingClose& h, Tokens after) {
+    emit_text(std::string(static_cast<size_t>(h.best), '='));
+    emit_all(std::move(after));
+    return pop();
   }
 
   // ---- entities and comments ----
@@ -486,6 +503,7 @@ class Tokenizer {
   bool verify_safe(const Chunk& t);
   Tokens handle_end();
   Tokens parse(uint64_t context, bool do_push);
+  Tokens parse_loop(std::vector<HeadingClose>& closes);
 };
 
 #include "wikitext_tokenizer_main.inc"

@@ -133,3 +133,47 @@ TEST(Stages, RecipeErrorsNameTheKey) {
 
 }  // namespace
 }  // namespace rpdata::exec
+
+namespace rpdata::exec {
+namespace {
+
+// The dedup stages read the main stage's intermediate shards back: a record longer than the
+// JSONL reader's default line limit (64 MiB; Books3 has books that size) must pass, since
+// those files are rpdata's own.
+TEST(Stages, RecordOver64MiBPassesTheIntermediateReaderOfTheDedupStages) {
+  TempDir dir;
+  Recipe recipe = parse_recipe(R"(
+source = "toy"
+[read]
+format = "jsonl"
+max_line_bytes = 134217728
+[dedup]
+kind = "exact"
+key = "h"
+partitions = 2
+drop_key = true
+[output]
+json_style = "compact"
+tokenizers = []
+)",
+                               "toy.toml");
+  std::string big(65u << 20, 'x');
+  test::write_all(dir / "a.jsonl", "{\"text\": \"" + big + "\", \"h\": \"1\"}\n{\"text\": \"small\", \"h\": \"2\"}\n");
+  test::write_all(dir / "b.jsonl", "{\"text\": \"dup\", \"h\": \"1\"}\n");
+  RunOptions o;
+  o.out = dir / "out";
+  o.inputs = {dir / "a.jsonl", dir / "b.jsonl"};
+  o.task = TaskSpec{0, 1};
+  o.fetch.progress = false;
+  RunSummary s = run_source(recipe, o);
+  ASSERT_TRUE(s.failures.empty()) << s.failures.front();
+  std::string a = test::read_zst(dir / "out" / "toy" / "a-00000.jsonl.zst");
+  EXPECT_EQ(a.size(), big.size() + 2 * std::string("{\"text\":\"\",\"meta\":{}}\n").size() + 5);
+  EXPECT_EQ(a.substr(0, 19), "{\"text\":\"xxxxxxxxxx");
+  auto totals = merge_manifest(RunLayout{dir / "out", "toy"}, false);
+  EXPECT_EQ(totals.docs, 2);
+  EXPECT_EQ(totals.drops["dedup:duplicate"], 1);
+}
+
+}  // namespace
+}  // namespace rpdata::exec

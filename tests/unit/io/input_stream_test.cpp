@@ -95,6 +95,24 @@ TEST(InputStream, CorruptOrTruncatedZstdIsAnInputError) {
   EXPECT_THROW(read_stream(dir / "bad.zst"), InputError);
 }
 
+// The fuzzer's cut .zst (its first byte is the fuzzer's mode byte): libarchive fails while
+// the stream is being opened, and the constructor that throws must free its handle (checked
+// by the ASan build).
+TEST(InputStream, FuzzerCutZstThrowsFromTheConstructorWithoutLeaking) {
+  RPDATA_REQUIRE_FINDING(finding, "fuzz_jsonl-leak-trunc-zst.bin");
+  TempDir dir;
+  test::write_all(dir / "cut.jsonl.zst", test::read_all(finding).substr(1));
+  try {
+    InputStream::open(dir / "cut.jsonl.zst");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.path(), (dir / "cut.jsonl.zst").string());
+    EXPECT_NE(e.message().find("runcated"), std::string::npos) << e.message();
+    ASSERT_TRUE(e.offset().has_value());
+    EXPECT_LT(*e.offset(), 1000u);  // a real position, never size_t(-1)
+  }
+}
+
 TEST(InputStream, GzNameWithoutGzipMagicIsAnInputError) {
   TempDir dir;
   test::write_all(dir / "x.json.gz", "\x1f");

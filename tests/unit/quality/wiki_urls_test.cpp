@@ -67,6 +67,15 @@ TEST(WikiUrls, UnicodeWordCharactersAndBackslash) {
             (V{"http://a.org/x", "http://b.org/p"}));
 }
 
+// The trailing-punctuation lookahead reads raw bytes: a non-ASCII byte right after '.', ':',
+// '?' or '-' must be classified as a character, not used as an index into an ASCII table.
+TEST(WikiUrls, NonAsciiByteAfterTrailingPunctuationIsNotAnAsciiTableIndex) {
+  EXPECT_EQ(urls_of("&lt;ref&gt;http://a.ä x&lt;/ref&gt;"), V{"http://a.ä"});
+  EXPECT_EQ(urls_of("&lt;ref&gt;http://a.\u2013b x&lt;/ref&gt;"), V{"http://a"});
+  EXPECT_EQ(urls_of("&lt;ref&gt;http://a.-:\u00a0b x&lt;/ref&gt;"), V{"http://a"});
+  EXPECT_EQ(urls_of("&lt;ref&gt;http://a?é.x &lt;/ref&gt;"), V{"http://a?é.x"});
+}
+
 TEST(WikiUrls, MediaWikiEscaping) {
   EXPECT_EQ(mediawiki_xml_escape("<ref name=\"a\">x & y</ref> 'q'"),
             "&lt;ref name=&quot;a&quot;&gt;x &amp; y&lt;/ref&gt; 'q'");

@@ -231,18 +231,6 @@ TEST(ArxivReader, TruncatedBulkTarThrowsWithOffsetAfterEarlierPapers) {
   }
 }
 
-// ../shared/findings: inputs an outside fuzzing run found (read from there, never copied).
-fs::path findings_file(const std::string& name) {
-  fs::path p = test::source_dir() / ".." / "shared" / "findings" / name;
-  return fs::exists(p) ? p : fs::path();
-}
-#define RPDATA_REQUIRE_FINDING(var, name)                                                    \
-  fs::path var = findings_file(name);                                                        \
-  if (var.empty()) {                                                                         \
-    if (test::realdata_required()) GTEST_FAIL() << "../shared/findings/" << name << " missing"; \
-    GTEST_SKIP() << "SKIPPED: ../shared/findings/" << name << " not found";                  \
-  }                                                                                          \
-  static_assert(true)
 
 // A 10 KB paper whose \newcommand chain doubles 28 times (512 MB of text, RedPajama's
 // single-pass expansion): dropped at the size limit without allocating the growth.

@@ -82,7 +82,7 @@ TEST(BookReader, Pg19MetaNewlinesAndBadInput) {
   auto docs = read_all_docs({dir / "metadata.csv", dir / "7.txt", dir / "8.txt", dir / "9.txt", dir / "10.txt",
                              dir / "11.txt"},
                             opt, &drops);
-  ASSERT_EQ(docs.size(), 3u);
+  ASSERT_EQ(docs.size(), 2u);
   EXPECT_EQ(docs[0].id, "u/0");
   EXPECT_EQ(docs[0].text, "Line one\nline two\nline three\n");  // universal newlines
   ASSERT_EQ(docs[0].meta.size(), 3u);
@@ -92,8 +92,7 @@ TEST(BookReader, Pg19MetaNewlinesAndBadInput) {
   EXPECT_EQ(meta_str(docs[0], "short_book_title"), "Seven by S");
   EXPECT_EQ(std::get<int64_t>(*docs[0].meta.find("publication_date")), 1888);
   EXPECT_EQ(meta_str(docs[1], "short_book_title"), "8");  // no row: the file stem
-  EXPECT_EQ(docs[2].id, "u/3");                            // ids keep the book position
-  EXPECT_EQ(docs[2].text, "");                             // an empty file is an empty book
+  EXPECT_EQ(drops["read:empty_book"], 1);  // nothing to publish
   EXPECT_EQ(drops["read:invalid_utf8"], 1);
   EXPECT_EQ(drops["read:book_too_large"], 1);
   opt.require_metadata = true;
@@ -101,6 +100,27 @@ TEST(BookReader, Pg19MetaNewlinesAndBadInput) {
   docs = read_all_docs({dir / "metadata.csv", dir / "7.txt", dir / "8.txt"}, opt, &drops);
   EXPECT_EQ(docs.size(), 1u);
   EXPECT_EQ(drops["read:no_metadata"], 1);
+}
+
+TEST(BookReader, EmptyBookFileIsACountedDropNotAnEmptyRecord) {
+  test::TempDir dir;
+  test::write_all(dir / "a.epub.txt", "");
+  test::write_all(dir / "b.epub.txt", "text");
+  BookReaderOptions opt;
+  opt.kind = BookKind::kBooks3;
+  DropCounts drops;
+  auto docs = read_all_docs({dir / "a.epub.txt", dir / "b.epub.txt"}, opt, &drops);
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].id, "u/1");  // ids keep the book position
+  EXPECT_EQ(docs[0].text, "text");
+  EXPECT_EQ(drops["read:empty_book"], 1);
+  opt.keep_empty_books = true;  // the HF loaders' behaviour, by name
+  drops.clear();
+  docs = read_all_docs({dir / "a.epub.txt", dir / "b.epub.txt"}, opt, &drops);
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].id, "u/0");
+  EXPECT_EQ(docs[0].text, "");
+  EXPECT_TRUE(drops.empty());
 }
 
 TEST(BookReader, Books3TitleAndRawBytes) {

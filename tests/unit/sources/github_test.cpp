@@ -375,3 +375,40 @@ TEST(GithubTarball, BombsRefused) {
 
 }  // namespace
 }  // namespace rpdata::sources::github
+
+namespace rpdata::sources::github {
+namespace {
+
+// A gzip header with a reserved flag bit set: libarchive refuses it without an error message
+// (archive_error_string is null). The reader must throw InputError naming the file, never
+// build a std::string from the null pointer.
+const std::string kDamagedGzipHeader("\x1f\x8b\x08\x01\x00\x00\x80\xff\x00\xff\xd3\x02\x00", 13);
+
+void expect_input_error_naming(const fs::path& p) {
+  try {
+    TarballReader r(p, TarballReaderOptions{});
+    FAIL() << "no error for " << p;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.path(), p.string());
+    EXPECT_NE(e.message().find("cannot open tarball: "), std::string::npos) << e.message();
+    EXPECT_GT(e.message().size(), std::string("cannot open tarball: ").size());
+  }
+}
+
+TEST(GithubTarball, NullLibarchiveErrorStringIsAnInputErrorNotASegfault) {
+  TempDir t;
+  test::write_all(t / "o~r@m.tar.gz", kDamagedGzipHeader);
+  expect_input_error_naming(t / "o~r@m.tar.gz");
+}
+
+TEST(GithubTarball, FindingsDamagedTarballsAreInputErrorsNotSegfaults) {
+  RPDATA_REQUIRE_FINDING(octo, "octo~repo@main.tar.gz");
+  RPDATA_REQUIRE_FINDING(tiny, "tiny-damaged-gzip.tar.gz");
+  expect_input_error_naming(octo);
+  TempDir t;  // named as a tarball unit, as the recipe plans it
+  test::write_all(t / "o~r@m.tar.gz", test::read_all(tiny));
+  expect_input_error_naming(t / "o~r@m.tar.gz");
+}
+
+}  // namespace
+}  // namespace rpdata::sources::github

@@ -162,6 +162,59 @@ TEST(StackExchangeBadInput, Truncated7zIsAnInputError) {
   EXPECT_THROW(read_all_docs(dir / "cut_header.7z"), InputError);
 }
 
+// libarchive reports a cut 7z without a message; the error must still say what happened,
+// with the path and an offset.
+TEST(StackExchangeBadInput, Truncated7zSaysTruncatedWithPathAndOffset) {
+  test::TempDir dir;
+  std::string name = sample_site_7z(dir.path());
+  std::string bytes = test::read_all(dir / name);
+  test::write_all(dir / "cut.7z", bytes.substr(0, 64));
+  try {
+    read_all_docs(dir / "cut.7z");
+    FAIL() << "no error";
+  } catch (const TruncatedInputError& e) {
+    EXPECT_NE(e.message().find("truncated 7z archive"), std::string::npos) << e.message();
+    EXPECT_EQ(e.message().find("unknown libarchive error"), std::string::npos) << e.message();
+    EXPECT_EQ(e.path(), (dir / "cut.7z").string());
+    ASSERT_TRUE(e.offset().has_value());
+    EXPECT_LE(*e.offset(), 64u);
+  }
+}
+
+// The fuzzer's cut .7z (its first byte is the fuzzer's mode byte): the reader's constructor
+// throws, and must free the libarchive handle it opened (checked by the ASan build).
+TEST(StackExchangeBadInput, FuzzerCut7zThrowsFromTheConstructorWithoutLeaking) {
+  RPDATA_REQUIRE_FINDING(finding, "fuzz_se-leak-trunc-7z.bin");
+  test::TempDir dir;
+  test::write_all(dir / "site.7z", test::read_all(finding).substr(1));
+  EXPECT_THROW(PostsReader(dir / "site.7z", PostsReaderOptions{}), TruncatedInputError);
+}
+
+// With max_buffer_bytes, answers that come before their question (or have none) are held only
+// up to the budget, then logged to disk and matched after the pass: same documents and the
+// same orphan count as the in-memory mode.
+TEST(StackExchangeReader, AnswersBeforeTheirQuestionBeyondTheBufferSpillAndStillMatch) {
+  test::TempDir dir;
+  std::string rows;
+  for (int i = 0; i < 300; ++i) rows += a(1000 + i, 900000 + i, "1", "<p>orphan " + std::string(200, 'o') + "</p>");
+  for (int i = 0; i < 50; ++i) rows += a(2000 + i, 1 + i % 10, std::to_string(i), "<p>early " + std::to_string(i) + "</p>");
+  for (int i = 0; i < 10; ++i) rows += q(1 + i, "3", "Title " + std::to_string(i), "<p>q</p>");
+  for (int i = 0; i < 20; ++i) rows += a(3000 + i, 1 + i % 10, "2", "<p>late " + std::to_string(i) + "</p>");
+  test::write_all(dir / "Posts.xml", posts_xml(rows));
+  Result memory = read_all_docs(dir / "Posts.xml");
+  PostsReaderOptions o;
+  o.max_buffer_bytes = 4096;
+  o.spill_dir = dir / "spill";
+  Result bounded = read_all_docs(dir / "Posts.xml", o);
+  ASSERT_EQ(memory.docs.size(), 10u);
+  ASSERT_EQ(bounded.docs.size(), memory.docs.size());
+  for (size_t i = 0; i < memory.docs.size(); ++i) EXPECT_EQ(record(bounded.docs[i]), record(memory.docs[i]));
+  EXPECT_NE(memory.docs[0].text.find("early 0"), std::string::npos);
+  EXPECT_EQ(memory.drops["read:orphan_answer"], 300);
+  EXPECT_EQ(bounded.drops["read:orphan_answer"], 300);
+  EXPECT_TRUE(fs::is_empty(dir / "spill"));  // the logs are removed
+}
+
 TEST(StackExchangeBadInput, TruncatedXmlWithoutFooter) {
   test::TempDir dir;
   std::string xml = posts_xml(q(1, "1", "T", "<p>b</p>"));

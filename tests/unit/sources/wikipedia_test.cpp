@@ -283,3 +283,28 @@ TEST(WikipediaReader, HugePageIsReadOrACountedDrop) {
 
 }  // namespace
 }  // namespace rpdata::sources::wikipedia
+
+namespace rpdata::sources::wikipedia {
+namespace {
+
+// Expat has no byte index (-1) before its first event; the error printed it as size_t(-1).
+TEST(WikipediaDump, EmptyDumpErrorGivesARealOffsetNotSizeMax) {
+  for (const std::string& bytes : {std::string(), bz2("")}) {
+    TempDir dir;
+    fs::path p = dir / "enwiki-20230320-pages-articles-multistream.xml.bz2";
+    test::write_all(p, bytes);
+    try {
+      read_all(p);
+      FAIL() << "no error for an empty dump";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.path(), p.string());
+      ASSERT_TRUE(e.offset().has_value());
+      EXPECT_EQ(*e.offset(), 0u);
+      EXPECT_EQ(std::string(e.what()).find("18446744073709551615"), std::string::npos) << e.what();
+      EXPECT_EQ(e.message().find("18446744073709551615"), std::string::npos) << e.message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace rpdata::sources::wikipedia
