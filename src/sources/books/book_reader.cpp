@@ -223,7 +223,7 @@ BookReaderOptions book_reader_options(const Params& read) {
   else throw ConfigError("[read] kind must be pg19 or books3, not '" + kind + "'");
   o.universal_newlines = read.get_bool("universal_newlines", o.kind == BookKind::kPg19);
   o.require_metadata = read.get_bool("require_metadata", false);
-  o.keep_empty_books = read.get_bool("keep_empty_books", false);
+  o.keep_empty_books = read.get_bool("keep_empty_books", true);
   int64_t max_bytes = read.get_int("max_book_bytes", 1ll << 30);
   if (max_bytes <= 0) throw ConfigError("[read] max_book_bytes must be positive");
   o.max_book_bytes = static_cast<uint64_t>(max_bytes);

@@ -40,9 +40,9 @@ struct BookReaderOptions {
   bool universal_newlines = true;
   bool require_metadata = false;       // PG-19: drop books without a metadata row
   uint64_t max_book_bytes = 1ull << 30;  // larger files: counted drop read:book_too_large
-  // An empty file has no text to publish: a counted drop read:empty_book. true keeps it as
-  // an empty book (text ""), as the HF loaders did.
-  bool keep_empty_books = false;
+  // An empty file is an empty book (text ""), as the HF loaders gave RedPajama; false drops
+  // it instead (counted read:empty_book).
+  bool keep_empty_books = true;
   size_t batch_docs = 16;
   std::string metadata_name = "metadata.csv";  // a part with this file name is the table
   // Non-empty: only files whose name ends with it are books (Books3: ".epub.txt", as
@@ -56,7 +56,7 @@ struct BookReaderOptions {
 // every other part is one book. Per-book problems are counted drops: read:invalid_utf8 (the
 // HF loaders raised UnicodeDecodeError and aborted the whole build), read:book_too_large,
 // read:no_metadata (only with require_metadata), read:skipped_file (name without `suffix`),
-// read:empty_book (unless keep_empty_books).
+// read:empty_book (when keep_empty_books is false).
 std::unique_ptr<Reader> make_book_reader(const std::vector<std::filesystem::path>& parts,
                                          const BookReaderOptions& options);
 BookReaderOptions book_reader_options(const Params& read);
