@@ -21,10 +21,8 @@ GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options)
     Recipe gr = group_recipe(recipe, group);
     Settings s = resolve_settings(gr);
     std::string what = "[[inputs]] group '" + group.name + "'";
-    if (!s.s3_uri.empty() || s.select_top > 0 || !s.files_from.empty() || !s.listing.empty())
-      throw ConfigError(what + ": s3, select_top, files_from and listing are not supported in a group", recipe.name);
-    if (s.checksums != "none" && s.checksums != "sha256sums")
-      throw ConfigError(what + ": checksums must be none or sha256sums", recipe.name);
+    if (s.selector || (s.planner && !s.planner->groupable()))
+      throw ConfigError(what + ": its [download] shape or selection is not supported in a group", recipe.name);
     RunOptions go = options;
     go.limit = -1;  // --limit applies to the whole plan
     if (group.local) {
@@ -34,23 +32,19 @@ GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options)
     } else {
       go.inputs.clear();  // --input feeds the local group; this one downloads (or reads --mirror)
     }
-    Plan gp = [&] {
-      io::FetchOptions fo = options.fetch;
-      fo.max_attempts = s.max_attempts;
-      io::Fetcher fetcher(fo);
-      return build_plan(gr, s, go, layout, &fetcher);
-    }();
-    if (options.download && !group.local && s.checksums == "sha256sums" && !gp.units.empty()) {
-      io::FetchOptions fo = options.fetch;
+    PlanExtras extras;
+    Plan gp = build_plan(gr, s, go, layout, &extras);
+    if (options.download && !group.local && !gp.units.empty()) {
+      // The group's checksums, by part name, gathered now: the run checks every part against one table.
+      const download::Published& table = checksum_table(s, go, extras);
+      io::FetchOptions fo = fetch_options(s, go);
       fo.progress = false;
       io::Fetcher fetcher(fo);
-      std::string url = plan_base_url(gp.units.front()) + "/" + s.checksums_file;
-      auto sums = parse_sha256sums(fetcher.get(url));
+      download::ChecksumContext cc{fetcher, download_base(s, go), s.planner.get(), &extras.listed};
       for (const auto& u : gp.units)
         for (const auto& part : unit_parts(u)) {
-          auto it = sums.find(part.name);
-          if (it == sums.end()) throw DownloadError("no checksum published for " + part.name, url);
-          out.published[part.name] = it->second;
+          io::Expect e = s.checksums->expect({part.name, part.url, part.path, {}}, table, cc);
+          if (!e.sha256.empty() || !e.md5.empty() || e.size) out.published[part.name] = e;
         }
     }
     for (size_t k = 0; k < gp.units.size(); ++k) {
@@ -72,7 +66,7 @@ GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options)
     }
     first = false;
   }
-  out.settings.checksums = "published";
+  out.settings.checksums = std::make_shared<download::PublishedChecksums>(out.published);
   out.settings.reader_factory = [readers = std::move(readers)](const ReaderInput& in) {
     auto it = readers.find(in.unit);
     if (it == readers.end()) throw Error("unit " + in.unit + " belongs to no [[inputs]] group");

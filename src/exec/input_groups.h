@@ -20,13 +20,13 @@ struct GroupedInputs {
   Plan plan;  // units of all groups, in group order (settings_digest not set)
   // The first group's settings with a reader that dispatches on the unit's group.
   Settings settings;
-  // Expected sha256/size per downloaded part name, from the SHA256SUMS of groups with
-  // checksums = "sha256sums" (settings.checksums is then "published").
+  // Expected sha256/size per downloaded part name, from each group's checksum kind
+  // (settings.checksums then looks parts up in it).
   std::map<std::string, io::Expect> published;
 };
 
-// ConfigError: no --input for the local group, a group feature that is not supported in groups
-// (S3, site selection, cc listings), or groups disagreeing on [read] on_error.
+// ConfigError: no --input for the local group, a download shape a group cannot use (one whose
+// planner is not groupable, a selection), or groups disagreeing on [read] on_error.
 GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options);
 
 }  // namespace rpdata::exec

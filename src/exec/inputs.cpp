@@ -1,117 +1,19 @@
 #include "inputs.h"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <cctype>
+#include <memory>
 #include <set>
-#include <sstream>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/sources/c4/c4.h"
-#include "rpdata/sources/commoncrawl/listing.h"
 #include "rpdata/text/utf8.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
-
-namespace {
-std::string format_pattern(const std::string& pattern, int64_t index) {
-  // Supports "{index}" and "{index:0N}" (zero-padded width N).
-  auto open = pattern.find("{index");
-  auto close = open == std::string::npos ? open : pattern.find('}', open);
-  if (close == std::string::npos) throw ConfigError("[download] pattern must contain {index} or {index:05}");
-  std::string spec = pattern.substr(open + 6, close - open - 6);
-  std::string num = std::to_string(index);
-  if (!spec.empty()) {
-    if (spec.size() < 3 || spec[0] != ':' || spec[1] != '0' ||
-        spec.find_first_not_of("0123456789", 1) != std::string::npos)
-      throw ConfigError("[download] pattern spec '{index" + spec + "}' must be {index:0N}");
-    size_t width = std::stoul(spec.substr(2));
-    if (num.size() < width) num.insert(0, width - num.size(), '0');
-  }
-  return pattern.substr(0, open) + num + pattern.substr(close + 1);
-}
-// Percent-encodes each '/'-separated segment, keeping the slashes.
-std::string encode_path(std::string_view s) {
-  std::string out;
-  while (true) {
-    size_t slash = s.find('/');
-    out += percent_encode_segment(s.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    s.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
-
-// A list entry "a/b@ref" -> (unit name, URL path from the pattern).
-std::pair<std::string, std::string> list_unit(const Settings& s, const std::string& entry, const std::string& recipe) {
-  size_t at = entry.find('@');
-  std::string path = entry.substr(0, at);
-  std::string ref = at == std::string::npos ? "HEAD" : entry.substr(at + 1);
-  bool bad = entry.empty() || path.empty() || ref.empty() || path[0] == '/' ||
-             entry.find_first_of(" \t~\\") != std::string::npos || ("/" + path + "/").find("/../") != std::string::npos ||
-             ("/" + ref + "/").find("/../") != std::string::npos;
-  if (bad) throw ConfigError("[download] list entry '" + entry + "' is not <path>[@<ref>] (no spaces, '~', '..')", recipe);
-  std::string name = entry;
-  for (char& c : name)
-    if (c == '/') c = '~';
-  name += s.name_suffix;
-  std::string url = s.pattern;
-  auto sub = [&](const std::string& key, const std::string& value) {
-    for (size_t p = url.find(key); p != std::string::npos; p = url.find(key, p + value.size())) url.replace(p, key.size(), value);
-  };
-  sub("{path}", encode_path(path));
-  sub("{ref}", encode_path(ref));
-  sub("{entry}", encode_path(entry));
-  return {name, url};
-}
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-  return s;
-}
-
-// "{language}wiki/20230320/{language}wiki-...bz2" for one language -> (unit name = last
-// segment, URL path with every segment percent-encoded).
-std::pair<std::string, std::string> language_input(const std::string& pattern, const std::string& language) {
-  std::string rel = replace_all(pattern, "{language}", language);
-  std::string url_path;
-  size_t start = 0;
-  while (true) {
-    size_t slash = rel.find('/', start);
-    url_path += (start ? "/" : "") + percent_encode_segment(rel.substr(start, slash - start));
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
-  return {rel.substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1), url_path};
-}
-}  // namespace
-
-std::string percent_encode_segment(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string as_url(const std::string& base) {
-  if (base.find("://") != std::string::npos) return base;
-  std::string url = "file://";
-  for (const auto& part : fs::absolute(base).lexically_normal()) {
-    std::string seg = part.string();
-    if (seg == "/" || seg.empty()) continue;
-    url += "/" + percent_encode_segment(seg);
-  }
-  return url;
-}
 
 std::string unit_stem(const std::string& unit_name) {
   // A Stack Exchange site archive: "beer.stackexchange.com.7z" -> "beer.stackexchange.com".
@@ -143,122 +45,141 @@ bool is_unit_output(const std::string& name, const std::string& stem) {
   return n.empty() || n.substr(0, 5) == ".tmp.";
 }
 
-std::string download_base(const Recipe& r, const Settings& s, const RunOptions& o) {
-  std::string base = o.mirror.empty() ? s.base_url : as_url(o.mirror);
-  if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", r.name);
+io::FetchOptions fetch_options(const Settings& settings, const RunOptions& options) {
+  io::FetchOptions fopt = options.fetch;
+  fopt.max_attempts = settings.max_attempts;
+  fopt.per_host_connections = settings.per_host_connections;
+  fopt.per_host_requests_per_s = settings.requests_per_s;
+  return fopt;
+}
+
+std::string download_base(const Settings& s, const RunOptions& o) {
+  std::string base = o.mirror.empty() ? s.base_url : download::as_url(o.mirror);
   while (!base.empty() && base.back() == '/') base.pop_back();
   return base;
 }
 
 namespace {
-std::string encode_path(const std::string& rel) {
-  std::string out;
-  size_t start = 0;
-  while (true) {
-    size_t slash = rel.find('/', start);
-    out += percent_encode_segment(rel.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
-    if (slash == std::string::npos) break;
-    out += '/';
-    start = slash + 1;
-  }
-  return out;
-}
 
-std::string replace_dump(std::string pattern, const std::string& dump) {
-  for (size_t at; (at = pattern.find("{dump}")) != std::string::npos;) pattern.replace(at, 6, dump);
-  return pattern;
-}
-
-// cc_net: the listing is read once and cached (process_wet_file.cc_segments' cache file).
-// With [download] dumps, each dump's listing in turn; its units get group = the dump.
-void plan_from_listing(Plan& plan, const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
-                       io::Fetcher* fetcher) {
-  std::vector<std::string> dumps = s.dumps.empty() ? std::vector<std::string>{""} : s.dumps;
-  for (size_t g = 0; g < dumps.size(); ++g) {
-    std::string listing = replace_dump(s.listing, dumps[g]);
-    fs::path cached = layout.work_dir() / "listing" / listing;
-    if (!fs::exists(cached)) {
-      if (!o.download || !fetcher)
-        throw DownloadError("the listing is not cached (run `rpdata download` or `rpdata run` first)", cached.string());
-      fs::create_directories(cached.parent_path());
-      fetcher->fetch(download_base(r, s, o) + "/" + encode_path(listing), cached);
+// Units of `files_per_unit` files from --input files and directories (recursively, sorted by
+// relative path, hidden files skipped); a file named like [download] metadata is every
+// unit's first part instead of a unit file. Units are named after the first input.
+std::vector<PlanUnit> grouped_input_units(const std::vector<fs::path>& inputs, const Settings& s) {
+  std::vector<PlanPart> files;
+  std::optional<PlanPart> metadata;
+  std::string metadata_name = s.metadata.empty() ? "" : fs::path(s.metadata).filename().string();
+  auto add = [&](const fs::path& p, const std::string& name) {
+    std::string abs = fs::absolute(p).lexically_normal().string();
+    if (!metadata_name.empty() && p.filename() == metadata_name) {
+      if (metadata && metadata->path != abs)
+        throw ConfigError("two metadata files among the inputs: " + metadata->path + " and " + abs);
+      metadata = PlanPart{name, "", abs, {}, {}, 0};
+      return;
     }
-    std::vector<std::string> entries = sources::commoncrawl::read_listing(cached);
-    std::string base = o.download ? download_base(r, s, o) : std::string();
-    const size_t n = entries.size(), units = static_cast<size_t>(s.units);
-    for (size_t u = 0; u < units; ++u) {
-      auto [lo, hi] = sources::commoncrawl::ccnet_shard_range(n, units, u);
-      if (lo == hi) continue;
-      PlanUnit unit{format_pattern(replace_dump(s.unit_name, dumps[g]), static_cast<int64_t>(u)), "", ""};
-      unit.group = s.dumps.empty() ? std::string() : dumps[g];
-      for (size_t k = lo; k < hi; ++k)
-        unit.parts.push_back({entries[k], base.empty() ? "" : base + "/" + encode_path(entries[k]), ""});
-      plan.units.push_back(std::move(unit));
+    files.push_back({name, "", abs, {}, {}, 0});
+  };
+  for (const auto& in : inputs) {
+    if (fs::is_directory(in)) {
+      std::vector<fs::path> found;
+      for (const auto& e : fs::recursive_directory_iterator(in))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.') found.push_back(e.path());
+      std::sort(found.begin(), found.end(), [&](const fs::path& a, const fs::path& b) {
+        return fs::relative(a, in).generic_string() < fs::relative(b, in).generic_string();
+      });
+      std::string dir = fs::absolute(in).lexically_normal().filename().string();
+      if (dir.empty()) dir = fs::absolute(in).lexically_normal().parent_path().filename().string();
+      for (const auto& p : found) add(p, dir + "/" + fs::relative(p, in).generic_string());
+    } else if (fs::is_regular_file(in)) {
+      add(in, in.filename().string());
+    } else {
+      throw ConfigError("--input " + in.string() + " is neither a file nor a directory");
     }
   }
+  std::string label = fs::absolute(inputs.front()).lexically_normal().filename().string();
+  if (fs::is_regular_file(inputs.front())) label = fs::path(label).stem().string();
+  return download::group_units(label.empty() ? "input" : label, files, metadata ? &*metadata : nullptr,
+                               s.files_per_unit, "");
 }
+
+std::vector<PlanUnit> local_input_units(const std::vector<fs::path>& inputs, const Settings& s) {
+  if (s.files_per_unit > 0) return grouped_input_units(inputs, s);
+  std::vector<PlanUnit> units;
+  for (const auto& p : inputs) {
+    if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
+    units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
+  }
+  return units;
+}
+
+download::PlanContext plan_context(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout) {
+  download::PlanContext ctx;
+  ctx.recipe = r.name;
+  ctx.base = download_base(s, o);
+  ctx.mirror = !o.mirror.empty();
+  ctx.download = o.download;
+  ctx.work_dir = layout.work_dir();
+  ctx.raw_dir = layout.raw_dir();
+  ctx.fetch = fetch_options(s, o);
+  return ctx;
+}
+
 }  // namespace
 
-std::string plan_base_url(const PlanUnit& unit) {
-  if (unit.parts.empty()) return unit.url.substr(0, unit.url.rfind('/'));
-  const PlanPart& p = unit.parts[0];
-  std::string enc = encode_path(p.name);
-  if (p.url.size() > enc.size() && p.url.compare(p.url.size() - enc.size(), enc.size(), enc) == 0)
-    return p.url.substr(0, p.url.size() - enc.size() - 1);
-  return p.url.substr(0, p.url.rfind('/'));
+const download::Published& checksum_table(const Settings& s, const RunOptions& o, PlanExtras& x) {
+  if (!x.table_loaded) {
+    io::FetchOptions fo = fetch_options(s, o);
+    fo.progress = false;
+    io::Fetcher fetcher(fo);
+    download::ChecksumContext cc{fetcher, download_base(s, o), s.planner.get(), &x.listed};
+    x.table = s.checksums->load(cc);
+    x.table_loaded = true;
+  }
+  return x.table;
 }
 
-Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout,
-                io::Fetcher* fetcher, const std::vector<PlanUnit>* listed) {
+Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const RunLayout& layout, PlanExtras* extras) {
+  PlanExtras own;
+  PlanExtras& x = extras ? *extras : own;
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
-  if (!o.inputs.empty() && s.files_per_unit > 0) {
-    plan.units = grouped_input_units(o.inputs, s);
-  } else if (listed && o.inputs.empty()) {
-    plan.units = *listed;
-  } else if (!o.inputs.empty()) {
-    for (const auto& p : o.inputs) {
-      if (!fs::is_regular_file(p)) throw ConfigError("--input " + p.string() + " is not a file");
-      plan.units.push_back({p.filename().string(), "", fs::absolute(p).lexically_normal().string()});
-    }
-  } else if (!s.listing.empty()) {
-    plan_from_listing(plan, r, s, o, layout, fetcher);
+  download::PlanContext ctx = plan_context(r, s, o, layout);
+  ctx.published = [&]() -> const download::Published& { return checksum_table(s, o, x); };
+  if (!o.inputs.empty()) {
+    plan.units = local_input_units(o.inputs, s);
+  } else if (!s.planner) {
+    ctx.require_base();
+    throw ConfigError("recipe's [download] names no inputs; give --input", r.name);
+  } else if (s.planner->listing_needs_network() && !o.download && o.mirror.empty()) {
+    if (!fs::exists(layout.plan_file()))
+      throw ConfigError("no plan in " + layout.source_dir().string() + ": run `rpdata download " + r.source +
+                        "` first (the input list comes from a listing over the network)");
+    plan.units = read_plan(layout.plan_file()).units;
   } else {
-    if (!s.s3_uri.empty() && s.pattern.empty())
-      throw ConfigError("recipe reads " + s.s3_uri + " (listed with ListObjectsV2); a mirror needs [download] pattern, "
-                        "or give the files with --input", r.name);
-    std::string base = download_base(r, s, o);
-    if (s.bucket_listing == "gcs") {
-      plan.units = gcs_listing_units(s, base, o.fetch);
-    } else if (!s.files_from.empty()) {
-      // The candidates come from the checksums file (select_plan lists them); none here.
-    } else if (!s.languages.empty()) {
-      if (s.pattern.find("{language}") == std::string::npos)
-        throw ConfigError("[download] languages needs a pattern with {language}", r.name);
-      for (const auto& lang : s.languages) {
-        if (lang.empty() || lang.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
-          throw ConfigError("[download] languages: '" + lang + "' is not a language code", r.name);
-        auto [name, url_path] = language_input(s.pattern, lang);
-        plan.units.push_back({name, base + "/" + url_path, ""});
-      }
-    } else if (!s.list.empty()) {
-      for (const auto& entry : s.list) {
-        auto [name, url] = list_unit(s, entry, r.name);
-        plan.units.push_back({name, base + "/" + url, ""});
-      }
-    } else if (!s.files.empty()) {
-      for (const auto& name : s.files) plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
-    } else {
-      if (s.count <= 0) throw ConfigError("[download] count must be positive", r.name);
-      for (int64_t i = 0; i < s.count; ++i) {
-        std::string name = format_pattern(s.pattern, s.first + i);
-        plan.units.push_back({name, base + "/" + percent_encode_segment(name), ""});
-      }
-    }
+    x.listed = s.planner->plan(ctx);
+    plan.units = std::move(x.listed.units);
+    x.listed.units.clear();
+    for (const auto& line : x.listed.log) spdlog::info("{}: {}", r.source, line);
   }
   if (o.limit == 0) throw ConfigError("--limit 0 selects no inputs");
-  if (s.select_top > 0 || !s.files_from.empty()) return plan;  // select_plan applies --limit and the checks
+  if (s.selector) {
+    std::unique_ptr<io::Fetcher> fetcher;
+    download::SelectContext sc{ctx, o.delete_raw, [&](const PlanUnit& unit) {
+                                 fs::path raw = ctx.raw_dir / unit.name;
+                                 if (!o.download) {
+                                   if (!fs::exists(raw))
+                                     throw DownloadError("selecting inputs needs every candidate; raw input is not downloaded",
+                                                         raw.string());
+                                   return;
+                                 }
+                                 if (!fetcher) fetcher = std::make_unique<io::Fetcher>(ctx.fetch);
+                                 download::ChecksumContext cc{*fetcher, ctx.base, s.planner.get(), &x.listed};
+                                 fs::create_directories(raw.parent_path());
+                                 fetcher->fetch(unit.url, raw, s.checksums->expect(unit, checksum_table(s, o, x), cc));
+                               }};
+    for (const auto& line : s.selector->select(plan.units, sc)) spdlog::info("{}: {}", r.source, line);
+    if (plan.units.empty()) throw ConfigError("no inputs selected");
+  }
   check_plan_units(plan, o);
   return plan;
 }
@@ -299,80 +220,6 @@ void publish_plan(const RunLayout& layout, const Plan& plan) {
   }
   if (old.settings_digest != plan.settings_digest)
     refuse("different processing settings (recipe [read]/[[steps]]/[output] or tokenizers)");
-}
-
-namespace {
-// "<hex digest>  <name>" lines (sha256sum/md5sum output, '*' binary marker allowed).
-std::map<std::string, io::Expect> parse_digest_list(const std::string& text, size_t hex_len,
-                                                    std::string io::Expect::*field) {
-  std::map<std::string, io::Expect> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    auto sp = line.find(' ');
-    if (sp != hex_len) continue;
-    std::string name = line.substr(sp + 1);
-    if (!name.empty() && (name[0] == ' ' || name[0] == '*')) name.erase(0, 1);
-    out[name].*field = line.substr(0, hex_len);
-  }
-  return out;
-}
-}  // namespace
-
-std::map<std::string, io::Expect> parse_sha256sums(const std::string& text) {
-  return parse_digest_list(text, 64, &io::Expect::sha256);
-}
-
-std::map<std::string, io::Expect> parse_md5sums(const std::string& text) {
-  return parse_digest_list(text, 32, &io::Expect::md5);
-}
-
-io::Expect expected_for(const Settings& s, const PlanUnit& unit, io::Fetcher& fetcher,
-                        const std::map<std::string, io::Expect>& sums) {
-  if (s.checksums == "md5sums") {
-    // The checksum file sits next to the input; "{language}" is the language whose pattern
-    // produced this unit (Wikimedia: <lang>wiki/<date>/<lang>wiki-<date>-md5sums.txt).
-    std::string file = s.checksums_file;
-    for (const auto& lang : s.languages)
-      if (language_input(s.pattern, lang).first == unit.name) file = replace_all(file, "{language}", lang);
-    if (file.find("{language}") != std::string::npos)
-      throw DownloadError("no language for " + unit.name + " to name its checksum file " + s.checksums_file, unit.url);
-    std::string url = unit.url.substr(0, unit.url.rfind('/')) + "/" + percent_encode_segment(file);
-    auto md5s = parse_md5sums(fetcher.get(url));
-    auto it = md5s.find(unit.name);
-    if (it == md5s.end()) throw DownloadError("no checksum published for " + unit.name + " in " + file, url);
-    return it->second;
-  }
-  // s3_manifest: from the bucket's manifest; published: the SHA256SUMS of [[inputs]] groups
-  // (input_groups.h), both by part name, and a part without an entry is checked by size/md5 only.
-  if (s.checksums == "s3_manifest" || s.checksums == "published") {
-    auto it = sums.find(unit.name);
-    return it == sums.end() ? io::Expect{} : it->second;
-  }
-  if (s.checksums == "sha256sums" || s.checksums == "archive_org_files_xml" ||
-      (s.checksums == "hf_lfs_pointer" && !sums.empty())) {
-    auto it = sums.find(unit.name);
-    if (it == sums.end()) throw DownloadError("no checksum published for " + unit.name, unit.url);
-    return it->second;
-  }
-  if (s.checksums == "hf_lfs_pointer") {
-    auto pos = unit.url.find("/resolve/");
-    if (pos == std::string::npos) return {};
-    std::string pointer_url = unit.url.substr(0, pos) + "/raw/" + unit.url.substr(pos + 9);
-    std::string pointer = fetcher.get(pointer_url);
-    io::Expect e;
-    std::istringstream in(pointer);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.rfind("oid sha256:", 0) == 0) e.sha256 = line.substr(11);
-      if (line.rfind("size ", 0) == 0) e.size = std::stoull(line.substr(5));
-    }
-    if (e.sha256.size() != 64 || !e.size)
-      throw DownloadError("the Hub's LFS pointer has no 'oid sha256:' and 'size' lines", pointer_url);
-    return e;
-  }
-  return {};
 }
 
 }  // namespace rpdata::exec

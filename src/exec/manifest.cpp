@@ -94,11 +94,6 @@ std::string plan_to_json(const Plan& plan) {
          "\n";
 }
 
-std::vector<PlanPart> unit_parts(const PlanUnit& unit) {
-  if (!unit.parts.empty()) return unit.parts;
-  return {{unit.name, unit.url, unit.path, {}, {}, 0}};
-}
-
 Plan read_plan(const fs::path& path) {
   simdjson::dom::parser parser;
   simdjson::padded_string buf;

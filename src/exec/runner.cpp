@@ -24,11 +24,9 @@
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
-#include "rpdata/io/xml_stream_se.h"
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
-#include "site_select.h"
 #include "stages.h"
 #include "input_groups.h"
 
@@ -163,7 +161,8 @@ std::vector<fs::path> obtain_input(Shared& sh, const PlanUnit& unit) {
     }
     fs::create_directories(raw.parent_path());
     // An existing raw file is re-checked against the published checksum by the fetcher.
-    io::Expect expect = expected_for(sh.settings, {part.name, part.url, part.path, {}}, sh.fetcher, sh.sums);
+    download::ChecksumContext cc{sh.fetcher, "", sh.settings.planner.get(), nullptr};
+    io::Expect expect = sh.settings.checksums->expect({part.name, part.url, part.path, {}}, sh.sums, cc);
     if (!part.md5.empty()) expect.md5 = part.md5;  // published by the source's listing
     if (part.size) expect.size = part.size;
     sh.fetcher.fetch(part.url, raw, expect);
@@ -295,14 +294,6 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
     out.keys = std::move(keys);
   }
   return out;
-}
-
-io::FetchOptions fetch_options(const Settings& settings, const RunOptions& options) {
-  io::FetchOptions fopt = options.fetch;
-  fopt.max_attempts = settings.max_attempts;
-  fopt.per_host_connections = settings.per_host_connections;
-  fopt.per_host_requests_per_s = settings.requests_per_s;
-  return fopt;
 }
 
 void log_progress(Shared& sh, uint64_t input_read) {
@@ -470,38 +461,24 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   if (!recipe.inputs.empty()) grouped = plan_input_groups(recipe, options);
   Settings settings = grouped ? grouped->settings : resolve_settings(recipe);
   RunLayout layout{options.out, recipe.source};
-  // An S3 recipe lists its bucket (network); `rpdata process` reuses the plan the download wrote.
-  std::optional<S3Listing> s3;
-  std::vector<PlanUnit> listed;
-  if (!settings.s3_uri.empty() && options.inputs.empty() && options.mirror.empty()) {
-    if (options.download) {
-      s3 = list_s3_inputs(settings, options.fetch);
-      listed = s3->units;
-    } else if (fs::exists(layout.plan_file())) {
-      listed = read_plan(layout.plan_file()).units;
-    } else {
-      throw ConfigError("no plan in " + layout.source_dir().string() + ": run `rpdata download " + recipe.source +
-                        "` first (the input list comes from the S3 listing)");
-    }
-  }
-  Plan plan = grouped ? std::move(grouped->plan) : [&] {
-    // A listing recipe fetches its listing once (then reads the cached copy) through a fetcher
-    // with the recipe's politeness settings.
-    io::Fetcher fetcher(fetch_options(settings, options));
-    return build_plan(recipe, settings, options, layout, &fetcher, listed.empty() ? nullptr : &listed);
-  }();
-  if (settings.select_top > 0 || !settings.files_from.empty())
-    for (const auto& line : select_plan(plan, settings, options, RunLayout{options.out, recipe.source}))
-      spdlog::info("{}: {}", recipe.source, line);
+  PlanExtras extras;
+  Plan plan = grouped ? std::move(grouped->plan) : build_plan(recipe, settings, options, layout, &extras);
   RunOptions opts = options;
-  if (s3) {  // before anything is written: the bytes this task would fetch, and their price
+  if (extras.listed.before_fetch) {  // before anything is written: e.g. what this task's downloads cost
     std::vector<const PlanUnit*> todo;
     for (size_t k : assign_units(plan.units.size(), options.task)) todo.push_back(&plan.units[k]);
-    confirm_s3_cost(*s3, settings, todo, layout.raw_dir(), options.yes);
-    opts.fetch = s3->fetch;  // carries the Signature V4 signer
+    extras.listed.before_fetch(todo, layout.raw_dir(), options.yes);
   }
+  if (extras.listed.fetch) opts.fetch = *extras.listed.fetch;  // e.g. with a request signer
+  // What downloads are checked against: the groups' table, or what the source publishes,
+  // loaded once by the stage that downloads (`rpdata process` never touches the network).
+  const bool any_units = !plan.units.empty();
+  std::function<download::Published()> published = [&]() -> download::Published {
+    if (grouped) return grouped->published;
+    if (options.inputs.empty() && options.download && any_units) return checksum_table(settings, options, extras);
+    return {};
+  };
   plan.settings_digest = settings_digest(recipe, counted_tokenizers(settings, options));
-  const auto published = grouped ? grouped->published : std::map<std::string, io::Expect>{};
   if (recipe.has_dedup) return run_dedup_recipe(recipe, settings, std::move(plan), opts, published);
   if (!options.stage.empty() && options.stage != "all")
     throw ConfigError("--stage " + options.stage + ": recipe " + recipe.name + " has one stage (no [dedup])");
@@ -511,7 +488,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   single.settings = settings;
   single.source = recipe.source;
   single.make_steps = [&recipe](size_t) { return build_steps(recipe); };
-  single.published = s3 ? s3->expects : published;  // size and md5 from the bucket's manifest / groups' sums
+  single.published = published;
   return run_stage(single, plan, opts);
 }
 
@@ -539,23 +516,7 @@ RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions&
     std::vector<size_t> mine = assign_units(plan.units.size(), options.task);
     sh.summary.units_assigned = mine.size();
 
-    bool mirror_sums = settings.checksums == "hf_lfs_pointer" && !plan.units.empty() &&
-                       plan.units[0].url.find("/resolve/") == std::string::npos;
-    // `rpdata process` never touches the network: checksums are for downloads.
-    bool files_xml = settings.checksums == "archive_org_files_xml";
-    if (stage.name != "apply" && options.inputs.empty() && options.download &&
-        (settings.checksums == "sha256sums" || mirror_sums || files_xml)) {
-      std::string base = plan_base_url(plan.units[0]);
-      try {
-        std::string text = fetcher.get(base + "/" + settings.checksums_file);
-        sh.sums = files_xml ? io::parse_archive_org_files_xml(text) : parse_sha256sums(text);
-      } catch (const DownloadError& e) {
-        if (settings.checksums != "hf_lfs_pointer") throw;
-        spdlog::warn("mirror publishes no {} ({}); downloads are checked by length only", settings.checksums_file,
-                     e.what());
-      }
-    }
-    if (!stage.published.empty()) sh.sums = stage.published;  // checksums = "s3_manifest"
+    if (stage.published) sh.sums = stage.published();
     run_units(sh, mine);
 
     RunSummary summary = std::move(sh.summary);

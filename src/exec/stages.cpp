@@ -407,7 +407,7 @@ std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl,
 }
 
 RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
-                            const std::map<std::string, io::Expect>& published) {
+                            std::function<download::Published()> published) {
   KeySpec spec = parse_key_spec(recipe);
   std::vector<std::string> groups;  // in order of first appearance (plans are group-major)
   for (const auto& u : plan.units) {
@@ -473,7 +473,6 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     apply.layout = dl.final_layout;
     apply.settings = settings;
     apply.settings.reader_factory = intermediate_reader_factory();
-    apply.settings.checksums = "none";
     apply.source = recipe.source;
     Plan ap = apply_plan(spec, dl, plan);
     std::shared_ptr<const BookIds> ids;

@@ -72,9 +72,9 @@ struct StageSpec {
   // Apply stage: the unit's drop counts of earlier stages (main's reader and [[steps]]), so the
   // final manifest accounts for every document.
   std::function<DropCounts(size_t unit_index)> carry_drops;
-  // Expected size/md5 per input name from the source's own listing (the S3 manifest), used
-  // instead of a SHA256SUMS when non-empty.
-  std::map<std::string, io::Expect> published;
+  // The checksum table downloads are checked against (download::Checksums), loaded when the
+  // stage starts; unset for stages that download nothing.
+  std::function<download::Published()> published;
 };
 
 // The three layouts of a dedup run under OUT/<source>/_work/stages.
@@ -103,9 +103,9 @@ void finalize_unit_keys(UnitKeys& keys);
 
 // Runs a recipe with [dedup]: the stage named by options.stage ("" / "all": main, reduce and
 // apply in turn, one task only).
-// `published`: expected size/sha256/md5 per raw part name, for the main stage's downloads.
+// `published`: the checksum table of the main stage's downloads.
 RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
-                            const std::map<std::string, io::Expect>& published = {});
+                            std::function<download::Published()> published = {});
 
 // Runs one per-unit stage for this task (the former run_source body).
 RunSummary run_stage(const StageSpec& stage, const Plan& plan, const RunOptions& options);

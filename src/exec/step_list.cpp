@@ -1,6 +1,7 @@
-// The registries a run looks recipe types up in: the generic `jsonl` reader, then every
-// source's readers, steps, slices and samples (sources::register_all).
+// The registries a run looks recipe types up in: the generic `jsonl` reader and download
+// shapes, then every source's readers, steps, shapes, slices and samples (sources::register_all).
 #include "rpdata/core/error.h"
+#include "rpdata/download/builtin.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/jsonl_reader.h"
 #include "rpdata/sources/registry.h"
@@ -22,18 +23,19 @@ ReaderFactory configure_jsonl(const Params& p) {
   };
 }
 
+}  // namespace
+
 const Registries& registries() {
   static const Registries registries = [] {
     Registries r;
     r.readers.add({"jsonl", "JSON Lines (plain, .gz, .bz2, .xz, .zst); keys: text_field, max_line_bytes, batch_docs",
                    configure_jsonl});
+    download::register_builtin(r.planners, r.checksums);
     sources::register_all(r);
     return r;
   }();
   return registries;
 }
-
-}  // namespace
 
 const StepRegistry& step_registry() { return registries().steps; }
 const ReaderRegistry& reader_registry() { return registries().readers; }

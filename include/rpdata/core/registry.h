@@ -106,12 +106,4 @@ struct SampleSource {
   std::vector<std::string> inputs;  // local inputs (--input) among the files written, relative to the mirror
 };
 
-// Everything the sources register: reader formats, step types, their slices and samples.
-struct Registries {
-  StepRegistry steps;
-  ReaderRegistry readers;
-  std::vector<SourceInfo> sources;
-  std::vector<SampleSource> samples;
-};
-
 }  // namespace rpdata

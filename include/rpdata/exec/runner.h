@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/core/stats.h"
 #include "rpdata/exec/recipe.h"
 #include "rpdata/exec/task_plan.h"
@@ -49,7 +49,9 @@ struct RunSummary {
   bool manifest_written = false;
 };
 
-// Every reader format and step type: the generic jsonl reader and what the sources register.
+// Every reader format, step type and download shape: the generic ones and what the sources
+// register.
+const Registries& registries();
 const StepRegistry& step_registry();
 const ReaderRegistry& reader_registry();
 // The slices of RedPajama-Data-1T the sources declare, in registration order.

@@ -1,8 +1,28 @@
-// The sources: each registers its reader formats and step types through one function,
-// sources::<name>::register_source, listed once in src/sources/registry.cpp.
+// The sources: each registers its reader formats, step types, download shapes and slices
+// through one function, sources::<name>::register_source, listed once in
+// src/sources/registry.cpp.
 #pragma once
 
 #include "rpdata/core/registry.h"
+#include "rpdata/download/checksums.h"
+#include "rpdata/download/planner.h"
+#include "rpdata/download/selector.h"
+
+namespace rpdata {
+
+// Everything a run looks recipe types up in: reader formats, step types, download shapes
+// (input planners, checksum kinds, input selectors), the slices and the samples.
+struct Registries {
+  StepRegistry steps;
+  ReaderRegistry readers;
+  download::PlannerRegistry planners;
+  download::ChecksumRegistry checksums;
+  download::SelectorRegistry selectors;
+  std::vector<SourceInfo> sources;
+  std::vector<SampleSource> samples;
+};
+
+}  // namespace rpdata
 
 namespace rpdata::sources {
 

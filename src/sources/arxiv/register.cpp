@@ -1,13 +1,15 @@
 // ArXiv's recipe vocabulary: the `arxiv_tar` reader and the `arxiv_language` step.
 #include "rpdata/core/error.h"
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/sources/arxiv/arxiv.h"
+#include "rpdata/sources/arxiv/planner.h"
 
 namespace rpdata::sources::arxiv {
 
 void register_source(Registries& r) {
   // RedPajama-Data README: ArXiv 28B.
   r.sources.push_back({"arxiv", 28e9, {"arxiv"}});
+  r.planners.add(s3_planner_type());
   r.readers.add({"arxiv_tar",
                  "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
                  "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "

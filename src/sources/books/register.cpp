@@ -1,5 +1,5 @@
 // Books' recipe vocabulary: the `books` reader, `pg_strip_license` and `book_simhash`.
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/sources/books/books.h"
 
 namespace rpdata::sources::books {

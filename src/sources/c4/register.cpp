@@ -1,5 +1,5 @@
 // C4's recipe vocabulary: the `c4_format` step (C4's files are read by the generic jsonl reader).
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/sources/c4/c4.h"
 
 namespace rpdata::sources::c4 {

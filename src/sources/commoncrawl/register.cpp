@@ -3,7 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "rpdata/core/error.h"
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
+#include "rpdata/sources/commoncrawl/planner.h"
 #include "rpdata/quality/cc_classifier.h"
 #include "rpdata/quality/cc_classifier_steps.h"
 #include "rpdata/quality/model_files.h"
@@ -112,6 +113,7 @@ ReaderFactory configure_wet(const Params& p) {
 }  // namespace
 
 void register_source(Registries& r) {
+  r.planners.add(listing_planner_type());
   // RedPajama-Data README: CommonCrawl 878B.
   r.sources.push_back({"commoncrawl", 878e9, {"commoncrawl"}});
   r.readers.add({"wet",

@@ -3,7 +3,7 @@
 #include <tuple>
 
 #include "rpdata/core/error.h"
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/github/bigquery_reader.h"
 #include "rpdata/sources/github/github.h"

@@ -1,7 +1,8 @@
 // Stack Exchange's recipe vocabulary: the `stackexchange_7z` reader (its [read] keys and the
 // lid.176 model lookup).
 #include "rpdata/core/error.h"
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
+#include "rpdata/sources/stackexchange/planner.h"
 #include "rpdata/quality/langid.h"
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
@@ -53,6 +54,7 @@ ReaderFactory configure_posts(const Params& p) {
 }  // namespace
 
 void register_source(Registries& r) {
+  r.selectors.add(top_sites_selector_type());
   // RedPajama-Data README: StackExchange 20B.
   r.sources.push_back({"stackexchange", 20e9, {"stackexchange"}});
   r.readers.add({"stackexchange_7z",

@@ -1,6 +1,6 @@
 // Wikipedia's recipe vocabulary: the `wikipedia_xml` reader and the `wikipedia_clean` step.
 #include "rpdata/core/error.h"
-#include "rpdata/core/registry.h"
+#include "rpdata/sources/registry.h"
 #include "rpdata/sources/wikipedia/wikipedia.h"
 
 namespace rpdata::sources::wikipedia {

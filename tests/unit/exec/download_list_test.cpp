@@ -29,7 +29,7 @@ TEST(DownloadList, NamesAndCodeloadUrls) {
   toml.replace(toml.find(", \"o/r@feature/x y\""), 19, ", \"o/r@feature/x\"");
   Recipe r = parse_recipe(toml, "list.toml");
   Settings s = resolve_settings(r);
-  Plan p = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr);
+  Plan p = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"});
   ASSERT_EQ(p.units.size(), 3u);
   EXPECT_EQ(p.units[0].name, "psf~requests@v2.31.0.tar.gz");
   EXPECT_EQ(p.units[0].url, "https://codeload.github.com/psf/requests/tar.gz/v2.31.0");
@@ -41,17 +41,20 @@ TEST(DownloadList, NamesAndCodeloadUrls) {
 TEST(DownloadList, BadEntriesAndListFile) {
   Recipe r = parse_recipe(kRecipe, "list.toml");
   Settings s = resolve_settings(r);
-  EXPECT_THROW(build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr), ConfigError);  // a space in an entry
+  EXPECT_THROW(build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}), ConfigError);  // a space in an entry
   test::TempDir t;
-  test::write_all(t / "repos.txt", "# comment\n\n  psf/requests@v2.31.0  \n../x@y\n");
+  test::write_all(t / "repos.txt", "# comment\n\n  psf/requests@v2.31.0  \n");
   std::string toml = kRecipe;
   toml.replace(toml.find("list = ["), toml.find(']', toml.find("list = [")) - toml.find("list = [") + 1,
                "list_file = \"" + (t / "repos.txt").string() + "\"");
+  Recipe r1 = parse_recipe(toml, "list1.toml");
+  Plan p1 = build_plan(r1, resolve_settings(r1), RunOptions{}, RunLayout{"/nonexistent", "x"});
+  ASSERT_EQ(p1.units.size(), 1u);  // comments, blank lines and surrounding spaces are not entries
+  EXPECT_EQ(p1.units[0].name, "psf~requests@v2.31.0.tar.gz");
+  test::write_all(t / "repos.txt", "psf/requests@v2.31.0\n../x@y\n");
   Recipe r2 = parse_recipe(toml, "list2.toml");
   Settings s2 = resolve_settings(r2);
-  ASSERT_EQ(s2.list.size(), 2u);
-  EXPECT_EQ(s2.list[0], "psf/requests@v2.31.0");
-  EXPECT_THROW(build_plan(r2, s2, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr), ConfigError);  // "../x": no '..' segments
+  EXPECT_THROW(build_plan(r2, s2, RunOptions{}, RunLayout{"/nonexistent", "x"}), ConfigError);  // "../x": no '..' segments
 }
 
 }  // namespace

@@ -66,9 +66,8 @@ TEST(Recipe, BuiltinsParseAndValidate) {
 TEST(Recipe, LanguageListMakesOneUnitPerLanguage) {
   Recipe r = load_recipe("wikipedia");
   Settings s = resolve_settings(r);
-  ASSERT_EQ(s.languages.size(), 20u);  // RedPajama's 20 Wikipedia languages
-  Plan plan = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr);
-  ASSERT_EQ(plan.units.size(), 20u);
+  Plan plan = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"});
+  ASSERT_EQ(plan.units.size(), 20u);  // RedPajama's 20 Wikipedia languages
   EXPECT_EQ(plan.units[0].name, "bgwiki-20230320-pages-articles-multistream.xml.bz2");
   EXPECT_EQ(plan.units[0].url,
             "https://dumps.wikimedia.org/bgwiki/20230320/bgwiki-20230320-pages-articles-multistream.xml.bz2");
@@ -76,7 +75,7 @@ TEST(Recipe, LanguageListMakesOneUnitPerLanguage) {
   RunOptions mirror;
   mirror.mirror = "https://mirror.example/dumps/";
   mirror.limit = 2;
-  Plan m = build_plan(r, s, mirror, RunLayout{"/nonexistent", "x"}, nullptr);
+  Plan m = build_plan(r, s, mirror, RunLayout{"/nonexistent", "x"});
   ASSERT_EQ(m.units.size(), 2u);
   EXPECT_EQ(m.units[1].url,
             "https://mirror.example/dumps/cawiki/20230320/cawiki-20230320-pages-articles-multistream.xml.bz2");
@@ -89,7 +88,7 @@ TEST(Recipe, LanguageListMakesOneUnitPerLanguage) {
   // A language list needs {language} in the pattern.
   Recipe bad = parse_recipe("source = \"w\"\n[download]\nbase_url = \"x\"\nlanguages = [\"en\"]\npattern = \"a.bz2\"\n",
                             "t.toml");
-  EXPECT_THROW(build_plan(bad, resolve_settings(bad), RunOptions{}, RunLayout{"/nonexistent", "x"}, nullptr), ConfigError);
+  EXPECT_THROW(build_plan(bad, resolve_settings(bad), RunOptions{}, RunLayout{"/nonexistent", "x"}), ConfigError);
 }
 
 TEST(Recipe, UnknownKeysAreNamed) {

@@ -109,8 +109,7 @@ format = "wet"
   options.mirror = mirror.string();
   options.limit = 3;
   exec::RunLayout layout{dir / "out", "commoncrawl"};
-  io::Fetcher fetcher;
-  exec::Plan plan = exec::build_plan(recipe, settings, options, layout, &fetcher);
+  exec::Plan plan = exec::build_plan(recipe, settings, options, layout);
   auto entries = read_listing(real / "commoncrawl/CC-MAIN-2025-33.wet.paths.gz");
   ASSERT_EQ(plan.units.size(), 3u);
   for (size_t u = 0; u < 3; ++u) {
@@ -127,14 +126,14 @@ format = "wet"
   // The cached listing is used from now on, even with the mirror gone; without --limit: 5000 units.
   fs::remove_all(mirror);
   options.limit = -1;
-  plan = exec::build_plan(recipe, settings, options, layout, &fetcher);
+  plan = exec::build_plan(recipe, settings, options, layout);
   EXPECT_EQ(plan.units.size(), 5000u);
   EXPECT_EQ(plan.units[4999].name, "2025-33_4999");
   EXPECT_EQ(plan.units[4999].parts.back().name, entries.back());
   // Process-only without a cached listing: a clear error, not a network call.
   exec::RunLayout other{dir / "other", "commoncrawl"};
   options.download = false;
-  EXPECT_THROW(exec::build_plan(recipe, settings, options, other, &fetcher), DownloadError);
+  EXPECT_THROW(exec::build_plan(recipe, settings, options, other), DownloadError);
 }
 
 // ---- the wet reader: two-pass line dedup over a unit ----

@@ -1,0 +1,73 @@
+#include <algorithm>
+
+#include "rpdata/core/error.h"
+#include "rpdata/download/checksums.h"
+#include "rpdata/download/planner.h"
+#include "rpdata/download/selector.h"
+
+namespace rpdata::download {
+
+const std::string& PlanContext::require_base() const {
+  if (base.empty()) throw ConfigError("recipe has no [download] base_url; give --mirror or --input", recipe);
+  return base;
+}
+
+std::string ChecksumContext::url_of(const std::string& file) const {
+  if (base.empty()) throw ConfigError("[download] checksums: no base_url (or --mirror) to fetch " + file + " from");
+  return base + "/" + file;
+}
+
+void PlannerRegistry::add(PlannerType type) { types_.push_back(std::move(type)); }
+
+std::unique_ptr<InputPlanner> PlannerRegistry::configure(const Params& download, const std::string& recipe) const {
+  std::vector<const PlannerType*> chosen;
+  for (const auto& t : types_)
+    if (std::any_of(t.triggers.begin(), t.triggers.end(), [&](const std::string& k) { return download.has(k); }))
+      chosen.push_back(&t);
+  if (chosen.size() > 1)
+    chosen.erase(std::remove_if(chosen.begin(), chosen.end(), [](const PlannerType* t) { return t->fallback; }),
+                 chosen.end());
+  if (chosen.size() > 1)
+    throw ConfigError("[download] gives two input shapes (" + chosen[0]->triggers[0] + " and " +
+                          chosen[1]->triggers[0] + "); give one",
+                      recipe);
+  if (chosen.empty()) {
+    if (!download.get_string("base_url", "").empty()) {
+      std::string keys;
+      for (const auto& t : types_) keys += (keys.empty() ? "" : ", ") + t.triggers[0];
+      throw ConfigError("[download] has base_url but no input shape (one of: " + keys + ")", recipe);
+    }
+    return nullptr;
+  }
+  return chosen[0]->configure(download);
+}
+
+void ChecksumRegistry::add(ChecksumType type) { types_.push_back(std::move(type)); }
+
+std::unique_ptr<Checksums> ChecksumRegistry::configure(const Params& download, const std::string& recipe) const {
+  std::string kind = download.get_string("checksums", "none");
+  for (const auto& t : types_)
+    if (t.name == kind) return t.configure(download);
+  std::string known;
+  for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
+  throw ConfigError("[download] checksums = \"" + kind + "\" is not a checksum kind (known: " + known + ")", recipe);
+}
+
+void SelectorRegistry::add(SelectorType type) { types_.push_back(std::move(type)); }
+
+std::unique_ptr<InputSelector> SelectorRegistry::configure(const Params& download, const std::string& recipe) const {
+  if (!download.has("select_by")) return nullptr;
+  std::string by = download.get_string("select_by", "");
+  for (const auto& t : types_)
+    if (t.name == by) return t.configure(download);
+  std::string known;
+  for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
+  throw ConfigError("[download] select_by = \"" + by + "\" is not a selector (known: " + known + ")", recipe);
+}
+
+io::Expect PublishedChecksums::expect(const PlanUnit& file, const Published& table, const ChecksumContext&) const {
+  auto it = table.find(file.name);
+  return it == table.end() ? io::Expect{} : it->second;
+}
+
+}  // namespace rpdata::download

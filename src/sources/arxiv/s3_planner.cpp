@@ -1,0 +1,142 @@
+// [download] s3 = "s3://arxiv/src/": arXiv's requester-pays bucket. The inputs are the objects
+// directly under the prefix whose names match name_prefix/name_suffix (ListObjectsV2), with
+// size and md5 from the bucket's manifest (else the listing's size); downloads are signed
+// (Signature V4) and, before any byte is fetched, the requester-pays cost of what this task
+// would fetch is logged and must be confirmed with --yes. A --mirror of the bucket is read
+// with [download] pattern/first/count instead.
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+#include "rpdata/core/error.h"
+#include "rpdata/download/builtin.h"
+#include "rpdata/io/s3.h"
+#include "rpdata/sources/arxiv/arxiv.h"
+#include "rpdata/sources/arxiv/planner.h"
+
+namespace rpdata::sources::arxiv {
+namespace fs = std::filesystem;
+using namespace rpdata::download;
+
+namespace {
+
+struct S3Keys {
+  std::string uri, name_prefix, name_suffix, manifest, endpoint, region;
+  bool requester_pays = true;
+  double price_per_gb = kEgressUsdPerGb;
+};
+
+void confirm_cost(const std::string& bucket_url, const Published& expects, double price_per_gb,
+                  const std::vector<const PlanUnit*>& units, const fs::path& raw_dir, bool yes) {
+  uint64_t bytes = 0, files = 0, unknown = 0;
+  for (const PlanUnit* u : units) {
+    std::error_code ec;
+    if (fs::exists(raw_dir / u->name, ec)) continue;  // already downloaded
+    auto it = expects.find(u->name);
+    if (it == expects.end() || !it->second.size) {
+      ++unknown;
+      continue;
+    }
+    uint64_t have = 0;
+    if (auto part = raw_dir / (u->name + ".part"); fs::exists(part, ec)) have = fs::file_size(part, ec);
+    bytes += *it->second.size > have ? *it->second.size - have : 0;
+    ++files;
+  }
+  double usd = requester_pays_usd(bytes, files, price_per_gb);
+  spdlog::info(
+      "{}: {} file(s) to fetch, {} bytes ({:.2f} GiB){}; estimated requester-pays cost ${:.2f} "
+      "(egress ${:.2f}/GB, AWS S3 pricing page, data transfer out to the internet, first 10 TB/month, "
+      "us-east-1, as of 2026-11; plus $0.0004 per 1,000 GETs)",
+      bucket_url, files, bytes, static_cast<double>(bytes) / (1ull << 30),
+      unknown ? fmt::format(" + {} of unknown size", unknown) : "", usd, price_per_gb);
+  if ((bytes > 0 || unknown > 0) && !yes)
+    throw ConfigError(fmt::format("downloading from {} costs about ${:.2f} billed to your AWS account "
+                                  "(requester pays); rerun with --yes to proceed",
+                                  bucket_url, usd));
+}
+
+class S3Planner : public InputPlanner {
+ public:
+  S3Planner(S3Keys keys, std::unique_ptr<InputPlanner> mirror) : k_(std::move(keys)), mirror_(std::move(mirror)) {}
+
+  Planned plan(const PlanContext& ctx) const override {
+    if (ctx.mirror) {
+      if (!mirror_)
+        throw ConfigError("recipe reads " + k_.uri + " (listed with ListObjectsV2); a mirror needs [download] pattern, "
+                          "or give the files with --input",
+                          ctx.recipe);
+      return mirror_->plan(ctx);
+    }
+    io::S3Location loc = io::parse_s3_uri(k_.uri);
+    io::AwsCredentials creds = io::load_aws_credentials();
+    spdlog::info("s3: credentials from {} (access key {}...)", creds.origin,
+                 creds.access_key_id.substr(0, std::min<size_t>(4, creds.access_key_id.size())));
+    io::S3Client client({loc.bucket, k_.region, k_.endpoint, k_.requester_pays}, creds, ctx.fetch);
+
+    Planned out;
+    out.fetch = client.fetch_options();
+    const std::string bucket_url = "s3://" + loc.bucket + "/" + loc.prefix;
+    if (!k_.manifest.empty()) {
+      for (const auto& e : parse_manifest(client.get(loc.prefix + k_.manifest))) {
+        std::string name = e.filename.substr(e.filename.rfind('/') + 1);
+        io::Expect x;
+        x.size = e.size;
+        x.md5 = e.md5;
+        out.expects[name] = x;
+      }
+    }
+    for (const auto& o : client.list(loc.prefix)) {
+      std::string name = o.key.substr(o.key.rfind('/') + 1);
+      if (o.key.size() <= loc.prefix.size() || name.empty() ||
+          o.key.substr(loc.prefix.size()).find('/') != std::string::npos)
+        continue;  // only files directly under the prefix
+      if (!name.starts_with(k_.name_prefix) || !name.ends_with(k_.name_suffix)) continue;
+      if (!k_.manifest.empty() && name == k_.manifest) continue;
+      out.units.push_back({name, client.object_url(o.key), ""});
+      auto& x = out.expects[name];
+      if (!x.size) x.size = o.size;  // the listing's size when the manifest lacks the file
+    }
+    if (out.units.empty())
+      throw ConfigError("no objects under " + bucket_url + " match the recipe's name_prefix/name_suffix");
+    out.before_fetch = [bucket_url, expects = out.expects, price = k_.price_per_gb](
+                           const std::vector<const PlanUnit*>& todo, const fs::path& raw_dir, bool yes) {
+      confirm_cost(bucket_url, expects, price, todo, raw_dir, yes);
+    };
+    return out;
+  }
+  bool listing_needs_network() const override { return true; }
+  bool groupable() const override { return false; }
+
+ private:
+  S3Keys k_;
+  std::unique_ptr<InputPlanner> mirror_;
+};
+
+}  // namespace
+
+PlannerType s3_planner_type() {
+  return {"s3",
+          {"s3"},
+          false,
+          "the objects under an S3 prefix (ListObjectsV2, Signature V4, requester pays with a cost estimate); "
+          "a mirror is read with pattern/first/count (keys: s3, name_prefix, name_suffix, manifest, endpoint, region, "
+          "requester_pays, price_per_gb, pattern, first, count)",
+          [](const Params& d) -> std::unique_ptr<InputPlanner> {
+            S3Keys k;
+            k.uri = d.get_string("s3", "");
+            k.name_prefix = d.get_string("name_prefix", "");
+            k.name_suffix = d.get_string("name_suffix", "");
+            k.manifest = d.get_string("manifest", "");
+            k.endpoint = d.get_string("endpoint", "");
+            k.region = d.get_string("region", "us-east-1");
+            k.requester_pays = d.get_bool("requester_pays", true);
+            k.price_per_gb = d.get_double("price_per_gb", kEgressUsdPerGb);
+            if (!k.uri.starts_with("s3://")) throw ConfigError("[download] s3 must be an s3://bucket/prefix URI");
+            std::unique_ptr<InputPlanner> mirror;
+            std::string pattern = d.get_string("pattern", "");
+            if (!pattern.empty()) mirror = make_index_planner(pattern, d.get_int("first", 0), d.get_int("count", 0));
+            return std::make_unique<S3Planner>(std::move(k), std::move(mirror));
+          }};
+}
+
+}  // namespace rpdata::sources::arxiv
