@@ -72,7 +72,7 @@ GroupedInputs plan_input_groups(const Recipe& recipe, const RunOptions& options)
     if (it == readers.end()) throw Error("unit " + in.unit + " belongs to no [[inputs]] group");
     return it->second(in);
   };
-  check_plan_units(out.plan, options);
+  check_plan_units(out.plan, options, out.settings.name_suffixes);
   return out;
 }
 

@@ -9,18 +9,22 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
-#include "rpdata/sources/c4/c4.h"
 #include "rpdata/text/utf8.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
 
-std::string unit_stem(const std::string& unit_name) {
-  // A Stack Exchange site archive: "beer.stackexchange.com.7z" -> "beer.stackexchange.com".
-  if (unit_name.size() > 3 && unit_name.compare(unit_name.size() - 3, 3, ".7z") == 0)
-    return unit_name.substr(0, unit_name.size() - 3);
-  std::string stem = sources::c4::output_stem(unit_name);
-  if (stem.size() > 4 && stem.ends_with(".tar")) stem.resize(stem.size() - 4);  // arXiv_src_0903_001.tar
+std::string unit_stem(const std::string& unit_name, const std::vector<std::string>& name_suffixes) {
+  std::string stem = unit_name;
+  auto strip_one = [&stem](const auto& suffixes) {
+    for (const std::string& e : suffixes)
+      if (stem.size() > e.size() && stem.ends_with(e)) {
+        stem.resize(stem.size() - e.size());
+        return;
+      }
+  };
+  strip_one(std::vector<std::string>{".gz", ".zst", ".bz2", ".xz"});  // what io::InputStream decodes
+  strip_one(name_suffixes);
   return stem;
 }
 
@@ -180,19 +184,19 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
     for (const auto& line : s.selector->select(plan.units, sc)) spdlog::info("{}: {}", r.source, line);
     if (plan.units.empty()) throw ConfigError("no inputs selected");
   }
-  check_plan_units(plan, o);
+  check_plan_units(plan, o, s.name_suffixes);
   return plan;
 }
 
-void check_plan_units(Plan& plan, const RunOptions& o) {
+void check_plan_units(Plan& plan, const RunOptions& o, const std::vector<std::string>& name_suffixes) {
   if (o.limit > 0 && static_cast<size_t>(o.limit) < plan.units.size()) plan.units.resize(static_cast<size_t>(o.limit));
   std::set<std::string> names, stems;
   for (const auto& u : plan.units) {
     if (!text::is_valid_utf8(u.name)) throw ConfigError("input name is not valid UTF-8: " + u.path);
     if (!names.insert(u.name).second)
       throw ConfigError("two inputs share the name '" + u.name + "'; names must be unique");
-    if (!stems.insert(unit_stem(u.name)).second)
-      throw ConfigError("two inputs would write the same shards '" + unit_stem(u.name) + "-*.jsonl.zst' (" + u.name +
+    if (!stems.insert(unit_stem(u.name, name_suffixes)).second)
+      throw ConfigError("two inputs would write the same shards '" + unit_stem(u.name, name_suffixes) + "-*.jsonl.zst' (" + u.name +
                         "); rename one");
   }
 }

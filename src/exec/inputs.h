@@ -46,14 +46,14 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
 // The checksum table of a download run, loaded once (a published file fetched from the base).
 const download::Published& checksum_table(const Settings& s, const RunOptions& o, PlanExtras& x);
 // --limit, then names must be UTF-8 and unique (also their output stems).
-void check_plan_units(Plan& plan, const RunOptions& o);
+void check_plan_units(Plan& plan, const RunOptions& o, const std::vector<std::string>& name_suffixes);
 // Writes plan.json, or checks an existing one: same unit names, same local paths, same
 // settings digest; otherwise ConfigError (use another --out).
 void publish_plan(const RunLayout& layout, const Plan& plan);
 
-// The output stem of an input ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024",
-// "beer.stackexchange.com.7z" -> "beer.stackexchange.com").
-std::string unit_stem(const std::string& unit_name);
+// The output stem of an input: its name without a compression suffix, then without one of
+// its reader's name_suffixes ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024").
+std::string unit_stem(const std::string& unit_name, const std::vector<std::string>& name_suffixes);
 // A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
 bool is_route_name(const std::string& name);
 // True for "<stem>-NNNNN.jsonl.zst", its ".idx", and their temporary names.

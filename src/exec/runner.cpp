@@ -224,7 +224,7 @@ UnitOutput transform(Shared& sh, const PlanUnit& unit, size_t index, const std::
   rec.index = index;
   std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.stage.source});
   auto steps = sh.stage.make_steps(index);
-  RouteWriters writers(st, staging, unit_stem(unit.name));
+  RouteWriters writers(st, staging, unit_stem(unit.name, st.name_suffixes));
   writers.get("");
   const bool envelope = sh.stage.envelope;
   UnitKeys keys;
@@ -339,7 +339,7 @@ void run_unit(Shared& sh, size_t index) {
   if (!sh.options.process) return;
   invalidate_merged_manifest(layout);
 
-  const std::string stem = unit_stem(unit.name);
+  const std::string stem = unit_stem(unit.name, sh.settings.name_suffixes);
   const fs::path staging = layout.work_dir() / "staging";
   fs::create_directories(staging);
   remove_unit_outputs(staging, stem);

@@ -31,6 +31,7 @@ Settings resolve_settings(const Recipe& r) {
     throw ConfigError("[read] on_error must be fail or truncate", r.name);
   s.truncate_on_error = on_error == "truncate";
   s.reader_factory = reader_registry().configure(s.format, r.read);
+  s.name_suffixes = reader_registry().find(s.format)->name_suffixes;
   s.style = io::parse_json_style(r.output.get_string("json_style", "python"));
   s.layout = io::parse_record_layout(r.output.get_string("layout", "text_meta"));
   s.max_shard_bytes = static_cast<uint64_t>(r.output.get_int("max_shard_bytes", 1ll << 30));

@@ -33,7 +33,8 @@ struct Settings {
   // [read]
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation
-  ReaderFactory reader_factory;  // from the reader registry (format's own [read] keys)
+  ReaderFactory reader_factory;
+  std::vector<std::string> name_suffixes;  // the reader's, for output names (unit_stem)  // from the reader registry (format's own [read] keys)
   // [output]
   io::JsonStyle style = io::JsonStyle::kPython;
   io::RecordLayout layout = io::RecordLayout::kTextMeta;

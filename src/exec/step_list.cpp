@@ -29,7 +29,7 @@ const Registries& registries() {
   static const Registries registries = [] {
     Registries r;
     r.readers.add({"jsonl", "JSON Lines (plain, .gz, .bz2, .xz, .zst); keys: text_field, max_line_bytes, batch_docs",
-                   configure_jsonl});
+                   configure_jsonl, {".jsonl", ".json"}});
     download::register_builtin(r.planners, r.checksums);
     sources::register_all(r);
     return r;

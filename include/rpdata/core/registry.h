@@ -57,6 +57,9 @@ struct ReaderType {
   // Reads its keys from [read] (the caller rejects keys left unread; `format` and
   // `on_error` belong to the runner) and returns the factory.
   std::function<ReaderFactory(const Params&)> configure;
+  // Endings of its input names that output names drop (after a compression suffix such as
+  // ".gz"): "c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024" with ".json".
+  std::vector<std::string> name_suffixes = {};
 };
 
 class ReaderRegistry {

@@ -37,7 +37,8 @@ void register_source(Registries& r) {
                      opt.id_prefix = in.unit;
                      return std::make_unique<ArxivTarReader>(in.parts[0], opt);
                    };
-                 }});
+                 },
+                 {".tar"}});
   r.steps.add({"arxiv_language",
                "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
                "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",

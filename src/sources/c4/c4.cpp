@@ -24,23 +24,4 @@ bool C4FormatStep::keep(Document& doc, std::string& reason) {
   return true;
 }
 
-std::string output_stem(const std::string& input_name) {
-  std::string stem = input_name;
-  for (const char* ext : {".gz", ".zst", ".bz2", ".xz"}) {
-    std::string e(ext);
-    if (stem.size() > e.size() && stem.compare(stem.size() - e.size(), e.size(), e) == 0) {
-      stem.resize(stem.size() - e.size());
-      break;
-    }
-  }
-  for (const char* ext : {".jsonl", ".json"}) {
-    std::string e(ext);
-    if (stem.size() > e.size() && stem.compare(stem.size() - e.size(), e.size(), e) == 0) {
-      stem.resize(stem.size() - e.size());
-      break;
-    }
-  }
-  return stem;
-}
-
 }  // namespace rpdata::sources::c4

@@ -54,12 +54,14 @@ void register_source(Registries& r) {
   r.readers.add({"github_bigquery",
                  "BigQuery github_repos export (gzip JSONL, content + columns); keys: max_line_bytes, "
                  "max_expansion_ratio, batch_docs",
-                 configure_bigquery});
+                 configure_bigquery,
+                 {".jsonl", ".json"}});
   r.readers.add({"github_tarball",
                  "one repository tarball (codeload tar.gz), license from its LICENSE/COPYING file; keys: "
                  "strip_components, max_file_bytes, max_total_bytes, max_members, max_expansion_ratio, "
                  "require_license, batch_docs",
-                 configure_tarball});
+                 configure_tarball,
+                 {".tar"}});
   r.steps.add({"github_clean",
                "GitHub file -> RedPajama record (github_clean_dedup_local.py): skip .crt/LICENSE, md5 "
                "content_hash, copyright-comment removal, Python line stats; keys: compat_copyright, "

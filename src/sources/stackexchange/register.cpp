@@ -61,7 +61,8 @@ void register_source(Registries& r) {
                  "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
                  "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, "
                  "batch_docs, lid_model, require_lid",
-                 configure_posts});
+                 configure_posts,
+                 {".7z"}});
   r.samples.push_back({"stackexchange", "sample/stackexchange", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); }});
 }

@@ -57,5 +57,20 @@ TEST(DownloadList, BadEntriesAndListFile) {
   EXPECT_THROW(build_plan(r2, s2, RunOptions{}, RunLayout{"/nonexistent", "x"}), ConfigError);  // "../x": no '..' segments
 }
 
+// Output names: the input name without a compression suffix, then without one of the
+// reader's name suffixes (C4's c4_reformat.py: strip .gz, json -> jsonl; shards add
+// "-NNNNN.jsonl.zst").
+TEST(UnitStem, DropsCompressionThenTheReadersSuffix) {
+  const std::vector<std::string> json{".jsonl", ".json"};
+  EXPECT_EQ(unit_stem("c4-train.00000-of-01024.json.gz", json), "c4-train.00000-of-01024");
+  EXPECT_EQ(unit_stem("x.jsonl.zst", json), "x");
+  EXPECT_EQ(unit_stem("plain", json), "plain");
+  EXPECT_EQ(unit_stem("a.json.tar", json), "a.json.tar");  // one suffix of the reader's, at the end
+  EXPECT_EQ(unit_stem("psf~requests@v2.31.0.tar.gz", {".tar"}), "psf~requests@v2.31.0");
+  EXPECT_EQ(unit_stem("beer.stackexchange.com.7z", {".7z"}), "beer.stackexchange.com");
+  EXPECT_EQ(unit_stem("enwiki-20230320-pages-articles-multistream.xml.bz2", {}),
+            "enwiki-20230320-pages-articles-multistream.xml");
+}
+
 }  // namespace
 }  // namespace rpdata::exec

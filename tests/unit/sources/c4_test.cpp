@@ -34,12 +34,6 @@ TEST(C4Format, BuildsRedPajamaMetaInOrder) {
             "\"language\": \"en\", \"source\": \"c4\"}}\n");
 }
 
-TEST(C4, OutputStemFollowsC4Reformat) {
-  EXPECT_EQ(output_stem("c4-train.00000-of-01024.json.gz"), "c4-train.00000-of-01024");
-  EXPECT_EQ(output_stem("x.jsonl.zst"), "x");
-  EXPECT_EQ(output_stem("plain"), "plain");
-}
-
 TEST(C4, SampleIsDeterministicAndInRealFormat) {
   TempDir a, b;
   auto names = write_sample(a.path(), {2, 50, 1});

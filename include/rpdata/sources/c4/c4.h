@@ -29,10 +29,6 @@ class C4FormatStep final : public Filter {
   std::string source_;
 };
 
-// "c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024" (c4_reformat.py names its
-// output by stripping .gz and replacing json with jsonl; our shards add "-NNNNN.jsonl.zst").
-std::string output_stem(const std::string& input_name);
-
 struct SampleOptions {
   int files = 4;
   int docs_per_file = 500;
