@@ -1,4 +1,5 @@
 #include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
 
 #include <toml++/toml.h>
 
@@ -141,19 +142,24 @@ Recipe group_recipe(const Recipe& r, const InputGroup& group) {
 std::vector<std::string> builtin_recipe_names() {
   std::vector<std::string> out;
   for (const auto& [name, text] : builtin_recipes()) out.emplace_back(name);
+  for (const auto& [name, text] : registries().recipes) out.push_back(name);
   return out;
 }
 
 std::string builtin_recipe_text(const std::string& name) {
   for (const auto& [n, text] : builtin_recipes())
     if (n == name) return std::string(text);
+  for (const auto& [n, text] : registries().recipes)
+    if (n == name) return text;
   return {};
 }
 
 Recipe load_recipe(const std::string& name_or_path) {
   std::string text = builtin_recipe_text(name_or_path);
   if (!text.empty()) {
-    Recipe r = parse_recipe(text, "configs/" + name_or_path + ".toml");
+    bool shipped = false;
+    for (const auto& [n, t] : builtin_recipes()) shipped = shipped || n == name_or_path;
+    Recipe r = parse_recipe(text, shipped ? "configs/" + name_or_path + ".toml" : "recipe " + name_or_path);
     r.name = name_or_path;
     return r;
   }

@@ -1,5 +1,8 @@
 // The registries a run looks recipe types up in: the generic `jsonl` reader and download
 // shapes, then every source's readers, steps, shapes, slices and samples (sources::register_all).
+#include <functional>
+#include <stdexcept>
+
 #include "rpdata/core/error.h"
 #include "rpdata/download/builtin.h"
 #include "rpdata/exec/runner.h"
@@ -23,15 +26,28 @@ ReaderFactory configure_jsonl(const Params& p) {
   };
 }
 
+std::vector<std::function<void(Registries&)>>& added_sources() {
+  static std::vector<std::function<void(Registries&)>> added;
+  return added;
+}
+bool g_registries_built = false;
+
 }  // namespace
+
+void add_source(std::function<void(Registries&)> register_source) {
+  if (g_registries_built) throw std::logic_error("add_source after the registries were built");
+  added_sources().push_back(std::move(register_source));
+}
 
 const Registries& registries() {
   static const Registries registries = [] {
+    g_registries_built = true;
     Registries r;
     r.readers.add({"jsonl", "JSON Lines (plain, .gz, .bz2, .xz, .zst); keys: text_field, max_line_bytes, batch_docs",
                    configure_jsonl, {".jsonl", ".json"}});
     download::register_builtin(r.planners, r.checksums);
     sources::register_all(r);
+    for (const auto& add : added_sources()) add(r);
     return r;
   }();
   return registries;

@@ -4,8 +4,9 @@
     core <- io, text <- download, tokenize <- quality, dedup <- sources/<name> <- exec <- cli
 
 A file may include headers of its own layer and of the layers below it (ALLOWED). A source
-folder may include no other source's headers; src/sources/registry.cpp, the one list of
-sources, includes none of them (it declares their register functions itself).
+folder may include no other source's headers, only the shared rpdata/sources/registry.h;
+src/sources/registry.cpp, the one list of sources, includes none of them (it declares their
+register functions itself).
 Usage: check_layering.py REPO_ROOT   (exit 1 and one line per bad edge)
 """
 import os

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,6 +53,9 @@ struct RunSummary {
 // Every reader format, step type and download shape: the generic ones and what the sources
 // register.
 const Registries& registries();
+// Adds a source registered outside src/sources (a test's toy source, a fork's own source),
+// after the built-in ones. Call before anything looks a type up (std::logic_error after).
+void add_source(std::function<void(Registries&)> register_source);
 const StepRegistry& step_registry();
 const ReaderRegistry& reader_registry();
 // The slices of RedPajama-Data-1T the sources declare, in registration order.

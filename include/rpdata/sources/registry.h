@@ -20,6 +20,8 @@ struct Registries {
   download::SelectorRegistry selectors;
   std::vector<SourceInfo> sources;
   std::vector<SampleSource> samples;
+  // Recipes a source ships as text (name, TOML) besides the ones built from configs/.
+  std::vector<std::pair<std::string, std::string>> recipes;
 };
 
 }  // namespace rpdata
