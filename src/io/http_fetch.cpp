@@ -473,6 +473,7 @@ struct Fetcher::Impl {
       double wait = backoff_s(backoff_step++, r.retry_after_s);
       spdlog::warn("fetch {}: attempt {}/{} failed: {}; retrying in {:.2f} s", shown, attempts,
                    max_attempts, r.reason, wait);
+      if (options.on_retry_wait) options.on_retry_wait(wait);
       std::this_thread::sleep_for(std::chrono::duration<double>(wait));
     }
     throw DownloadError(

@@ -29,6 +29,9 @@ struct FetchOptions {
   // the current time): given the method and the exact URL, returns "Name: value" lines sent
   // after `headers`. Must be thread-safe. Their values are never logged.
   std::function<std::vector<std::string>(std::string_view method, const std::string& url)> sign;
+  // Called with each wait (seconds) chosen before a retry, before sleeping it; must be
+  // thread-safe. Lets a caller see the backoff decisions (tests check them without clocks).
+  std::function<void(double seconds)> on_retry_wait;
   std::string user_agent = "rpdata/0.1 (+https://github.com/rpdata)";
   // Progress: a bar on a TTY (stderr), otherwise an info log line every `log_interval_s`.
   bool progress = true;
