@@ -27,36 +27,15 @@ int slurm_submit() {
   o.rpdata = fs::read_symlink("/proc/self/exe").string();
   o.source = g_run.source;
   o.out = fs::absolute(g_run.out).lexically_normal();
-  o.run_args = {g_run.source, "--out", o.out.string(), "--no-progress"};
-  if (!g_run.recipe.empty()) {  // a recipe file is named absolutely: tasks run in --out
-    std::string r = exec::builtin_recipe_text(g_run.recipe).empty() ? fs::absolute(g_run.recipe).string() : g_run.recipe;
-    o.run_args.insert(o.run_args.end(), {"--recipe", r});
-  }
-  if (!g_run.mirror.empty()) {
-    std::string m = g_run.mirror.find("://") == std::string::npos ? fs::absolute(g_run.mirror).string() : g_run.mirror;
-    o.run_args.insert(o.run_args.end(), {"--mirror", m});
-  }
-  for (const auto& in : g_run.inputs)  // local inputs (e.g. Books3), named absolutely: tasks run in --out
-    o.run_args.insert(o.run_args.end(), {"--input", fs::absolute(in).string()});
-  if (g_run.threads != 1) o.run_args.insert(o.run_args.end(), {"--threads", std::to_string(g_run.threads)});
-  if (g_run.limit >= 0) o.run_args.insert(o.run_args.end(), {"--limit", std::to_string(g_run.limit)});
-  if (g_run.verify_sha256) o.run_args.push_back("--verify-sha256");
-  if (g_run.yes) o.run_args.push_back("--yes");
-  if (!g_run.tokenizers.empty()) {
-    std::string t;
-    for (const auto& x : g_run.tokenizers) t += (t.empty() ? "" : ",") + x;
-    o.run_args.insert(o.run_args.end(), {"--tokenizers", t});
-  }
+  RunArgs task = g_run;
+  task.no_progress = true;  // task logs are files
+  o.run_args = task_args(task);
   exec::Recipe recipe = load_run_recipe(g_run);
   int max_array = g_max_array_size > 0 ? g_max_array_size : (g_dry_run ? 1001 : exec::query_max_array_size());
-  // One stage, or main -> [winners ->] reduce -> apply for recipes with a cross-unit [dedup].
-  std::vector<std::pair<std::string, int>> stages = {{"", o.tasks}};
-  if (recipe.has_dedup) {
-    int partitions = static_cast<int>(recipe.dedup.get_int("partitions", 16));
-    stages = {{"main", o.tasks}, {"reduce", std::min(o.tasks, partitions)}, {"apply", o.tasks}};
-    if (recipe.dedup.get_string("kind", "exact") == "url_membership")
-      stages.insert(stages.begin() + 1, {"winners", std::min(o.tasks, partitions)});
-  }
+  // One job array per stage of the recipe: a partition stage needs at most one task per partition.
+  std::vector<std::pair<std::string, int>> stages;
+  for (const auto& s : exec::recipe_stages(recipe))
+    stages.push_back({s.name, s.partitions ? std::min(o.tasks, static_cast<int>(s.partitions)) : o.tasks});
   {
     exec::SlurmSubmitOptions last = o;
     last.stage = stages.back().first;

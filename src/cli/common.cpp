@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <cstdio>
 
 #include "rpdata/core/error.h"
@@ -88,6 +89,30 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
         ->check(CLI::ExistingPath);
   if (with_delete)
     cmd.add_flag("--delete-raw", a.delete_raw, "Delete each downloaded raw input once its output is complete");
+}
+
+std::vector<std::string> task_args(const RunArgs& a) {
+  namespace fs = std::filesystem;
+  auto absolute = [](const std::string& p) { return fs::absolute(p).lexically_normal().string(); };
+  std::vector<std::string> out{a.source};
+  if (!a.out.empty()) out.insert(out.end(), {"--out", absolute(a.out)});
+  if (!a.recipe.empty())  // a recipe file is named absolutely
+    out.insert(out.end(), {"--recipe", exec::builtin_recipe_text(a.recipe).empty() ? absolute(a.recipe) : a.recipe});
+  if (!a.mirror.empty())
+    out.insert(out.end(), {"--mirror", a.mirror.find("://") == std::string::npos ? absolute(a.mirror) : a.mirror});
+  if (a.limit >= 0) out.insert(out.end(), {"--limit", std::to_string(a.limit)});
+  if (a.threads != 1) out.insert(out.end(), {"--threads", std::to_string(a.threads)});
+  if (a.verify_sha256) out.push_back("--verify-sha256");
+  if (a.no_progress) out.push_back("--no-progress");
+  if (a.yes) out.push_back("--yes");
+  if (!a.tokenizers.empty()) {
+    std::string t;
+    for (const auto& x : a.tokenizers) t += (t.empty() ? "" : ",") + x;
+    out.insert(out.end(), {"--tokenizers", t});
+  }
+  for (const auto& in : a.inputs) out.insert(out.end(), {"--input", absolute(in)});
+  if (a.delete_raw) out.push_back("--delete-raw");
+  return out;
 }
 
 exec::Recipe load_run_recipe(const RunArgs& a) {

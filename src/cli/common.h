@@ -38,6 +38,10 @@ CLI::Validator at_least(long min);
 // `with_task` adds --rank and --world-size (not for `slurm submit`, where the array chooses).
 void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete, bool out_required = true,
                    bool with_task = true);
+// The flags of `args` that add_run_flags parses back into the same RunArgs, for the command
+// line of a task that repeats this run elsewhere (a Slurm array task runs in --out, so paths
+// are made absolute). SOURCE first; --rank, --world-size and --stage are the caller's.
+std::vector<std::string> task_args(const RunArgs& args);
 // Builds RunOptions + Recipe from parsed flags (ConfigError on bad values).
 exec::RunOptions make_run_options(const RunArgs& args);
 exec::Recipe load_run_recipe(const RunArgs& args);

@@ -406,6 +406,16 @@ std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl,
   return std::make_unique<DropStep>(std::move(drops), spec.field, spec.drop_field);
 }
 
+std::vector<StageInfo> recipe_stages(const Recipe& recipe) {
+  if (!recipe.has_dedup) return {{"", 0}};
+  KeySpec spec = parse_key_spec(recipe);
+  std::vector<StageInfo> stages{{"main", 0}};
+  if (spec.two_rounds()) stages.push_back({"winners", spec.partitions});
+  stages.push_back({"reduce", spec.partitions});
+  stages.push_back({"apply", 0});
+  return stages;
+}
+
 RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
                             std::function<download::Published()> published) {
   KeySpec spec = parse_key_spec(recipe);
@@ -426,13 +436,14 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
   // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
   fs::create_directories(dl.final_layout.work_dir());
   publish_plan(dl.final_layout, plan);
-  io::write_file_atomic(dl.stages_dir() / "dedup.json",
-                        io::JsonObject()
-                                .num("partitions", spec.partitions)
-                                .str("key", spec.field)
-                                .str("kind", spec.two_rounds() ? "url_membership" : "")
-                                .done() +
-                                "\n");
+  std::string names;
+  for (const auto& s : recipe_stages(recipe)) names += (names.empty() ? "\"" : ", \"") + s.name + "\"";
+  io::write_file_atomic(dl.stages_dir() / "dedup.json", io::JsonObject()
+                                                            .num("partitions", spec.partitions)
+                                                            .str("key", spec.field)
+                                                            .raw("stages", "[" + names + "]")
+                                                            .done() +
+                                                            "\n");
   RunSummary last;
   if (stage == "all" || stage == "main") {
     StageSpec main;

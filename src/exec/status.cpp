@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <map>
 
+#include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 
 namespace rpdata::exec {
@@ -100,14 +101,25 @@ std::vector<SourceStatus> run_status(const fs::path& out) {
     if (fs::exists(stages / "dedup.json")) {
       RunLayout main{stages, "main"};
       read_tasks(main.tasks_dir(), "main/", tasks);
-      std::string cfg = io::read_file(stages / "dedup.json");
-      auto at = cfg.find("\"partitions\": ");
-      int64_t partitions = at == std::string::npos ? 0 : std::atoll(cfg.c_str() + at + 14);
-      st.stages.push_back({"main", count_files(main.units_dir(), ".json"), st.totals.units});
-      if (cfg.find("\"kind\": \"url_membership\"") != std::string::npos)
-        st.stages.push_back({"winners", count_files(stages / "winners", ".json"), partitions});
-      st.stages.push_back({"reduce", count_files(stages / "reduce", ".json"), partitions});
-      st.stages.push_back({"apply", st.totals.units_done, st.totals.units});
+      // The stages the run declared (exec/stages.cpp writes dedup.json from recipe_stages).
+      std::string file = (stages / "dedup.json").string();
+      simdjson::dom::parser parser;
+      simdjson::dom::element cfg;
+      int64_t partitions = 0;
+      simdjson::dom::array names;
+      try {
+        cfg = parser.load(file);
+        partitions = cfg["partitions"].get_int64();
+        names = cfg["stages"].get_array();
+      } catch (const simdjson::simdjson_error& e) {
+        throw InputError(std::string("not a dedup stage list (an older rpdata's? rerun the recipe): ") + e.what(), file);
+      }
+      for (auto n : names) {
+        std::string_view name = n.get_string();
+        if (name == "main") st.stages.push_back({"main", count_files(main.units_dir(), ".json"), st.totals.units});
+        else if (name == "apply") st.stages.push_back({"apply", st.totals.units_done, st.totals.units});
+        else st.stages.push_back({std::string(name), count_files(stages / std::string(name), ".json"), partitions});
+      }
     }
     fs::path slurm = out / "_slurm";
     if (fs::exists(slurm)) {

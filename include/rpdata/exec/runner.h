@@ -68,6 +68,17 @@ const std::vector<SampleSource>& sample_sources();
 // (run_source does so when it will process; downloading needs no models).
 void validate_recipe(const Recipe& recipe, bool check_model_files = false);
 
+// One stage of a run. `partitions` > 0: its tasks split that many hash partitions (at most one
+// task each); 0: its tasks split the plan's units.
+struct StageInfo {
+  std::string name;  // "" for a single-stage recipe, else main | winners | reduce | apply
+  uint32_t partitions = 0;
+};
+// The stages of a run of `recipe`, in order: one unnamed stage, or with a cross-unit [dedup]
+// main, then winners for the two-round (URL membership) kind, reduce and apply. `rpdata run`
+// runs them; `rpdata slurm submit` makes one job array each; `rpdata status` reports them.
+std::vector<StageInfo> recipe_stages(const Recipe& recipe);
+
 // Runs the task. Throws ConfigError for usage problems; per-input failures are collected in
 // the summary (and the task's .failed marker) while the other inputs continue.
 RunSummary run_source(const Recipe& recipe, const RunOptions& options);
