@@ -49,6 +49,18 @@ bool is_unit_output(const std::string& name, const std::string& stem) {
   return n.empty() || n.substr(0, 5) == ".tmp.";
 }
 
+// Removes one unit's shards from `dir` and from its route subfolders (never "_work").
+void remove_unit_outputs(const fs::path& dir, const std::string& stem) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.is_directory() && entry.path().filename() != "_work" && is_route_name(entry.path().filename().string()))
+      remove_unit_outputs(entry.path(), stem);
+    else if (entry.is_regular_file() && is_unit_output(entry.path().filename().string(), stem))
+      fs::remove(entry.path(), ec);
+  }
+}
+
+
 io::FetchOptions fetch_options(const Settings& settings, const RunOptions& options) {
   io::FetchOptions fopt = options.fetch;
   fopt.max_attempts = settings.max_attempts;

@@ -56,6 +56,8 @@ void publish_plan(const RunLayout& layout, const Plan& plan);
 std::string unit_stem(const std::string& unit_name, const std::vector<std::string>& name_suffixes);
 // A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
 bool is_route_name(const std::string& name);
+// Removes one unit's shards (stem) from `dir` and from its route subfolders (never "_work").
+void remove_unit_outputs(const std::filesystem::path& dir, const std::string& stem);
 // True for "<stem>-NNNNN.jsonl.zst", its ".idx", and their temporary names.
 bool is_unit_output(const std::string& file_name, const std::string& stem);
 
