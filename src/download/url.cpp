@@ -1,26 +1,13 @@
 #include "rpdata/download/url.h"
 
-#include <cctype>
 #include <filesystem>
 
 #include "rpdata/core/error.h"
+#include "rpdata/io/gcs_list.h"
 
 namespace rpdata::download {
 
-std::string percent_encode_segment(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
+std::string percent_encode_segment(std::string_view s) { return io::url_encode_component(s); }
 
 std::string encode_path(std::string_view s) {
   std::string out;
