@@ -27,22 +27,6 @@ Published parse_digest_list(const std::string& text, size_t hex_len, std::string
   return out;
 }
 
-class Sha256Sums : public Checksums {
- public:
-  explicit Sha256Sums(std::string file) : file_(std::move(file)) {}
-  Published load(const ChecksumContext& ctx) const override {
-    return parse_sha256sums(ctx.fetcher.get(ctx.url_of(file_)));
-  }
-  io::Expect expect(const PlanUnit& file, const Published& table, const ChecksumContext&) const override {
-    auto it = table.find(file.name);
-    if (it == table.end()) throw DownloadError("no checksum published for " + file.name, file.url);
-    return it->second;
-  }
-
- private:
-  std::string file_;
-};
-
 class Md5Sums : public Checksums {
  public:
   explicit Md5Sums(std::string file) : file_(std::move(file)) {}
@@ -68,7 +52,9 @@ Published parse_md5sums(const std::string& text) { return parse_digest_list(text
 
 ChecksumType sha256sums_type() {
   return {"sha256sums", "one sha256sum-style file for the run under the base URL (keys: checksums_file)",
-          [](const Params& d) { return std::make_unique<Sha256Sums>(d.get_string("checksums_file", "SHA256SUMS")); }};
+          [](const Params& d) {
+            return std::make_unique<ChecksumFile>(d.get_string("checksums_file", "SHA256SUMS"), parse_sha256sums);
+          }};
 }
 
 ChecksumType md5sums_type() {

@@ -28,11 +28,7 @@ class HfLfsPointer : public Checksums {
   }
 
   io::Expect expect(const PlanUnit& file, const Published& table, const ChecksumContext& ctx) const override {
-    if (!table.empty()) {
-      auto it = table.find(file.name);
-      if (it == table.end()) throw DownloadError("no checksum published for " + file.name, file.url);
-      return it->second;
-    }
+    if (!table.empty()) return published_entry(table, file);
     auto pos = file.url.find("/resolve/");
     if (pos == std::string::npos) return {};
     std::string pointer_url = file.url.substr(0, pos) + "/raw/" + file.url.substr(pos + 9);

@@ -5,13 +5,10 @@
 namespace rpdata::download {
 namespace {
 
-class ListingChecksums : public Checksums {
+class ListingChecksums : public PublishedChecksums {
  public:
+  ListingChecksums() : PublishedChecksums({}) {}
   Published load(const ChecksumContext& ctx) const override { return ctx.planned ? ctx.planned->expects : Published{}; }
-  io::Expect expect(const PlanUnit& file, const Published& table, const ChecksumContext&) const override {
-    auto it = table.find(file.name);
-    return it == table.end() ? io::Expect{} : it->second;
-  }
 };
 
 }  // namespace

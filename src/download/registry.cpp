@@ -65,6 +65,12 @@ std::unique_ptr<InputSelector> SelectorRegistry::configure(const Params& downloa
   throw ConfigError("[download] select_by = \"" + by + "\" is not a selector (known: " + known + ")", recipe);
 }
 
+io::Expect published_entry(const Published& table, const PlanUnit& file) {
+  auto it = table.find(file.name);
+  if (it == table.end()) throw DownloadError("no checksum published for " + file.name, file.url);
+  return it->second;
+}
+
 io::Expect PublishedChecksums::expect(const PlanUnit& file, const Published& table, const ChecksumContext&) const {
   auto it = table.find(file.name);
   return it == table.end() ? io::Expect{} : it->second;

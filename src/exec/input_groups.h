@@ -1,8 +1,8 @@
-// Internal to exec: the plan of a recipe with several [[inputs]] groups (RedPajama's Books:
-// PG-19 from the bucket listing or --mirror, then Books3 from the local --input paths). Each
+// Internal to exec: the plan of a recipe with several [[inputs]] groups (e.g. one group
+// downloaded from a bucket listing or --mirror, then one from local --input paths). Each
 // group is planned with its own [download] as a recipe of its own would be; its units are
 // renamed "<group>-NNNNN" and tagged with the group, and the groups follow each other in the
-// plan, so the output (and the dedup's plan order) is the first group's books, then the next.
+// plan, so the output (and the dedup's plan order) is the first group's documents, then the next.
 #pragma once
 
 #include <map>

@@ -52,7 +52,7 @@ void check_plan_units(Plan& plan, const RunOptions& o, const std::vector<std::st
 void publish_plan(const RunLayout& layout, const Plan& plan);
 
 // The output stem of an input: its name without a compression suffix, then without one of
-// its reader's name_suffixes ("c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024").
+// its reader's name_suffixes ("part-00000.json.gz" with ".json" -> "part-00000").
 std::string unit_stem(const std::string& unit_name, const std::vector<std::string>& name_suffixes);
 // A document route / output subfolder name: [a-z0-9_]+ ("_work" excluded).
 bool is_route_name(const std::string& name);

@@ -34,7 +34,7 @@ Report build_report(const std::filesystem::path& out, const std::string& tokeniz
     row.source = slice.name;
     row.published = slice.published_tokens;
     rep.total_published += slice.published_tokens;
-    // Every run folder that builds this slice (a combined `book` run, or `books` / `books3`).
+    // Every run folder that builds this slice (the slice's declared run names).
     for (const auto& name : slice.run_names) {
       if (std::find(in_run.begin(), in_run.end(), name) == in_run.end()) continue;
       SourceTotals t = merge_manifest({out, name}, false);

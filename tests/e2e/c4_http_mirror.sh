@@ -23,13 +23,7 @@ for f in range(2):
                                  ensure_ascii=False, separators=(",", ":")) + "\n")
 PY
 (cd "$mirror" && sha256sum c4-train.*.json.gz > SHA256SUMS)
-python3 "$SRC/tests/servers/fault_server.py" "$mirror" > "$WORK/server.out" 2> "$WORK/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 400); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
-port=$(head -1 "$WORK/server.out")
-[ -n "$port" ] || fail "fault server did not start"
-base="http://127.0.0.1:$port"
+start_fault_server "$mirror"
 
 "$RPDATA" run c4 --out "$WORK/drop" --mirror "$base/drop/1" --limit 2 --threads 2 --tokenizers none --no-progress \
   2> "$WORK/drop.log" || { cat "$WORK/drop.log"; fail "run through dropping mirror failed"; }

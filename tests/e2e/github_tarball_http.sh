@@ -64,11 +64,7 @@ with tarfile.open(sys.argv[1], "w:gz", format=tarfile.PAX_FORMAT) as t:
 PY
 printf '%s\n' "# owner/repo@ref" acme/rpdata@main pylib/json@v3.11 gnu/headers@v1 nobody/scripts@v0 evil/repo \
   $gitrepo > "$WORK/repos.txt"
-python3 "$SRC/tests/servers/fault_server.py" "$root" > "$WORK/server.out" 2> "$WORK/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 400); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
-port=$(head -1 "$WORK/server.out")
+start_fault_server "$root"
 # The built-in recipe with the list file, the loopback host (first attempts dropped mid-body)
 # and the tokenizer rule skipped when the model is absent.
 recipe() {

@@ -19,3 +19,14 @@ same_outputs() {
 # The first record of zstd shards. Decompressed to a file first: `zstdcat | head -1` under
 # pipefail fails at random when head exits before zstdcat has written everything (SIGPIPE).
 first_record() { zstd -dcq "$@" > "$WORK/first_record.txt" && head -n 1 "$WORK/first_record.txt"; }
+# Serves DIR with tests/servers/fault_server.py on a loopback port (stopped on exit); sets
+# $port and $base (http://127.0.0.1:$port).
+start_fault_server() {
+  python3 "$SRC/tests/servers/fault_server.py" "$1" > "$WORK/server.out" 2> "$WORK/server.err" &
+  server=$!
+  trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
+  for _ in $(seq 400); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
+  port=$(head -1 "$WORK/server.out")
+  [ -n "$port" ] || fail "fault server did not start: $(cat "$WORK/server.err")"
+  base="http://127.0.0.1:$port"
+}

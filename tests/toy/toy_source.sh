@@ -14,12 +14,7 @@ printf 'first line of a\n\nab\nlast line of a\n' > "$mirror/a.txt"
 printf 'only line of b\n' > "$mirror/b.txt"
 printf 'a.txt\nb.txt\n' > "$mirror/catalog.txt"
 (cd "$mirror" && sha256sum a.txt b.txt > SHA256SUMS)
-python3 "$SRC/tests/servers/fault_server.py" "$mirror" > "$WORK/server.out" 2> "$WORK/server.err" &
-server=$!
-trap 'kill $server 2>/dev/null; [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"' EXIT
-for _ in $(seq 400); do [ -s "$WORK/server.out" ] && break; sleep 0.05; done
-port=$(head -1 "$WORK/server.out")
-[ -n "$port" ] || fail "fault server did not start"
+start_fault_server "$mirror"
 
 "$TOY" steps > "$WORK/steps.txt"
 for t in toy_lines toy_chars catalog; do grep -q "^  $t " "$WORK/steps.txt" || fail "rpdata steps does not list $t"; done

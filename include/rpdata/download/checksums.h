@@ -56,6 +56,25 @@ class ChecksumRegistry {
   std::vector<ChecksumType> types_;
 };
 
+// The entry of `file` in `table`; DownloadError when the source published none for it.
+io::Expect published_entry(const Published& table, const PlanUnit& file);
+
+// One checksum file for the whole run under the base URL (a SHA256SUMS, an Internet Archive
+// files.xml), parsed into the table; every file to download must have an entry.
+class ChecksumFile : public Checksums {
+ public:
+  using Parse = std::function<Published(const std::string& text)>;
+  ChecksumFile(std::string file, Parse parse) : file_(std::move(file)), parse_(std::move(parse)) {}
+  Published load(const ChecksumContext& ctx) const override { return parse_(ctx.fetcher.get(ctx.url_of(file_))); }
+  io::Expect expect(const PlanUnit& file, const Published& table, const ChecksumContext&) const override {
+    return published_entry(table, file);
+  }
+
+ private:
+  std::string file_;
+  Parse parse_;
+};
+
 // A fixed table (e.g. gathered from the groups of a multi-group recipe): a file without an
 // entry is checked by length only.
 class PublishedChecksums : public Checksums {
