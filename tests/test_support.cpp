@@ -8,9 +8,20 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
+
+#include "rpdata/exec/runner.h"
 
 namespace rpdata::test {
 namespace fs = std::filesystem;
+
+Params step_params(const std::string& type) {
+  const StepType* t = exec::step_registry().find(type);
+  if (!t) throw std::logic_error("no step type " + type);
+  Params p("steps." + type);
+  p.declare("step " + type, t->keys);
+  return p;
+}
 
 TempDir::TempDir() {
   static std::atomic<int> n{0};

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "rpdata/core/params.h"
+
 namespace rpdata::test {
 
 // A fresh directory under the system temp dir, removed by the destructor.
@@ -54,6 +56,9 @@ std::filesystem::path findings_dir();
   }
 
 std::filesystem::path source_dir();
+// A [[steps]] table of a registered step type, its keys declared (as the registry declares
+// them), for tests that build the step's class directly.
+Params step_params(const std::string& type);
 std::string read_all(const std::filesystem::path& p);
 void write_all(const std::filesystem::path& p, const std::string& data);
 // Decompresses a .zst file (all frames).

@@ -1,12 +1,141 @@
 #include "rpdata/core/params.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
 
 #include "rpdata/core/error.h"
 
 namespace rpdata {
+
+const char* param_type_name(ParamType type) {
+  switch (type) {
+    case ParamType::kBool: return "bool";
+    case ParamType::kInt: return "integer";
+    case ParamType::kDouble: return "float";
+    case ParamType::kString: return "string";
+    case ParamType::kStrings: return "list of strings";
+  }
+  return "?";
+}
+
+std::string param_value_text(const ParamValue& value) {
+  auto quoted = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  };
+  switch (value.index()) {
+    case 0: return std::get<bool>(value) ? "true" : "false";
+    case 1: return std::to_string(std::get<int64_t>(value));
+    case 2: {
+      char buf[40];
+      double d = std::get<double>(value);
+      for (int digits = 15; digits <= 17; ++digits) {  // the shortest that reads back the same
+        std::snprintf(buf, sizeof(buf), "%.*g", digits, d);
+        if (std::strtod(buf, nullptr) == d) break;
+      }
+      std::string out = buf;
+      if (out.find_first_of(".eEn") == std::string::npos) out += ".0";
+      return out;
+    }
+    case 3: return quoted(std::get<std::string>(value));
+    default: {
+      std::string out = "[";
+      for (const auto& item : std::get<std::vector<std::string>>(value))
+        out += (out.size() > 1 ? ", " : "") + quoted(item);
+      return out + "]";
+    }
+  }
+}
+
 namespace {
-const char* type_name(const ParamValue& v) {
+Key make_key(std::string name, ParamType type, std::optional<ParamValue> fallback, bool required, std::string doc) {
+  Key k;
+  k.name = std::move(name);
+  k.type = type;
+  k.fallback = std::move(fallback);
+  k.required = required;
+  k.doc = std::move(doc);
+  return k;
+}
+
+bool same_value(const std::optional<ParamValue>& a, const std::optional<ParamValue>& b) {
+  return a.has_value() == b.has_value() && (!a || *a == *b);
+}
+}  // namespace
+
+Key Key::flag(std::string name, bool fallback, std::string doc) {
+  return make_key(std::move(name), ParamType::kBool, ParamValue{fallback}, false, std::move(doc));
+}
+Key Key::integer(std::string name, int64_t fallback, std::string doc) {
+  return make_key(std::move(name), ParamType::kInt, ParamValue{fallback}, false, std::move(doc));
+}
+Key Key::number(std::string name, double fallback, std::string doc) {
+  return make_key(std::move(name), ParamType::kDouble, ParamValue{fallback}, false, std::move(doc));
+}
+Key Key::text(std::string name, std::string fallback, std::string doc) {
+  return make_key(std::move(name), ParamType::kString, ParamValue{std::move(fallback)}, false, std::move(doc));
+}
+Key Key::list(std::string name, std::vector<std::string> fallback, std::string doc) {
+  return make_key(std::move(name), ParamType::kStrings, ParamValue{std::move(fallback)}, false, std::move(doc));
+}
+Key Key::require(std::string name, ParamType type, std::string doc) {
+  return make_key(std::move(name), type, std::nullopt, true, std::move(doc));
+}
+Key Key::optional(std::string name, ParamType type, std::string doc) {
+  return make_key(std::move(name), type, std::nullopt, false, std::move(doc));
+}
+
+std::string Key::summary() const {
+  std::string out = param_type_name(type);
+  if (fallback) out += ", default " + param_value_text(*fallback);
+  else out += required ? ", required" : ", optional";
+  return out;
+}
+
+const ParamValue* Params::given(const std::string& key) const {
+  auto it = values_.find(key);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+void Params::declare(const std::string& owner, const Keys& keys) const {
+  for (const auto& d : declared_)
+    if (d.owner == owner) return;
+  for (const auto& k : keys) {
+    for (const auto& d : declared_) {
+      if (d.key.name != k.name) continue;
+      if (d.key.type != k.type || !same_value(d.key.fallback, k.fallback) || d.key.required != k.required)
+        throw std::logic_error("key '" + k.name + "' of [" + section_ + "] is declared differently by " + d.owner +
+                               " and " + owner);
+    }
+    declared_.push_back({owner, k});
+  }
+}
+
+const ParamValue* Params::read(const std::string& key, const Key** declared) const {
+  *declared = nullptr;
+  for (const auto& d : declared_)
+    if (d.key.name == key) {
+      *declared = &d.key;
+      break;
+    }
+  if (!*declared) throw std::logic_error("[" + section_ + "] key '" + key + "' is read but no type declares it");
+  used_.insert(key);
+  auto it = values_.find(key);
+  if (it != values_.end()) return &it->second;
+  const Key& k = **declared;
+  if (k.fallback) return &*k.fallback;
+  if (k.required) throw ConfigError("missing required key '" + key + "' in [" + section_ + "]");
+  throw std::logic_error("[" + section_ + "] key '" + key + "' has no default: check has() before reading it");
+}
+
+namespace {
+const char* value_type_name(const ParamValue& v) {
   switch (v.index()) {
     case 0: return "bool";
     case 1: return "integer";
@@ -17,54 +146,42 @@ const char* type_name(const ParamValue& v) {
 }
 }  // namespace
 
-const ParamValue* Params::lookup(const std::string& key) const {
-  used_.insert(key);
-  auto it = values_.find(key);
-  return it == values_.end() ? nullptr : &it->second;
-}
-
 #define RPDATA_WRONG_TYPE(want)                                                          \
   throw ConfigError("key '" + key + "' in [" + section_ + "] must be " want ", got " + \
-                    type_name(*v))
+                    value_type_name(*v))
 
-std::string Params::get_string(const std::string& key, const std::string& fallback) const {
-  const ParamValue* v = lookup(key);
-  if (!v) return fallback;
+std::string Params::get_string(const std::string& key) const {
+  const Key* k;
+  const ParamValue* v = read(key, &k);
   if (auto* s = std::get_if<std::string>(v)) return *s;
   RPDATA_WRONG_TYPE("a string");
 }
 
-std::string Params::require_string(const std::string& key) const {
-  if (!has(key)) throw ConfigError("missing required key '" + key + "' in [" + section_ + "]");
-  return get_string(key, "");
-}
-
-int64_t Params::get_int(const std::string& key, int64_t fallback) const {
-  const ParamValue* v = lookup(key);
-  if (!v) return fallback;
+int64_t Params::get_int(const std::string& key) const {
+  const Key* k;
+  const ParamValue* v = read(key, &k);
   if (auto* i = std::get_if<int64_t>(v)) return *i;
   RPDATA_WRONG_TYPE("an integer");
 }
 
-double Params::get_double(const std::string& key, double fallback) const {
-  const ParamValue* v = lookup(key);
-  if (!v) return fallback;
+double Params::get_double(const std::string& key) const {
+  const Key* k;
+  const ParamValue* v = read(key, &k);
   if (auto* d = std::get_if<double>(v)) return *d;
   if (auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
   RPDATA_WRONG_TYPE("a number");
 }
 
-bool Params::get_bool(const std::string& key, bool fallback) const {
-  const ParamValue* v = lookup(key);
-  if (!v) return fallback;
+bool Params::get_bool(const std::string& key) const {
+  const Key* k;
+  const ParamValue* v = read(key, &k);
   if (auto* b = std::get_if<bool>(v)) return *b;
   RPDATA_WRONG_TYPE("true or false");
 }
 
-std::vector<std::string> Params::get_strings(const std::string& key,
-                                             const std::vector<std::string>& fallback) const {
-  const ParamValue* v = lookup(key);
-  if (!v) return fallback;
+std::vector<std::string> Params::get_strings(const std::string& key) const {
+  const Key* k;
+  const ParamValue* v = read(key, &k);
   if (auto* l = std::get_if<std::vector<std::string>>(v)) return *l;
   if (auto* s = std::get_if<std::string>(v)) return {*s};
   RPDATA_WRONG_TYPE("a list of strings");
@@ -96,11 +213,48 @@ std::string Params::canonical() const {
   return out;
 }
 
-void Params::reject_unused() const {
-  for (const auto& [key, value] : values_) {
-    if (!used_.count(key))
-      throw ConfigError("unknown key '" + key + "' in [" + section_ + "]");
+namespace {
+// Levenshtein distance, for the "did you mean" of a misspelt key.
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
   }
+  return row[b.size()];
+}
+}  // namespace
+
+void Params::reject_unknown() const {
+  for (const auto& [key, value] : values_) {
+    bool declared = false;
+    for (const auto& d : declared_) declared = declared || d.key.name == key;
+    if (declared) continue;
+    std::string known, closest;
+    size_t best = 3;  // suggest only a key at most two edits away
+    for (const auto& d : declared_) {
+      known += (known.empty() ? "" : ", ") + d.key.name;
+      size_t dist = edit_distance(key, d.key.name);
+      if (dist < best) best = dist, closest = d.key.name;
+    }
+    std::string msg = "unknown key '" + key + "' in [" + section_ + "]";
+    if (!closest.empty()) msg += "; did you mean '" + closest + "'?";
+    msg += known.empty() ? std::string(" (it takes no keys)") : " (known: " + known + ")";
+    throw ConfigError(msg);
+  }
+}
+
+void Params::reject_unused() const {
+  reject_unknown();
+  for (const auto& [key, value] : values_)
+    if (!used_.count(key))
+      throw ConfigError("key '" + key + "' in [" + section_ + "] has no effect with these settings");
 }
 
 }  // namespace rpdata

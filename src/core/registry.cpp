@@ -22,6 +22,7 @@ std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& 
     for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
     throw ConfigError("unknown step type '" + name + "' (known: " + known + ")");
   }
+  params.declare("step " + name, type->keys);
   auto step = type->make(params);
   params.reject_unused();
   return step;
@@ -45,6 +46,7 @@ ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& r
     for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
     throw ConfigError("[read] format '" + name + "' is not supported (known: " + known + ")");
   }
+  read.declare("format " + name, type->keys);
   auto factory = type->configure(read);
   read.reject_unused();
   return factory;

@@ -5,9 +5,10 @@
 namespace rpdata::download {
 
 ChecksumType archive_org_files_xml_type() {
-  return {"archive_org_files_xml", "the Internet Archive item's files.xml: size and md5 per file (keys: checksums_file)",
+  return {"archive_org_files_xml", "the Internet Archive item's files.xml: size and md5 per file",
+          {checksums_file_key("the item's files.xml (e.g. \"<item>_files.xml\") under the base URL")},
           [](const Params& d) {
-            return std::make_unique<ChecksumFile>(d.get_string("checksums_file", "SHA256SUMS"),
+            return std::make_unique<ChecksumFile>(d.get_string("checksums_file"),
                                                   [](const std::string& xml) { return io::parse_archive_org_files_xml(xml); });
           }};
 }

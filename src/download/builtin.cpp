@@ -19,7 +19,7 @@ void register_builtin(PlannerRegistry& planners, ChecksumRegistry& checksums) {
   planners.add(language_planner_type());
   planners.add(gcs_planner_type());
   planners.add(checksums_file_planner_type());
-  checksums.add({"none", "downloads are checked by length only",
+  checksums.add({"none", "downloads are checked by length only", {},
                  [](const Params&) { return std::make_unique<NoChecksums>(); }});
   checksums.add(sha256sums_type());
   checksums.add(md5sums_type());

@@ -19,4 +19,7 @@ ChecksumType hf_lfs_pointer_type();         // hf_lfs_pointer.cpp
 ChecksumType archive_org_files_xml_type();  // archive_org_files_xml.cpp
 ChecksumType listing_checksums_type();      // listing_checksums.cpp
 
+// The `checksums_file` key of the kinds that read one file of sums.
+Key checksums_file_key(const std::string& doc);
+
 }  // namespace rpdata::download

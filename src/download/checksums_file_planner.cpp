@@ -42,12 +42,14 @@ PlannerType checksums_file_planner_type() {
   return {"files_from",
           {"files_from"},
           false,
-          "the files the published checksums list, ending in files_suffix, minus exclude "
-          "(keys: files_from = \"checksums_file\", files_suffix, exclude)",
+          "the files the published checksums list, ending in files_suffix, minus exclude",
+          {Key::require("files_from", ParamType::kString, "\"checksums_file\": the files the checksums list"),
+           Key::text("files_suffix", "", "keep the listed files with this ending"),
+           Key::list("exclude", {}, "listed files to leave out")},
           [](const Params& d) {
-            if (d.get_string("files_from", "") != "checksums_file")
+            if (d.get_string("files_from") != "checksums_file")
               throw ConfigError("[download] files_from must be \"checksums_file\"");
-            return std::make_unique<ChecksumsFilePlanner>(d.get_string("files_suffix", ""), d.get_strings("exclude", {}));
+            return std::make_unique<ChecksumsFilePlanner>(d.get_string("files_suffix"), d.get_strings("exclude"));
           }};
 }
 

@@ -50,17 +50,21 @@ class Md5Sums : public Checksums {
 Published parse_sha256sums(const std::string& text) { return parse_digest_list(text, 64, &io::Expect::sha256); }
 Published parse_md5sums(const std::string& text) { return parse_digest_list(text, 32, &io::Expect::md5); }
 
+Key checksums_file_key(const std::string& doc) { return Key::text("checksums_file", "SHA256SUMS", doc); }
+
 ChecksumType sha256sums_type() {
-  return {"sha256sums", "one sha256sum-style file for the run under the base URL (keys: checksums_file)",
+  return {"sha256sums", "one sha256sum-style file for the run under the base URL",
+          {checksums_file_key("the sums file under the base URL")},
           [](const Params& d) {
-            return std::make_unique<ChecksumFile>(d.get_string("checksums_file", "SHA256SUMS"), parse_sha256sums);
+            return std::make_unique<ChecksumFile>(d.get_string("checksums_file"), parse_sha256sums);
           }};
 }
 
 ChecksumType md5sums_type() {
   return {"md5sums",
-          "an md5sum-style file next to each input, named with the planner's placeholders (keys: checksums_file)",
-          [](const Params& d) { return std::make_unique<Md5Sums>(d.get_string("checksums_file", "SHA256SUMS")); }};
+          "an md5sum-style file next to each input, named with the planner's placeholders",
+          {checksums_file_key("the sums file's name, with the planner's placeholders ({language}, ...)")},
+          [](const Params& d) { return std::make_unique<Md5Sums>(d.get_string("checksums_file")); }};
 }
 
 }  // namespace rpdata::download

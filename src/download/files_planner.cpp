@@ -23,8 +23,9 @@ class FilesPlanner : public InputPlanner {
 }  // namespace
 
 PlannerType files_planner_type() {
-  return {"files", {"files"}, false, "the inputs by file name under the base URL (keys: files)",
-          [](const Params& d) { return std::make_unique<FilesPlanner>(d.get_strings("files", {})); }};
+  return {"files", {"files"}, false, "the inputs by file name under the base URL",
+          {Key::require("files", ParamType::kStrings, "the input file names, relative to base_url")},
+          [](const Params& d) { return std::make_unique<FilesPlanner>(d.get_strings("files")); }};
 }
 
 }  // namespace rpdata::download

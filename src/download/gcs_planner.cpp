@@ -80,16 +80,20 @@ PlannerType gcs_planner_type() {
   return {"bucket_listing",
           {"bucket_listing"},
           false,
-          "the objects of a GCS bucket prefix, files_per_unit per unit, led by a metadata object "
-          "(keys: bucket_listing = \"gcs\", bucket, prefix, metadata, files_per_unit)",
+          "the objects of a GCS bucket prefix, files_per_unit per unit, led by a metadata object",
+          {Key::require("bucket_listing", ParamType::kString, "\"gcs\": a Google Cloud Storage JSON listing"),
+           Key::require("bucket", ParamType::kString, "the bucket"),
+           Key::text("prefix", "", "the objects' name prefix"),
+           Key::text("metadata", "", "an object every unit also reads (e.g. the repositories table)"),
+           Key::integer("files_per_unit", 0, "listed objects per unit (0: all in one)")},
           [](const Params& d) {
-            std::string kind = d.get_string("bucket_listing", "");
-            std::string bucket = d.get_string("bucket", "");
-            int64_t per_unit = d.get_int("files_per_unit", 0);
+            std::string kind = d.get_string("bucket_listing");
+            std::string bucket = d.get_string("bucket");
+            int64_t per_unit = d.get_int("files_per_unit");
             if (kind != "gcs") throw ConfigError("[download] bucket_listing must be \"gcs\"");
             if (bucket.empty()) throw ConfigError("[download] bucket_listing = \"gcs\" needs a bucket");
             if (per_unit < 0) throw ConfigError("[download] files_per_unit must not be negative");
-            return std::make_unique<GcsPlanner>(bucket, d.get_string("prefix", ""), d.get_string("metadata", ""),
+            return std::make_unique<GcsPlanner>(bucket, d.get_string("prefix"), d.get_string("metadata"),
                                                 per_unit);
           }};
 }

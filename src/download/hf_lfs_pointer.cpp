@@ -53,9 +53,9 @@ class HfLfsPointer : public Checksums {
 
 ChecksumType hf_lfs_pointer_type() {
   return {"hf_lfs_pointer",
-          "each file's Hugging Face LFS pointer (/raw/ for /resolve/); a mirror's checksums_file if it has one "
-          "(keys: checksums_file)",
-          [](const Params& d) { return std::make_unique<HfLfsPointer>(d.get_string("checksums_file", "SHA256SUMS")); }};
+          "each file's Hugging Face LFS pointer (/raw/ for /resolve/); a mirror's checksums_file if it has one",
+          {checksums_file_key("a mirror's sums file, used instead of the pointers when the mirror has one")},
+          [](const Params& d) { return std::make_unique<HfLfsPointer>(d.get_string("checksums_file")); }};
 }
 
 }  // namespace rpdata::download

@@ -34,11 +34,18 @@ std::unique_ptr<InputPlanner> make_index_planner(std::string pattern, int64_t fi
   return std::make_unique<IndexPlanner>(std::move(pattern), first, count);
 }
 
+Keys index_keys() {
+  return {Key::require("pattern", ParamType::kString, "the input's path under base_url, with {index} or {index:0N}"),
+          Key::integer("first", 0, "the first index"),
+          Key::integer("count", 0, "the number of inputs")};
+}
+
 PlannerType index_planner_type() {
   return {"index", {"pattern"}, true,
-          "pattern with {index} or {index:0N}, for first .. first+count-1 (keys: pattern, first, count)",
+          "pattern with {index} or {index:0N}, for first .. first+count-1",
+          index_keys(),
           [](const Params& d) {
-            return make_index_planner(d.get_string("pattern", ""), d.get_int("first", 0), d.get_int("count", 0));
+            return make_index_planner(d.get_string("pattern"), d.get_int("first"), d.get_int("count"));
           }};
 }
 

@@ -47,8 +47,11 @@ class LanguagePlanner : public InputPlanner {
 
 PlannerType language_planner_type() {
   return {"languages", {"languages"}, false,
-          "one input per language, pattern with {language} (keys: languages, pattern)", [](const Params& d) {
-            return std::make_unique<LanguagePlanner>(d.get_strings("languages", {}), d.get_string("pattern", ""));
+          "one input per language, pattern with {language}",
+          {Key::require("languages", ParamType::kStrings, "the language codes, one input each"),
+           Key::require("pattern", ParamType::kString, "the input's path under base_url, with {language}")},
+          [](const Params& d) {
+            return std::make_unique<LanguagePlanner>(d.get_strings("languages"), d.get_string("pattern"));
           }};
 }
 

@@ -81,16 +81,19 @@ PlannerType list_planner_type() {
           {"list", "list_file"},
           false,
           "a named list of inputs \"path[@ref]\", inline or in a file; pattern builds the URL from {entry}, "
-          "{path}, {ref} (keys: list, list_file, pattern, name_suffix)",
+          "{path}, {ref}",
+          {Key::list("list", {}, "the entries, \"path[@ref]\" each"),
+           Key::text("list_file", "", "a local file of entries, one per line (instead of list)"),
+           Key::text("pattern", "", "the URL of an entry, with {entry}, {path} and {ref}; empty: base_url/{path}"),
+           Key::text("name_suffix", "", "appended to an entry's name to name its file")},
           [](const Params& d) {
-            std::vector<std::string> list = d.get_strings("list", {});
-            std::string list_file = d.get_string("list_file", "");
+            std::vector<std::string> list = d.get_strings("list");
+            std::string list_file = d.get_string("list_file");
             if (!list_file.empty()) {
               if (!list.empty()) throw ConfigError("[download] has both list and list_file");
               list = read_list_file(list_file);
             }
-            return std::make_unique<ListPlanner>(std::move(list), d.get_string("pattern", ""),
-                                                 d.get_string("name_suffix", ""));
+            return std::make_unique<ListPlanner>(std::move(list), d.get_string("pattern"), d.get_string("name_suffix"));
           }};
 }
 

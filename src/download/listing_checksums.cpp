@@ -14,7 +14,7 @@ class ListingChecksums : public PublishedChecksums {
 }  // namespace
 
 ChecksumType listing_checksums_type() {
-  return {"s3_manifest", "what the input listing published (the S3 bucket's manifest and listing sizes)",
+  return {"s3_manifest", "what the input listing published (the S3 bucket's manifest and listing sizes)", {},
           [](const Params&) { return std::make_unique<ListingChecksums>(); }};
 }
 

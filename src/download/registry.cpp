@@ -32,22 +32,36 @@ std::unique_ptr<InputPlanner> PlannerRegistry::configure(const Params& download,
                           chosen[1]->triggers[0] + "); give one",
                       recipe);
   if (chosen.empty()) {
-    if (!download.get_string("base_url", "").empty()) {
+    const ParamValue* base = download.given("base_url");
+    if (base && *base != ParamValue{std::string()}) {
       std::string keys;
       for (const auto& t : types_) keys += (keys.empty() ? "" : ", ") + t.triggers[0];
       throw ConfigError("[download] has base_url but no input shape (one of: " + keys + ")", recipe);
     }
     return nullptr;
   }
+  download.declare("shape " + chosen[0]->name, chosen[0]->keys);
   return chosen[0]->configure(download);
+}
+
+Key ChecksumRegistry::checksums_key() {
+  return Key::text("checksums", "none", "how downloads are verified: a checksum kind (rpdata steps lists them)");
+}
+
+Key SelectorRegistry::select_by_key() {
+  return Key::optional("select_by", ParamType::kString, "a selection of the planned inputs (rpdata steps lists them)");
 }
 
 void ChecksumRegistry::add(ChecksumType type) { types_.push_back(std::move(type)); }
 
 std::unique_ptr<Checksums> ChecksumRegistry::configure(const Params& download, const std::string& recipe) const {
-  std::string kind = download.get_string("checksums", "none");
+  download.declare("checksums", {checksums_key()});
+  std::string kind = download.get_string("checksums");
   for (const auto& t : types_)
-    if (t.name == kind) return t.configure(download);
+    if (t.name == kind) {
+      download.declare("checksums " + kind, t.keys);
+      return t.configure(download);
+    }
   std::string known;
   for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
   throw ConfigError("[download] checksums = \"" + kind + "\" is not a checksum kind (known: " + known + ")", recipe);
@@ -56,10 +70,14 @@ std::unique_ptr<Checksums> ChecksumRegistry::configure(const Params& download, c
 void SelectorRegistry::add(SelectorType type) { types_.push_back(std::move(type)); }
 
 std::unique_ptr<InputSelector> SelectorRegistry::configure(const Params& download, const std::string& recipe) const {
+  download.declare("select_by", {select_by_key()});
   if (!download.has("select_by")) return nullptr;
-  std::string by = download.get_string("select_by", "");
+  std::string by = download.get_string("select_by");
   for (const auto& t : types_)
-    if (t.name == by) return t.configure(download);
+    if (t.name == by) {
+      download.declare("select_by " + by, t.keys);
+      return t.configure(download);
+    }
   std::string known;
   for (const auto& t : types_) known += (known.empty() ? "" : ", ") + t.name;
   throw ConfigError("[download] select_by = \"" + by + "\" is not a selector (known: " + known + ")", recipe);

@@ -63,19 +63,31 @@ double max_rss(const RunLayout& layout) {
 
 }  // namespace
 
+Keys plan_keys() {
+  return {Key::number("raw_bytes", 0, "the full raw input's size in bytes"),
+          Key::text("raw_bytes_from", "recipe [plan]", "where raw_bytes comes from"),
+          Key::number("mb_per_core_s", 0, "MB of raw input per core-second, as measured"),
+          Key::text("mb_per_core_s_from", "recipe [plan]", "where the rate was measured"),
+          Key::number("output_ratio", 0, "output bytes per raw byte"),
+          Key::number("peak_rss_mb", 0, "peak resident memory per task, MB"),
+          Key::number("egress_usd_per_gb", 0, "download price, USD per GB"),
+          Key::text("egress_from", "", "where the price comes from")};
+}
+
 PlanEstimate estimate_plan(const Recipe& r, const PlanRequest& q) {
   PlanEstimate p;
   p.source = r.source;
   p.tasks = std::max(1, q.tasks);
-  p.inputs = r.download.get_int("count", 0);
-  double recipe_rate = r.plan.get_double("mb_per_core_s", 0);
-  std::string recipe_rate_from = r.plan.get_string("mb_per_core_s_from", "recipe [plan]");
-  double recipe_ratio = r.plan.get_double("output_ratio", 0);
-  double recipe_rss = r.plan.get_double("peak_rss_mb", 0);
-  double usd_per_gb = r.plan.get_double("egress_usd_per_gb", 0);
-  p.egress_from = r.plan.get_string("egress_from", "");
-  p.raw_bytes = q.raw_bytes ? *q.raw_bytes : r.plan.get_double("raw_bytes", 0);
-  p.raw_bytes_from = q.raw_bytes ? "--input-bytes" : r.plan.get_string("raw_bytes_from", "recipe [plan]");
+  p.inputs = recipe_input_count(r);
+  r.plan.declare("plan", plan_keys());
+  double recipe_rate = r.plan.get_double("mb_per_core_s");
+  std::string recipe_rate_from = r.plan.get_string("mb_per_core_s_from");
+  double recipe_ratio = r.plan.get_double("output_ratio");
+  double recipe_rss = r.plan.get_double("peak_rss_mb");
+  double usd_per_gb = r.plan.get_double("egress_usd_per_gb");
+  p.egress_from = r.plan.get_string("egress_from");
+  p.raw_bytes = q.raw_bytes ? *q.raw_bytes : r.plan.get_double("raw_bytes");
+  p.raw_bytes_from = q.raw_bytes ? "--input-bytes" : r.plan.get_string("raw_bytes_from");
   if (p.raw_bytes <= 0)
     throw ConfigError("no raw size for " + r.name + ": give --input-bytes (the recipe has no [plan] raw_bytes)");
 

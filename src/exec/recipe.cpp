@@ -131,6 +131,12 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
   return r;
 }
 
+int64_t recipe_input_count(const Recipe& r) {
+  const ParamValue* v = r.download.given("count");
+  const int64_t* n = v ? std::get_if<int64_t>(v) : nullptr;
+  return n ? *n : 0;
+}
+
 Recipe group_recipe(const Recipe& r, const InputGroup& group) {
   Recipe g = r;
   g.inputs.clear();

@@ -14,7 +14,7 @@ namespace {
 int64_t full_inputs(const std::string& source, int64_t fallback) {
   try {
     Recipe r = load_recipe(source);
-    int64_t n = r.download.get_int("count", 0);
+    int64_t n = recipe_input_count(r);
     return n > 0 ? n : fallback;
   } catch (const std::exception&) {
     return fallback;

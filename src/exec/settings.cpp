@@ -5,6 +5,7 @@
 #include "stages.h"
 
 #include "rpdata/core/error.h"
+#include "rpdata/exec/plan_estimate.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
@@ -13,32 +14,60 @@
 
 namespace rpdata::exec {
 
+Keys run_download_keys() {
+  return {Key::text("base_url", "", "where the inputs are (--mirror replaces it; empty: --input only)"),
+          Key::integer("max_attempts", 10, "attempts per download before the unit fails"),
+          Key::integer("per_host_connections", 4, "concurrent connections per host"),
+          Key::number("requests_per_s", 0, "requests per second per host (0: unlimited)"),
+          Key::integer("files_per_unit", 0, "--input files per unit (0: one unit per file)"),
+          Key::text("metadata", "", "an --input file every unit also reads, by name")};
+}
+
+Keys run_read_keys() {
+  return {Key::text("format", "jsonl", "the input format (rpdata steps lists them)"),
+          Key::text("on_error", "fail", "a truncated or corrupt input: \"fail\" the unit, or \"truncate\" "
+                                        "(keep the documents before the damage)")};
+}
+
+Keys run_output_keys() {
+  return {Key::text("json_style", "python", "record JSON: python (json.dumps), python_utf8, compact or jq_compact"),
+          Key::text("layout", "text_meta", "record fields: text_meta, meta_text, flat or flat_text_before_last"),
+          Key::integer("max_shard_bytes", 1ll << 30, "uncompressed bytes per output shard"),
+          Key::integer("frame_docs", 1000, "documents per zstd frame"),
+          Key::integer("zstd_level", 3, "zstd compression level"),
+          Key::list("tokenizers", {"neox"}, "tokenizers counted while writing (neox, llama)"),
+          Key::flag("require_tokenizers", true, "false: a missing tokenizer only warns")};
+}
+
 Settings resolve_settings(const Recipe& r) {
   Settings s;
-  s.base_url = r.download.get_string("base_url", "");
+  r.download.declare("run", run_download_keys());
+  r.read.declare("run", run_read_keys());
+  r.output.declare("run", run_output_keys());
+  s.base_url = r.download.get_string("base_url");
   s.planner = registries().planners.configure(r.download, r.name);
   s.checksums = registries().checksums.configure(r.download, r.name);
   s.selector = registries().selectors.configure(r.download, r.name);
-  s.max_attempts = static_cast<int>(r.download.get_int("max_attempts", 10));
-  s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections", 4));
-  s.requests_per_s = r.download.get_double("requests_per_s", 0);
-  s.files_per_unit = r.download.get_int("files_per_unit", 0);
-  s.metadata = r.download.get_string("metadata", "");
+  s.max_attempts = static_cast<int>(r.download.get_int("max_attempts"));
+  s.per_host_connections = static_cast<int>(r.download.get_int("per_host_connections"));
+  s.requests_per_s = r.download.get_double("requests_per_s");
+  s.files_per_unit = r.download.get_int("files_per_unit");
+  s.metadata = r.download.get_string("metadata");
   if (s.files_per_unit < 0) throw ConfigError("[download] files_per_unit must not be negative", r.name);
-  s.format = r.read.get_string("format", "jsonl");
-  std::string on_error = r.read.get_string("on_error", "fail");
+  s.format = r.read.get_string("format");
+  std::string on_error = r.read.get_string("on_error");
   if (on_error != "fail" && on_error != "truncate")
     throw ConfigError("[read] on_error must be fail or truncate", r.name);
   s.truncate_on_error = on_error == "truncate";
   s.reader_factory = reader_registry().configure(s.format, r.read);
   s.name_suffixes = reader_registry().find(s.format)->name_suffixes;
-  s.style = io::parse_json_style(r.output.get_string("json_style", "python"));
-  s.layout = io::parse_record_layout(r.output.get_string("layout", "text_meta"));
-  s.max_shard_bytes = static_cast<uint64_t>(r.output.get_int("max_shard_bytes", 1ll << 30));
-  s.frame_docs = r.output.get_int("frame_docs", 1000);
-  s.zstd_level = static_cast<int>(r.output.get_int("zstd_level", 3));
-  s.tokenizers = r.output.get_strings("tokenizers", {"neox"});
-  s.require_tokenizers = r.output.get_bool("require_tokenizers", true);
+  s.style = io::parse_json_style(r.output.get_string("json_style"));
+  s.layout = io::parse_record_layout(r.output.get_string("layout"));
+  s.max_shard_bytes = static_cast<uint64_t>(r.output.get_int("max_shard_bytes"));
+  s.frame_docs = r.output.get_int("frame_docs");
+  s.zstd_level = static_cast<int>(r.output.get_int("zstd_level"));
+  s.tokenizers = r.output.get_strings("tokenizers");
+  s.require_tokenizers = r.output.get_bool("require_tokenizers");
   for (const auto& t : s.tokenizers)
     if (tokenize::model_relative_paths(t).empty())
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
@@ -49,6 +78,8 @@ Settings resolve_settings(const Recipe& r) {
 
 void validate_recipe(const Recipe& recipe, bool check_model_files) {
   try {
+    recipe.plan.declare("plan", plan_keys());
+    recipe.plan.reject_unknown();
     if (recipe.inputs.empty()) resolve_settings(recipe);
     for (const auto& g : recipe.inputs) resolve_settings(group_recipe(recipe, g));
     auto build_all = [&recipe] {

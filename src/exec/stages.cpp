@@ -37,31 +37,47 @@ fs::path DedupLayout::winners_sidecar(uint32_t p) const { return partition_file(
 KeySpec parse_key_spec(const Recipe& r) {
   KeySpec k;
   const Params& d = r.dedup;
-  std::string kind = d.get_string("kind", "exact");
-  if (kind == "exact") k.kind = dedup::DedupKind::kExact;
-  else if (kind == "simhash") k.kind = dedup::DedupKind::kSimHash;
-  else if (kind == "url_membership") k.kind = dedup::DedupKind::kUrlMembership;
-  else throw ConfigError("[dedup] kind must be exact, simhash or url_membership, not '" + kind + "'", r.name);
+  d.declare("dedup", {Key::text("kind", "exact", "exact, simhash or url_membership"),
+                      Key::require("key", ParamType::kString, "the meta field holding the key (simhash: the signature)"),
+                      Key::integer("partitions", 16, "reduce partitions (1..65536)"),
+                      Key::flag("drop_key", false, "remove the key field after the dedup")});
+  Key order = Key::text("order", "", "a meta integer: the smaller wins (default: plan order)");
+  std::string kind = d.get_string("kind");
+  if (kind == "exact") {
+    k.kind = dedup::DedupKind::kExact;
+    d.declare("kind exact", {order});
+  } else if (kind == "simhash") {
+    k.kind = dedup::DedupKind::kSimHash;
+    d.declare("kind simhash", {order, Key::integer("max_distance", 5, "the Hamming distance of near-duplicates"),
+                               Key::text("book_ids", "redpajama", "book ids \"redpajama\" or \"unique\"")});
+  } else if (kind == "url_membership") {
+    k.kind = dedup::DedupKind::kUrlMembership;
+    d.declare("kind url_membership", {Key::text("url", "url", "the URL field"),
+                                      Key::list("file_order", {}, "the routes in file order"),
+                                      Key::text("scope", "run", "\"run\" or \"dump\": where digests meet")});
+  } else {
+    throw ConfigError("[dedup] kind must be exact, simhash or url_membership, not '" + kind + "'", r.name);
+  }
   if (k.two_rounds()) {
-    k.url_field = d.get_string("url", "url");
-    k.file_order = d.get_strings("file_order", {});
-    std::string scope = d.get_string("scope", "run");
+    k.url_field = d.get_string("url");
+    k.file_order = d.get_strings("file_order");
+    std::string scope = d.get_string("scope");
     if (scope != "run" && scope != "dump")
       throw ConfigError("[dedup] scope must be \"run\" (across every dump of the run) or \"dump\"", r.name);
     k.scope_per_group = scope == "dump";
   }
-  k.field = d.get_string("key", "");
-  if (k.field.empty()) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
-  k.order_field = k.two_rounds() ? "" : d.get_string("order", "");
-  int64_t partitions = d.get_int("partitions", 16);
+  if (!d.has("key")) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
+  k.field = d.get_string("key");
+  k.order_field = k.two_rounds() ? "" : d.get_string("order");
+  int64_t partitions = d.get_int("partitions");
   if (partitions < 1 || partitions > 65536) throw ConfigError("[dedup] partitions must be 1..65536", r.name);
   k.partitions = static_cast<uint32_t>(partitions);
-  k.max_distance = static_cast<int>(d.get_int("max_distance", 5));
-  if (k.kind == dedup::DedupKind::kSimHash && k.max_distance != 5)
-    throw ConfigError("[dedup] max_distance: the 6-band index finds every pair only for 5", r.name);
-  k.drop_field = d.get_bool("drop_key", false);
+  k.drop_field = d.get_bool("drop_key");
   if (k.kind == dedup::DedupKind::kSimHash) {
-    std::string ids = d.get_string("book_ids", "redpajama");
+    k.max_distance = static_cast<int>(d.get_int("max_distance"));
+    if (k.max_distance != 5)
+      throw ConfigError("[dedup] max_distance: the 6-band index finds every pair only for 5", r.name);
+    std::string ids = d.get_string("book_ids");
     if (ids == "redpajama") k.book_ids = dedup::BookIdMode::kRedPajama;
     else if (ids == "unique") k.book_ids = dedup::BookIdMode::kUnique;
     else throw ConfigError("[dedup] book_ids must be \"redpajama\" or \"unique\", not '" + ids + "'", r.name);

@@ -14,9 +14,9 @@ namespace {
 
 ReaderFactory configure_jsonl(const Params& p) {
   io::JsonlReaderOptions o;
-  o.text_field = p.get_string("text_field", "text");
-  o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes", 64ll << 20));
-  o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
+  o.text_field = p.get_string("text_field");
+  o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes"));
+  o.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
   return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
     if (in.parts.size() != 1) throw ConfigError("[read] format jsonl reads one file per input");
     io::JsonlReaderOptions opt = o;
@@ -43,7 +43,10 @@ const Registries& registries() {
   static const Registries registries = [] {
     g_registries_built = true;
     Registries r;
-    r.readers.add({"jsonl", "JSON Lines (plain, .gz, .bz2, .xz, .zst); keys: text_field, max_line_bytes, batch_docs",
+    r.readers.add({"jsonl", "JSON Lines (plain, .gz, .bz2, .xz, .zst), one document per line",
+                   {Key::text("text_field", "text", "the field holding the text; the others become meta"),
+                    Key::integer("max_line_bytes", 64ll << 20, "a longer line fails the unit"),
+                    Key::integer("batch_docs", 1024, "documents per batch")},
                    configure_jsonl, {".jsonl", ".json"}});
     download::register_builtin(r.planners, r.checksums);
     sources::register_all(r);

@@ -6,8 +6,8 @@ namespace rpdata::quality {
 
 CcClassifierStep::CcClassifierStep(const Params& p, const std::filesystem::path& model)
     : model_(FastTextClassifier::shared(model)),
-      cc_label_(p.get_string("cc_label", "__label__cc")),
-      line_key_(p.get_string("line_key", "")) {}
+      cc_label_(p.get_string("cc_label")),
+      line_key_(p.get_string("line_key")) {}
 
 bool CcClassifierStep::keep(Document& doc, std::string& reason) {
   // classify.py enumerates the lines of each deduplicated file (one per route here) before
@@ -25,7 +25,7 @@ bool CcClassifierStep::keep(Document& doc, std::string& reason) {
 }
 
 CcClassifierFilter::CcClassifierFilter(const Params& p)
-    : threshold_(p.get_double("threshold", 0.25)), optional_(p.get_bool("optional", false)) {}
+    : threshold_(p.get_double("threshold")), optional_(p.get_bool("optional")) {}
 
 bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
   const MetaValue* v = doc.meta.find("wiki_prob");
@@ -43,10 +43,10 @@ bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
 }
 
 CcClassifierFormat::CcClassifierFormat(const Params& p)
-    : source_prefix_(p.get_string("source_prefix", "cc/")),
-      job_(p.get_string("job", "{unit}")),
-      line_key_(p.get_string("line_key", "")),
-      optional_(p.get_bool("optional", false)) {}
+    : source_prefix_(p.get_string("source_prefix")),
+      job_(p.get_string("job")),
+      line_key_(p.get_string("line_key")),
+      optional_(p.get_bool("optional")) {}
 
 bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
   const MetaValue* label = doc.meta.find("pred_label");

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.envelope = envelope;
     try {
       rpdata::io::JsonlReader reader(input.path(), options);
-      rpdata::sources::c4::C4FormatStep format{rpdata::Params("steps")};
+      rpdata::sources::c4::C4FormatStep format{"en", "c4"};
       std::vector<rpdata::Step*> steps;
       if (!envelope) steps.push_back(&format);
       rpdata::fuzz::drain(reader, steps);

@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.batch_docs = 16;
   try {
     wiki::DumpReader reader(input.path(), options);
-    wiki::CleanStep clean{rpdata::Params("steps")};
+    wiki::CleanStep clean{"20230320"};
     rpdata::fuzz::drain(reader, {&clean});
   } catch (const rpdata::Error&) {
   }

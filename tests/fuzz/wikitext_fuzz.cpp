@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   std::string_view text = rpdata::fuzz::as_view(data + 1, size - 1);
   if (!rpdata::text::is_valid_utf8(text)) return 0;
-  static rpdata::sources::wikipedia::CleanStep clean{rpdata::Params("steps")};
+  static rpdata::sources::wikipedia::CleanStep clean{"20230320"};
   rpdata::Batch batch;
   rpdata::Document& doc = batch.docs.emplace_back();
   doc.id = "fuzz/0";

@@ -72,7 +72,7 @@ class LinesReader : public Reader {
 // Adds meta {"chars": n}; drops documents shorter than min_chars ("toy_chars:short").
 class CharsStep : public Filter {
  public:
-  explicit CharsStep(const Params& p) : min_chars_(p.get_int("min_chars", 0)) {}
+  explicit CharsStep(const Params& p) : min_chars_(p.get_int("min_chars")) {}
   std::string_view name() const override { return "toy_chars"; }
 
  protected:
@@ -104,14 +104,16 @@ tokenizers = []
 )";
 
 void register_source(Registries& r) {
-  r.planners.add({"catalog", {"catalog"}, false, "the names listed in a catalog file under the base URL (keys: catalog)",
-                  [](const Params& d) { return std::make_unique<CatalogPlanner>(d.get_string("catalog", "")); }});
-  r.readers.add({"toy_lines", "one document per line; keys: none",
+  r.planners.add({"catalog", {"catalog"}, false, "the names listed in a catalog file under the base URL",
+                  {Key::require("catalog", ParamType::kString, "the catalog file under base_url")},
+                  [](const Params& d) { return std::make_unique<CatalogPlanner>(d.get_string("catalog")); }});
+  r.readers.add({"toy_lines", "one document per line", {},
                  [](const Params&) -> ReaderFactory {
                    return [](const ReaderInput& in) { return std::make_unique<LinesReader>(in); };
                  },
                  {".txt"}});
-  r.steps.add({"toy_chars", "meta chars = text length; drops lines shorter than min_chars; keys: min_chars",
+  r.steps.add({"toy_chars", "meta chars = text length; drops lines shorter than min_chars",
+               {Key::integer("min_chars", 0, "the shortest line kept")},
                [](const Params& p) { return std::make_unique<CharsStep>(p); }});
   r.sources.push_back({"toy", 12, {"toy"}});
   r.recipes.push_back({"toy", kRecipe});

@@ -19,8 +19,9 @@ namespace rpdata {
 struct StepType {
   std::string name;         // recipe `type = "..."`
   std::string description;  // one line for `rpdata steps`
-  // Builds the step from its recipe section. Must read every key it accepts; the caller
-  // rejects keys left unread.
+  Keys keys;                // the keys of its [[steps]] table (besides `type`)
+  // Builds the step from its recipe section, reading its keys; the caller rejects keys the
+  // recipe gives that it did not read.
   std::function<std::unique_ptr<Step>(const Params&)> make;
 };
 
@@ -54,8 +55,9 @@ using ReaderFactory = std::function<std::unique_ptr<Reader>(const ReaderInput&)>
 struct ReaderType {
   std::string name;         // recipe `[read] format = "..."`
   std::string description;  // one line for `rpdata steps`
-  // Reads its keys from [read] (the caller rejects keys left unread; `format` and
-  // `on_error` belong to the runner) and returns the factory.
+  Keys keys;                // its [read] keys (`format` and `on_error` belong to the runner)
+  // Reads its keys from [read] (the caller rejects keys the recipe gives that it did not
+  // read) and returns the factory.
   std::function<ReaderFactory(const Params&)> configure;
   // Endings of its input names that output names drop (after a compression suffix such as
   // ".gz"): "c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024" with ".json".

@@ -41,6 +41,7 @@ class Checksums {
 struct ChecksumType {
   std::string name;         // `[download] checksums = "<name>"`
   std::string description;  // one line for `rpdata steps`
+  Keys keys;                // its [download] keys besides `checksums`
   std::function<std::unique_ptr<Checksums>(const Params& download)> configure;
 };
 
@@ -50,6 +51,7 @@ class ChecksumRegistry {
   // The kind named by [download] checksums ("none" when absent); ConfigError naming the
   // known kinds otherwise.
   std::unique_ptr<Checksums> configure(const Params& download, const std::string& recipe) const;
+  static Key checksums_key();  // the [download] key naming the kind
   const std::vector<ChecksumType>& types() const { return types_; }
 
  private:

@@ -76,6 +76,7 @@ struct PlannerType {
   // URL template of the language and list shapes).
   bool fallback = false;
   std::string description;  // one line for `rpdata steps`
+  Keys keys;                // its [download] keys, triggers included
   // Reads its keys from [download] (the caller rejects keys left unread).
   std::function<std::unique_ptr<InputPlanner>(const Params& download)> configure;
 };

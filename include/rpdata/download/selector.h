@@ -30,6 +30,7 @@ class InputSelector {
 struct SelectorType {
   std::string name;         // `[download] select_by = "<name>"`
   std::string description;  // one line for `rpdata steps`
+  Keys keys;                // its [download] keys besides `select_by`
   std::function<std::unique_ptr<InputSelector>(const Params& download)> configure;
 };
 
@@ -38,6 +39,7 @@ class SelectorRegistry {
   void add(SelectorType type);
   // nullptr when [download] has no select_by; ConfigError on an unknown one.
   std::unique_ptr<InputSelector> configure(const Params& download, const std::string& recipe) const;
+  static Key select_by_key();  // the [download] key naming the selection
   const std::vector<SelectorType>& types() const { return types_; }
 
  private:

@@ -48,6 +48,8 @@ struct PlanRequest {
 };
 
 // Throws ConfigError when neither the run nor the recipe gives a throughput.
+// The [plan] keys: sizing facts, never part of the settings digest.
+Keys plan_keys();
 PlanEstimate estimate_plan(const Recipe& recipe, const PlanRequest& request);
 
 }  // namespace rpdata::exec

@@ -52,6 +52,14 @@ struct Recipe {
 
 // The recipe as one group sees it: the group's [download] and [read], everything else shared.
 Recipe group_recipe(const Recipe& r, const InputGroup& group);
+// The keys the run itself reads from [download], [read] and [output] (the chosen types
+// declare the rest).
+Keys run_download_keys();
+Keys run_read_keys();
+Keys run_output_keys();
+
+// [download] count, the number of inputs of an indexed recipe (0 when it has none).
+int64_t recipe_input_count(const Recipe& r);
 
 Recipe parse_recipe(const std::string& toml_text, const std::string& origin);
 // `name_or_path`: a built-in recipe name ("c4", "sample/c4") or a path to a .toml file.
@@ -59,5 +67,8 @@ Recipe load_recipe(const std::string& name_or_path);
 std::vector<std::string> builtin_recipe_names();
 // The TOML text of a built-in recipe (for `rpdata recipe show`), empty if unknown.
 std::string builtin_recipe_text(const std::string& name);
+// The recipe as TOML with every key its types read: the recipe's value or the default, and
+// each key's one-line doc (`rpdata recipe NAME --explain`). ConfigError as a run would give.
+std::string explain_recipe(const Recipe& r);
 
 }  // namespace rpdata::exec

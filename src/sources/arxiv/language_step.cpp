@@ -31,8 +31,8 @@ class LanguageStep final : public Step {
 }  // namespace
 
 std::unique_ptr<Step> make_language_step(const Params& p) {
-  std::string model = p.get_string("model", "");
-  bool require = p.get_bool("require_model", true);
+  std::string model = p.get_string("model");
+  bool require = p.get_bool("require_model");
   fs::path path = model.empty() ? quality::find_lid176() : fs::path(model);
   if (path.empty()) {
     if (require)

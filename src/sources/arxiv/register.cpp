@@ -12,22 +12,28 @@ void register_source(Registries& r) {
   r.planners.add(s3_planner_type());
   r.readers.add({"arxiv_tar",
                  "arXiv bulk source tar (src/arXiv_src_YYMM_NNN.tar) -> cleaned LaTeX records "
-                 "(data_prep/arxiv/arxiv_cleaner.py); keys: max_paper_bytes, appledouble, timezone, "
-                 "paragraph_heading_bug, fail_on_escaped_macro, batch_docs",
+                 "(data_prep/arxiv/arxiv_cleaner.py)",
+                 {Key::integer("max_paper_bytes", 1ll << 30, "a larger paper is dropped (counted)"),
+                  Key::text("appledouble", "redpajama", "macOS ._ members: read as RedPajama did, or \"ignore\""),
+                  Key::text("timezone", "utc", "meta timestamp from tar mtimes in \"utc\" or \"local\" time"),
+                  Key::flag("paragraph_heading_bug", true, "keep the missing \"|\" of RedPajama's heading regex (a lone "
+                                                            "\\paragraph is no heading)"),
+                  Key::flag("fail_on_escaped_macro", true, "a macro the cleaner cannot expand fails the paper"),
+                  Key::integer("batch_docs", 64, "documents per batch")},
                  [](const Params& p) -> ReaderFactory {
                    ArxivReaderOptions o;
-                   o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes", 1ll << 30));
-                   std::string apple = p.get_string("appledouble", "redpajama");
+                   o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes"));
+                   std::string apple = p.get_string("appledouble");
                    if (apple != "ignore" && apple != "redpajama")
                      throw ConfigError("[read] appledouble must be ignore or redpajama");
                    o.paper.ignore_appledouble = apple == "ignore";
-                   std::string tz = p.get_string("timezone", "utc");
+                   std::string tz = p.get_string("timezone");
                    if (tz != "utc" && tz != "local") throw ConfigError("[read] timezone must be utc or local");
                    o.local_time = tz == "local";
-                   o.clean.paragraph_bug = p.get_bool("paragraph_heading_bug", true);
-                   o.clean.fail_on_escaped_macro = p.get_bool("fail_on_escaped_macro", true);
+                   o.clean.paragraph_bug = p.get_bool("paragraph_heading_bug");
+                   o.clean.fail_on_escaped_macro = p.get_bool("fail_on_escaped_macro");
                    o.clean.max_text_bytes = o.paper.max_paper_bytes;
-                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 64));
+                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
                    if (o.paper.max_paper_bytes == 0 || o.batch_docs == 0)
                      throw ConfigError("[read] max_paper_bytes and batch_docs must be positive");
                    return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
@@ -41,7 +47,9 @@ void register_source(Registries& r) {
                  {".tar"}});
   r.steps.add({"arxiv_language",
                "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
-               "(data_prep/arxiv/utils.py predict_lang); keys: model, require_model",
+               "(data_prep/arxiv/utils.py predict_lang)",
+               {Key::text("model", "", "the fastText lid.176 model (default: looked up under the model dirs)"),
+                Key::flag("require_model", true, "false: without the model, language is not set")},
                [](const Params& p) { return make_language_step(p); }});
   r.samples.push_back({"arxiv", "sample/arxiv", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m, {}); }});

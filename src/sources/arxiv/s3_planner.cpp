@@ -119,22 +119,33 @@ PlannerType s3_planner_type() {
           {"s3"},
           false,
           "the objects under an S3 prefix (ListObjectsV2, Signature V4, requester pays with a cost estimate); "
-          "a mirror is read with pattern/first/count (keys: s3, name_prefix, name_suffix, manifest, endpoint, region, "
-          "requester_pays, price_per_gb, pattern, first, count)",
+          "a mirror is read with pattern/first/count",
+          {Key::require("s3", ParamType::kString, "the s3://bucket/prefix listed"),
+           Key::text("name_prefix", "", "keep the objects whose name starts so"),
+           Key::text("name_suffix", "", "keep the objects whose name ends so"),
+           Key::text("manifest", "", "the bucket's manifest object (sizes and md5s)"),
+           Key::text("endpoint", "", "the S3 endpoint (default: AWS's for the region)"),
+           Key::text("region", "us-east-1", "the bucket's region"),
+           Key::flag("requester_pays", true, "the requester pays the egress (a cost estimate is confirmed first)"),
+           Key::number("price_per_gb", kEgressUsdPerGb, "egress price, USD per GB, for the estimate"),
+           Key::text("pattern", "", "a mirror's path with {index} (used with --mirror)"),
+           Key::integer("first", 0, "the mirror's first index"),
+           Key::integer("count", 0, "the mirror's number of inputs")},
           [](const Params& d) -> std::unique_ptr<InputPlanner> {
             S3Keys k;
-            k.uri = d.get_string("s3", "");
-            k.name_prefix = d.get_string("name_prefix", "");
-            k.name_suffix = d.get_string("name_suffix", "");
-            k.manifest = d.get_string("manifest", "");
-            k.endpoint = d.get_string("endpoint", "");
-            k.region = d.get_string("region", "us-east-1");
-            k.requester_pays = d.get_bool("requester_pays", true);
-            k.price_per_gb = d.get_double("price_per_gb", kEgressUsdPerGb);
+            k.uri = d.get_string("s3");
+            k.name_prefix = d.get_string("name_prefix");
+            k.name_suffix = d.get_string("name_suffix");
+            k.manifest = d.get_string("manifest");
+            k.endpoint = d.get_string("endpoint");
+            k.region = d.get_string("region");
+            k.requester_pays = d.get_bool("requester_pays");
+            k.price_per_gb = d.get_double("price_per_gb");
             if (!k.uri.starts_with("s3://")) throw ConfigError("[download] s3 must be an s3://bucket/prefix URI");
             std::unique_ptr<InputPlanner> mirror;
-            std::string pattern = d.get_string("pattern", "");
-            if (!pattern.empty()) mirror = make_index_planner(pattern, d.get_int("first", 0), d.get_int("count", 0));
+            std::string pattern = d.get_string("pattern");
+            int64_t first = d.get_int("first"), count = d.get_int("count");
+            if (!pattern.empty()) mirror = make_index_planner(pattern, first, count);
             return std::make_unique<S3Planner>(std::move(k), std::move(mirror));
           }};
 }

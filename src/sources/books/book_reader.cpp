@@ -217,21 +217,21 @@ std::string books3_title(const fs::path& file) {
 
 BookReaderOptions book_reader_options(const Params& read) {
   BookReaderOptions o;
-  std::string kind = read.get_string("kind", "pg19");
+  std::string kind = read.get_string("kind");
   if (kind == "pg19") o.kind = BookKind::kPg19;
   else if (kind == "books3") o.kind = BookKind::kBooks3;
   else throw ConfigError("[read] kind must be pg19 or books3, not '" + kind + "'");
-  o.universal_newlines = read.get_bool("universal_newlines", o.kind == BookKind::kPg19);
-  o.require_metadata = read.get_bool("require_metadata", false);
-  o.keep_empty_books = read.get_bool("keep_empty_books", true);
-  int64_t max_bytes = read.get_int("max_book_bytes", 1ll << 30);
+  o.universal_newlines = read.has("universal_newlines") ? read.get_bool("universal_newlines") : o.kind == BookKind::kPg19;
+  o.require_metadata = read.get_bool("require_metadata");
+  o.keep_empty_books = read.get_bool("keep_empty_books");
+  int64_t max_bytes = read.get_int("max_book_bytes");
   if (max_bytes <= 0) throw ConfigError("[read] max_book_bytes must be positive");
   o.max_book_bytes = static_cast<uint64_t>(max_bytes);
-  int64_t batch = read.get_int("batch_docs", 16);
+  int64_t batch = read.get_int("batch_docs");
   if (batch <= 0) throw ConfigError("[read] batch_docs must be positive");
   o.batch_docs = static_cast<size_t>(batch);
-  o.metadata_name = read.get_string("metadata_name", "metadata.csv");
-  o.suffix = read.get_string("suffix", "");
+  o.metadata_name = read.get_string("metadata_name");
+  o.suffix = read.get_string("suffix");
   return o;
 }
 

@@ -89,7 +89,7 @@ std::string strip_gutenberg_license(std::string_view text, bool* found) {
 }
 
 PgStripLicenseStep::PgStripLicenseStep(const Params& params) {
-  require_marker_ = params.get_bool("require_marker", false);
+  require_marker_ = params.get_bool("require_marker");
 }
 
 bool PgStripLicenseStep::keep(Document& doc, std::string& reason) {
@@ -104,10 +104,10 @@ bool PgStripLicenseStep::keep(Document& doc, std::string& reason) {
 }
 
 BookSimhashStep::BookSimhashStep(const Params& params) {
-  int64_t w = params.get_int("width", dedup::kSimhashWidth);
+  int64_t w = params.get_int("width");
   if (w < 1 || w > 1000) throw ConfigError("book_simhash: width must be 1..1000");
   width_ = static_cast<int>(w);
-  meta_key_ = params.get_string("meta_key", "simhash");
+  meta_key_ = params.get_string("meta_key");
 }
 
 void BookSimhashStep::process(Batch& batch) {

@@ -4,9 +4,8 @@
 
 namespace rpdata::sources::c4 {
 
-C4FormatStep::C4FormatStep(const Params& params)
-    : language_(params.get_string("language", "en")),
-      source_(params.get_string("source", "c4")) {}
+C4FormatStep::C4FormatStep(std::string language, std::string source)
+    : language_(std::move(language)), source_(std::move(source)) {}
 
 bool C4FormatStep::keep(Document& doc, std::string& reason) {
   const MetaValue* ts = doc.meta.find("timestamp");

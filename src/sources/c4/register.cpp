@@ -10,7 +10,10 @@ void register_source(Registries& r) {
   r.steps.add({"c4_format",
                "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
                "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
-               [](const Params& p) { return std::make_unique<C4FormatStep>(p); }});
+               {Key::text("language", "en", "meta language"), Key::text("source", "c4", "meta source")},
+               [](const Params& p) {
+                 return std::make_unique<C4FormatStep>(p.get_string("language"), p.get_string("source"));
+               }});
   r.samples.push_back({"c4",
                        "sample/c4",
                        {{"files", 4, 1, 4, "C4 sample: number of raw files (at most 4 in the recipe)"},

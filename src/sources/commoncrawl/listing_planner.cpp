@@ -64,13 +64,16 @@ PlannerType listing_planner_type() {
   return {"listing",
           {"listing"},
           false,
-          "cc_net shards of a Common Crawl path listing, fetched once and cached (keys: listing, units, unit_name, "
-          "dumps)",
+          "cc_net shards of a Common Crawl path listing, fetched once and cached",
+          {Key::require("listing", ParamType::kString, "the wet.paths.gz listing under base_url (with {dump})"),
+           Key::require("units", ParamType::kInt, "cc_net shards: the listing's segments are split into this many"),
+           Key::require("unit_name", ParamType::kString, "a unit's name, with {index} or {index:0N} (and {dump})"),
+           Key::list("dumps", {}, "the Common Crawl dumps, in order (listing and unit_name with {dump})")},
           [](const Params& d) -> std::unique_ptr<InputPlanner> {
-            std::string listing = d.get_string("listing", "");
-            int64_t units = d.get_int("units", 0);
-            std::string unit_name = d.get_string("unit_name", "");
-            std::vector<std::string> dumps = d.get_strings("dumps", {});
+            std::string listing = d.get_string("listing");
+            int64_t units = d.get_int("units");
+            std::string unit_name = d.get_string("unit_name");
+            std::vector<std::string> dumps = d.get_strings("dumps");
             if (!dumps.empty() &&
                 (listing.find("{dump}") == std::string::npos || unit_name.find("{dump}") == std::string::npos))
               throw ConfigError("[download] dumps: listing and unit_name must contain {dump}");

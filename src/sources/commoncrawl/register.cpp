@@ -23,10 +23,10 @@ std::string replace_lang(std::string pattern, const std::string& lang) {
 
 std::unique_ptr<Step> make_ccnet_lid(const Params& p) {
   CcnetLidOptions o;
-  std::string model = p.get_string("model", "fasttext/lid.176.bin");
-  o.threshold = p.get_double("threshold", 0.5);
-  o.languages = p.get_strings("languages", {"en"});
-  bool optional = p.get_bool("optional", false);
+  std::string model = p.get_string("model");
+  o.threshold = p.get_double("threshold");
+  o.languages = p.get_strings("languages");
+  bool optional = p.get_bool("optional");
   o.model = quality::find_model(model);
   if (o.model.empty()) return quality::missing_model("ccnet_lid", model, optional);
   return std::make_unique<CcnetLidStep>(std::move(o));
@@ -34,17 +34,19 @@ std::unique_ptr<Step> make_ccnet_lid(const Params& p) {
 
 std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
   CcnetPerplexityOptions o;
-  auto languages = p.get_strings("languages", {"en"});
-  std::string sp = p.get_string("sp_model", "ccnet/{lang}.sp.model");
-  std::string lm = p.get_string("lm_model", "ccnet/{lang}.arpa.bin");
-  std::string csv = p.get_string("cutoff_csv", "");
-  int head_pct = static_cast<int>(p.get_int("head_percentile", 30));
-  int tail_pct = static_cast<int>(p.get_int("tail_percentile", 60));
-  double head = p.get_double("head_cutoff", -1), tail = p.get_double("tail_cutoff", -1);
-  o.drop_tail = p.get_bool("drop_tail", true);
-  o.route = p.get_bool("route", true);
-  bool optional = p.get_bool("optional", false);
-  if (csv.empty() == (head < 0 || tail < 0))
+  auto languages = p.get_strings("languages");
+  std::string sp = p.get_string("sp_model");
+  std::string lm = p.get_string("lm_model");
+  std::string csv = p.get_string("cutoff_csv");
+  int head_pct = static_cast<int>(p.get_int("head_percentile"));
+  int tail_pct = static_cast<int>(p.get_int("tail_percentile"));
+  bool cutoffs = p.has("head_cutoff") && p.has("tail_cutoff");
+  double head = p.has("head_cutoff") ? p.get_double("head_cutoff") : -1;
+  double tail = p.has("tail_cutoff") ? p.get_double("tail_cutoff") : -1;
+  o.drop_tail = p.get_bool("drop_tail");
+  o.route = p.get_bool("route");
+  bool optional = p.get_bool("optional");
+  if (csv.empty() != cutoffs)
     throw ConfigError("[[steps]] ccnet_perplexity: give cutoff_csv, or head_cutoff and tail_cutoff (not both)");
   for (const auto& lang : languages) {
     fs::path sp_path = quality::find_model(replace_lang(sp, lang));
@@ -64,12 +66,12 @@ std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
 }
 
 std::unique_ptr<Step> make_cc_classifier(const Params& p) {
-  std::string model = p.require_string("model");
-  bool optional = p.get_bool("optional", false);
+  std::string model = p.get_string("model");
+  bool optional = p.get_bool("optional");
   fs::path path = quality::find_model(model);
   if (path.empty()) {
-    p.get_string("cc_label", "");  // read: validated recipes know these keys
-    p.get_string("line_key", "");
+    p.get_string("cc_label");  // read: a recipe giving them stays valid without the model
+    p.get_string("line_key");
     return quality::missing_model("cc_classifier", model, optional);
   }
   return std::make_unique<quality::CcClassifierStep>(p, path);
@@ -89,15 +91,15 @@ void train_sample_classifier(const fs::path& models) {
 
 ReaderFactory configure_wet(const Params& p) {
   WetUnitOptions o;
-  o.wet.min_len = p.get_int("min_len", 300);
-  o.wet.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
-  o.wet.warc.max_record_bytes = static_cast<uint64_t>(p.get_int("max_record_bytes", 64ll << 20));
+  o.wet.min_len = p.get_int("min_len");
+  o.wet.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
+  o.wet.warc.max_record_bytes = static_cast<uint64_t>(p.get_int("max_record_bytes"));
   // on_error = "truncate": a damaged/cut segment ends that segment (counted warc_truncated),
   // identically in both passes, and the unit goes on with its next segment.
-  o.wet.warc.throw_on_damage = p.get_string("on_error", "fail") != "truncate";
-  o.dedup = p.get_bool("line_dedup", true);
-  o.hash_budget_bytes = static_cast<uint64_t>(p.get_int("hash_budget_mb", 8192)) << 20;
-  o.lines_per_input_byte = p.get_double("lines_per_input_byte", 0.05);
+  o.wet.warc.throw_on_damage = p.get_string("on_error") != "truncate";
+  o.dedup = p.get_bool("line_dedup");
+  o.hash_budget_bytes = static_cast<uint64_t>(p.get_int("hash_budget_mb")) << 20;
+  o.lines_per_input_byte = p.get_double("lines_per_input_byte");
   return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
     if (o.dedup) {
       uint64_t lines = estimate_group_lines(in.parts, o.lines_per_input_byte);
@@ -118,27 +120,57 @@ void register_source(Registries& r) {
   r.sources.push_back({"commoncrawl", 878e9, {"commoncrawl"}});
   r.readers.add({"wet",
                  "CommonCrawl WET segments of a unit with cc_net semantics + its two-pass line dedup as one hash "
-                 "group; keys: min_len, line_dedup, hash_budget_mb, lines_per_input_byte, max_record_bytes, "
-                 "batch_docs",
+                 "group",
+                 {Key::integer("min_len", 300, "cc_net's min_len: shorter documents are dropped"),
+                  Key::flag("line_dedup", true, "cc_net's line dedup over the unit's segments"),
+                  Key::integer("hash_budget_mb", 8192, "memory the line hashes may take before the unit fails"),
+                  Key::number("lines_per_input_byte", 0.05, "the line estimate that sizes the hash table"),
+                  Key::integer("max_record_bytes", 64ll << 20, "a longer WARC record is damage"),
+                  Key::integer("batch_docs", 1024, "documents per batch"),
+                  Key::text("on_error", "fail", "\"truncate\": a damaged segment ends that segment only")},
                  configure_wet});
   r.steps.add({"ccnet_lid",
                "cc_net language id (fastText lid.176 on the newline-glued text, score rounded to 2 decimals): "
                "meta language, language_score; drops < threshold and languages not listed",
+               {Key::text("model", "fasttext/lid.176.bin", "the fastText model, a path or under the model dirs"),
+                Key::number("threshold", 0.5, "the language score below which a document is dropped"),
+                Key::list("languages", {"en"}, "the languages kept"),
+                Key::flag("optional", false, "a missing model skips the step with a warning")},
                make_ccnet_lid});
   r.steps.add({"ccnet_perplexity",
                "cc_net perplexity (normalize, SentencePiece, KenLM) and bucket from cutoff.csv: meta perplexity, "
                "bucket; route <lang>_<bucket>; tail dropped",
+               {Key::list("languages", {"en"}, "the languages scored, one model pair each"),
+                Key::text("sp_model", "ccnet/{lang}.sp.model", "the SentencePiece model, with {lang}"),
+                Key::text("lm_model", "ccnet/{lang}.arpa.bin", "the KenLM model, with {lang}"),
+                Key::text("cutoff_csv", "", "cc_net's cutoff.csv (or give head_cutoff and tail_cutoff)"),
+                Key::integer("head_percentile", 30, "the cutoff.csv column ending the head bucket"),
+                Key::integer("tail_percentile", 60, "the cutoff.csv column starting the tail bucket"),
+                Key::optional("head_cutoff", ParamType::kDouble, "the head's perplexity bound (instead of cutoff_csv)"),
+                Key::optional("tail_cutoff", ParamType::kDouble, "the tail's perplexity bound (instead of cutoff_csv)"),
+                Key::flag("drop_tail", true, "drop the tail bucket"),
+                Key::flag("route", true, "route documents to <lang>_<bucket> shards"),
+                Key::flag("optional", false, "a missing model skips the step with a warning")},
                make_ccnet_perplexity});
   r.steps.add({"cc_classifier",
                "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
-               "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob; "
-               "keys: model (a path, or relative to the model dirs), cc_label, line_key, optional",
+               "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob",
+               {Key::require("model", ParamType::kString, "the fastText model, a path or under the model dirs"),
+                Key::text("cc_label", "__label__cc", "the label of CommonCrawl (wiki_prob = 1 - its probability)"),
+                Key::text("line_key", "", "a meta field numbering the documents of each route"),
+                Key::flag("optional", false, "a missing model skips the step with a warning")},
                make_cc_classifier});
-  r.steps.add({"cc_classifier_filter", "keep wiki_prob >= threshold (filter/cc_classifier.sh: 0.25); keys: threshold",
+  r.steps.add({"cc_classifier_filter", "keep wiki_prob >= threshold (filter/cc_classifier.sh)",
+               {Key::number("threshold", 0.25, "the least wiki_prob kept"),
+                Key::flag("optional", false, "documents without wiki_prob pass (the classifier had no model)")},
                [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});
   r.steps.add({"cc_classifier_format",
                "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
-               "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
+               "(write with layout flat_text_before_last)",
+               {Key::text("source_prefix", "cc/", "the source field's prefix"),
+                Key::text("job", "{unit}", "the source field's job part, with {unit}"),
+                Key::text("line_key", "", "the meta field holding the line number"),
+                Key::flag("optional", false, "documents without a classification pass unchanged")},
                [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
   r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },

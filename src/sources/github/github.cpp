@@ -32,10 +32,10 @@ bool CleanStep::license_ok(const Document& doc) const {
 }
 
 CleanStep::CleanStep(const Params& params)
-    : compat_copyright_(params.get_bool("compat_copyright", true)),
-      compat_license_path_(params.get_bool("compat_license_path", true)),
-      dedup_within_unit_(params.get_bool("dedup_within_unit", true)),
-      license_prefixes_(params.get_strings("license_prefixes", {"mit", "bsd", "apache"})) {}
+    : compat_copyright_(params.get_bool("compat_copyright")),
+      compat_license_path_(params.get_bool("compat_license_path")),
+      dedup_within_unit_(params.get_bool("dedup_within_unit")),
+      license_prefixes_(params.get_strings("license_prefixes")) {}
 
 void CleanStep::process(Batch& batch) {
   size_t out = 0;
@@ -84,10 +84,10 @@ void CleanStep::process(Batch& batch) {
 }
 
 FilterStep::FilterStep(const Params& params, std::shared_ptr<const tokenize::TokenizerModel> model)
-    : max_line_length_(params.get_int("max_line_length", 1000)),
-      max_avg_line_length_(params.get_double("max_avg_line_length", 100)),
-      min_alnum_prop_(params.get_double("min_alnum_prop", 0.25)),
-      min_alpha_per_token_(params.get_double("min_alpha_per_token", 1.5)),
+    : max_line_length_(params.get_int("max_line_length")),
+      max_avg_line_length_(params.get_double("max_avg_line_length")),
+      min_alnum_prop_(params.get_double("min_alnum_prop")),
+      min_alpha_per_token_(params.get_double("min_alpha_per_token")),
       tokenizer_(model ? model->make_tokenizer() : nullptr) {}
 
 bool FilterStep::keep(Document& doc, std::string& reason) {

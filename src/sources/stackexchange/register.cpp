@@ -20,18 +20,18 @@ fs::path find_lid_model(const std::string& setting) {
 
 ReaderFactory configure_posts(const Params& p) {
   PostsReaderOptions o;
-  o.member = p.get_string("member", "Posts.xml");
-  o.site = p.get_string("site", "");
-  std::string order = p.get_string("score_order", "string");
+  o.member = p.get_string("member");
+  o.site = p.get_string("site");
+  std::string order = p.get_string("score_order");
   if (order != "string" && order != "numeric")
     throw ConfigError("[read] score_order must be \"string\" (RedPajama) or \"numeric\"");
   o.score_order = order == "string" ? ScoreOrder::kString : ScoreOrder::kNumeric;
-  o.max_row_bytes = static_cast<uint64_t>(p.get_int("max_row_bytes", 256ll << 20));
-  o.max_buffer_bytes = static_cast<uint64_t>(p.get_int("max_buffer_bytes", 0));
-  o.spill_dir = p.get_string("spill_dir", "");
-  o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 1024));
-  std::string lid_setting = p.get_string("lid_model", "auto");
-  bool require_lid = p.get_bool("require_lid", true);
+  o.max_row_bytes = static_cast<uint64_t>(p.get_int("max_row_bytes"));
+  o.max_buffer_bytes = static_cast<uint64_t>(p.get_int("max_buffer_bytes"));
+  o.spill_dir = p.get_string("spill_dir");
+  o.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
+  std::string lid_setting = p.get_string("lid_model");
+  bool require_lid = p.get_bool("require_lid");
   if (o.batch_docs == 0) throw ConfigError("[read] batch_docs must be positive");
   // Looked up and loaded (once, shared) by the first unit, so validating a recipe needs no
   // model file.
@@ -59,8 +59,17 @@ void register_source(Registries& r) {
   r.sources.push_back({"stackexchange", 20e9, {"stackexchange"}});
   r.readers.add({"stackexchange_7z",
                  "Stack Exchange site dump (.7z streamed with libarchive, or a plain Posts.xml) -> RedPajama Q/A "
-                 "documents; keys: member, site, score_order, max_row_bytes, max_buffer_bytes, spill_dir, "
-                 "batch_docs, lid_model, require_lid",
+                 "documents",
+                 {Key::text("member", "Posts.xml", "the archive member holding the posts"),
+                  Key::text("site", "", "the site's name (default: from the input's name)"),
+                  Key::text("score_order", "string", "answers ordered by score as RedPajama did (\"string\") or "
+                                                     "\"numeric\""),
+                  Key::integer("max_row_bytes", 256ll << 20, "a longer row fails the unit"),
+                  Key::integer("max_buffer_bytes", 0, "posts held in memory before spilling (0: no limit)"),
+                  Key::text("spill_dir", "", "where posts spill (default: the unit's work dir)"),
+                  Key::integer("batch_docs", 1024, "documents per batch"),
+                  Key::text("lid_model", "auto", "lid.176 for meta language: \"auto\", a path, or \"none\""),
+                  Key::flag("require_lid", true, "false: without the model, language is \"\"")},
                  configure_posts,
                  {".7z"}});
   r.samples.push_back({"stackexchange", "sample/stackexchange", {},

@@ -101,10 +101,10 @@ class TopSitesSelector : public InputSelector {
 
 SelectorType top_sites_selector_type() {
   return {"stackexchange_posts",
-          "keep the select_top candidates with most posts (rows of Posts.xml), downloading each to count it "
-          "(keys: select_top)",
+          "keep the select_top candidates with most posts (rows of Posts.xml), downloading each to count it",
+          {Key::require("select_top", ParamType::kInt, "how many sites to keep")},
           [](const Params& d) {
-            int64_t top = d.get_int("select_top", 0);
+            int64_t top = d.get_int("select_top");
             if (top <= 0) throw ConfigError("[download] select_by = \"stackexchange_posts\" needs select_top >= 1");
             return std::make_unique<TopSitesSelector>(top);
           }};

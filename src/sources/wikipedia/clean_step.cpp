@@ -7,7 +7,7 @@
 
 namespace rpdata::sources::wikipedia {
 
-CleanStep::CleanStep(const Params& params) : timestamp_(params.get_string("timestamp", "20230320")) {}
+CleanStep::CleanStep(std::string timestamp) : timestamp_(std::move(timestamp)) {}
 
 bool CleanStep::keep(Document& doc, std::string& reason) {
   const MetaValue* title = doc.meta.find("title");

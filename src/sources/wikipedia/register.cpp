@@ -9,13 +9,15 @@ void register_source(Registries& r) {
   // RedPajama-Data README: Wikipedia 24B.
   r.sources.push_back({"wikipedia", 24e9, {"wikipedia"}});
   r.readers.add({"wikipedia_xml",
-                 "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects); "
-                 "keys: language, max_page_bytes, batch_docs",
+                 "MediaWiki XML dump (pages-articles[-multistream].xml.bz2), articles only (ns 0, no redirects)",
+                 {Key::text("language", "", "the wiki's language (default: from the input's name)"),
+                  Key::integer("max_page_bytes", 64ll << 20, "a longer page fails the unit"),
+                  Key::integer("batch_docs", 256, "documents per batch")},
                  [](const Params& p) -> ReaderFactory {
                    DumpReaderOptions o;
-                   o.language = p.get_string("language", "");
-                   o.max_page_bytes = static_cast<uint64_t>(p.get_int("max_page_bytes", 64ll << 20));
-                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs", 256));
+                   o.language = p.get_string("language");
+                   o.max_page_bytes = static_cast<uint64_t>(p.get_int("max_page_bytes"));
+                   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
                    return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
                      if (in.parts.size() != 1)
                        throw ConfigError("[read] format wikipedia_xml reads one dump file per input");
@@ -28,8 +30,9 @@ void register_source(Registries& r) {
                  }});
   r.steps.add({"wikipedia_clean",
                "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
-               "media/category/ref/table rules), meta {title, url, language, timestamp}; keys: timestamp",
-               [](const Params& p) { return std::make_unique<CleanStep>(p); }});
+               "media/category/ref/table rules), meta {title, url, language, timestamp}",
+               {Key::text("timestamp", "20230320", "meta timestamp: the dump date")},
+               [](const Params& p) { return std::make_unique<CleanStep>(p.get_string("timestamp")); }});
   r.samples.push_back({"wikipedia", "sample/wikipedia", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) {
                          return write_sample(m, {{"de", "en", "uk"}});

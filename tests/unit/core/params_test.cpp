@@ -5,51 +5,99 @@
 #include "rpdata/core/params.h"
 #include "rpdata/core/step.h"
 
+#include <functional>
+#include <stdexcept>
+
 namespace rpdata {
 namespace {
 
-TEST(Params, ReadsTypedValuesAndDefaults) {
+Keys output_keys() {
+  return {Key::integer("level", 3, "compression level"), Key::text("style", "python", "json style"),
+          Key::number("ratio", 0.25, "a ratio"), Key::flag("on", false, "a switch"),
+          Key::list("names", {"a"}, "names"), Key::require("path", ParamType::kString, "a path"),
+          Key::optional("cutoff", ParamType::kDouble, "a bound; absent: none")};
+}
+
+std::string config_error(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.exit_code(), 2);
+    return e.what();
+  }
+  ADD_FAILURE() << "expected ConfigError";
+  return "";
+}
+
+TEST(Params, ReadsGivenValuesElseTheDeclaredDefaults) {
   Params p("output");
-  p.set("level", int64_t{3});
-  p.set("style", std::string("python"));
-  p.set("ratio", 0.5);
-  p.set("on", true);
-  EXPECT_EQ(p.get_int("level", 0), 3);
-  EXPECT_EQ(p.get_string("style", ""), "python");
-  EXPECT_DOUBLE_EQ(p.get_double("ratio", 0), 0.5);
-  EXPECT_TRUE(p.get_bool("on", false));
-  EXPECT_EQ(p.get_int("absent", 42), 42);
+  p.declare("run", output_keys());
+  p.set("level", int64_t{19});
+  p.set("names", std::string("b"));  // a string is a list of one
+  p.set("path", std::string("/x"));
+  EXPECT_EQ(p.get_int("level"), 19);
+  EXPECT_EQ(p.get_string("style"), "python");
+  EXPECT_DOUBLE_EQ(p.get_double("ratio"), 0.25);
+  EXPECT_FALSE(p.get_bool("on"));
+  EXPECT_EQ(p.get_strings("names"), std::vector<std::string>{"b"});
+  EXPECT_EQ(p.get_string("path"), "/x");
+  EXPECT_FALSE(p.has("cutoff"));
   EXPECT_NO_THROW(p.reject_unused());
 }
 
-TEST(Params, UnknownKeyIsAConfigErrorNamingKeyAndSection) {
+TEST(Params, MissingRequiredKeyIsAConfigError) {
   Params p("output");
+  p.declare("run", output_keys());
+  std::string msg = config_error([&] { p.get_string("path"); });
+  EXPECT_NE(msg.find("missing required key 'path' in [output]"), std::string::npos) << msg;
+}
+
+TEST(Params, UnknownKeyNamesKeySectionAndTheKnownKeys) {
+  Params p("output");
+  p.declare("run", output_keys());
   p.set("level", int64_t{3});
   p.set("compresion", std::string("zstd"));
-  p.get_int("level", 0);
-  try {
-    p.reject_unused();
-    FAIL() << "expected ConfigError";
-  } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("'compresion'"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("[output]"), std::string::npos) << e.what();
-    EXPECT_EQ(e.exit_code(), 2);
-  }
+  p.get_int("level");
+  std::string msg = config_error([&] { p.reject_unused(); });
+  EXPECT_NE(msg.find("unknown key 'compresion' in [output]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("known: level, style, ratio"), std::string::npos) << msg;
+  msg = config_error([&] { p.reject_unknown(); });  // whether read or not
+  EXPECT_NE(msg.find("'compresion'"), std::string::npos) << msg;
+}
+
+TEST(Params, DeclaredKeyLeftUnreadHasNoEffectAndSaysSo) {
+  Params p("output");
+  p.declare("run", output_keys());
+  p.set("cutoff", 0.5);
+  std::string msg = config_error([&] { p.reject_unused(); });
+  EXPECT_NE(msg.find("key 'cutoff' in [output] has no effect"), std::string::npos) << msg;
+  EXPECT_NO_THROW(p.reject_unknown());
 }
 
 TEST(Params, WrongTypeNamesKeyAndExpectedType) {
   Params p("read");
+  p.declare("run", {Key::integer("max_line_bytes", 1, "bytes")});
   p.set("max_line_bytes", std::string("big"));
-  EXPECT_THROW(
-      {
-        try {
-          p.get_int("max_line_bytes", 0);
-        } catch (const ConfigError& e) {
-          EXPECT_NE(std::string(e.what()).find("must be an integer"), std::string::npos);
-          throw;
-        }
-      },
-      ConfigError);
+  std::string msg = config_error([&] { p.get_int("max_line_bytes"); });
+  EXPECT_NE(msg.find("must be an integer, got string"), std::string::npos) << msg;
+}
+
+TEST(Params, ReadingAnUndeclaredKeyOrAnOptionalOneUncheckedIsAProgrammingError) {
+  Params p("read");
+  p.declare("run", output_keys());
+  EXPECT_THROW(p.get_int("undeclared"), std::logic_error);
+  EXPECT_THROW(p.get_double("cutoff"), std::logic_error);  // absent, no default: check has() first
+  // Two owners may share a key only as the same key.
+  EXPECT_NO_THROW(p.declare("other", {Key::integer("level", 3, "another doc")}));
+  EXPECT_THROW(p.declare("third", {Key::integer("level", 4, "a different default")}), std::logic_error);
+}
+
+TEST(Params, KeySummaryAndValueText) {
+  EXPECT_EQ(Key::integer("n", 16, "").summary(), "integer, default 16");
+  EXPECT_EQ(Key::require("p", ParamType::kString, "").summary(), "string, required");
+  EXPECT_EQ(Key::list("l", {"a", "b\"c"}, "").summary(), "list of strings, default [\"a\", \"b\\\"c\"]");
+  EXPECT_EQ(param_value_text(ParamValue{0.5}), "0.5");
+  EXPECT_EQ(param_value_text(ParamValue{2.0}), "2.0");
 }
 
 TEST(Meta, KeepsInsertionOrderAndOverwritesInPlace) {

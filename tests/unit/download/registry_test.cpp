@@ -65,8 +65,8 @@ TEST(PlannerRegistry, TwoShapesOrNoneAreErrors) {
 
 TEST(PlannerRegistry, AShapeRegisteredOutsideIsChosenByItsKey) {
   PlannerRegistry reg;
-  reg.add({"fixed", {"fixed"}, false, "one file", [](const Params& d) {
-             d.get_string("fixed", "");
+  reg.add({"fixed", {"fixed"}, false, "one file", {Key::text("fixed", "", "anything")}, [](const Params& d) {
+             d.get_string("fixed");
              return std::make_unique<Fixed>();
            }});
   auto planner = reg.configure(table({{"fixed", "yes"}}), "t");

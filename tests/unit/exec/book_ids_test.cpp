@@ -152,7 +152,7 @@ TEST(InputGroups, RecipeChecks) {
   Recipe r = parse_recipe(kGroups, "test.toml");
   ASSERT_EQ(r.inputs.size(), 2u);
   EXPECT_TRUE(r.inputs[1].local);
-  EXPECT_EQ(group_recipe(r, r.inputs[1]).read.get_string("kind", ""), "books3");
+  EXPECT_EQ(param_value_text(*group_recipe(r, r.inputs[1]).read.given("kind")), "\"books3\"");
   std::string s(kGroups);
   EXPECT_NE(recipe_error(s + "book_ids = \"fixed\"\n").find("book_ids must be"), std::string::npos);
   EXPECT_EQ(recipe_error(s + "book_ids = \"unique\"\n"), "");

@@ -58,7 +58,7 @@ TEST(Recipe, BuiltinsParseAndValidate) {
   if (old_models) ::setenv("RPDATA_MODELS", saved.c_str(), 1);
   else ::unsetenv("RPDATA_MODELS");
   Recipe c4 = load_recipe("c4");
-  EXPECT_EQ(c4.download.get_int("count", 0), 1024);
+  EXPECT_EQ(recipe_input_count(c4), 1024);
   ASSERT_EQ(c4.steps.size(), 1u);
   EXPECT_EQ(c4.steps[0].type, "c4_format");
 }
@@ -105,6 +105,35 @@ TEST(Recipe, UnknownKeysAreNamed) {
   EXPECT_NE(error_of("source = \"c4\"\n[output]\njson_style = \"yaml\"\n").find("json style"), std::string::npos);
   EXPECT_NE(error_of("source = \"c4\"\n[output\n").find("test.toml"), std::string::npos);
   EXPECT_NE(error_of("[output]\n").find("no 'source'"), std::string::npos);
+  // A misspelt key: the error suggests the declared one and lists the section's keys.
+  std::string msg = error_of("source = \"c4\"\n[output]\nzstd_levl = 3\n");
+  EXPECT_NE(msg.find("did you mean 'zstd_level'?"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("known: json_style,"), std::string::npos) << msg;
+}
+
+// Without the "(default)" notes, explaining the explanation gives it back: every value
+// --explain prints is the one the run reads, and it is valid recipe TOML.
+std::string explained_values(const std::string& text) {
+  std::string out;
+  size_t pos = text.find('\n');  // the first line names the recipe's origin
+  std::string rest = text.substr(pos + 1);
+  for (size_t at; (at = rest.find("(default) ")) != std::string::npos;) rest.erase(at, 10);
+  return rest;
+}
+
+TEST(Recipe, ExplainShowsEveryKeyAndReadsBackTheSame) {
+  for (const auto& name : builtin_recipe_names()) {
+    SCOPED_TRACE(name);
+    std::string text = explain_recipe(load_recipe(name));
+    Recipe again = parse_recipe(text, "explained.toml");
+    EXPECT_EQ(explained_values(explain_recipe(again)), explained_values(text));
+  }
+  std::string c4 = explain_recipe(load_recipe("c4"));
+  EXPECT_NE(c4.find("count = 1024 "), std::string::npos) << c4;  // given
+  EXPECT_NE(c4.find("batch_docs = 1024                         # (default) format jsonl: documents per batch"),
+            std::string::npos)
+      << c4;
+  EXPECT_NE(c4.find("[[steps]]\ntype = \"c4_format\"\nlanguage = \"en\""), std::string::npos) << c4;
 }
 
 TEST(Recipe, UnknownRecipeNameListsBuiltins) {

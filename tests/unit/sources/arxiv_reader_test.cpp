@@ -296,14 +296,14 @@ TEST(ArxivLanguage, Lid176IntoMetaOrUnknownWithoutModel) {
   d.text = "\\section{Introduction}\nWe study the spectrum of the Laplacian on compact manifolds.\n";
   d.meta.set("language", std::string("unknown"));
   b.docs.push_back(d);
-  Params with;
+  Params with = test::step_params("arxiv_language");
   with.set("model", std::string((real / "models/fasttext/lid.176.ftz").string()));
   make_language_step(with)->process(b);
   EXPECT_EQ(meta_str(b.docs[0], "language"), "en");
-  Params missing;
+  Params missing = test::step_params("arxiv_language");
   missing.set("model", std::string("/nonexistent/lid.176.bin"));
   EXPECT_THROW(make_language_step(missing), ConfigError);
-  Params optional;
+  Params optional = test::step_params("arxiv_language");
   optional.set("model", std::string());
   optional.set("require_model", false);
   b.docs[0].meta.set("language", std::string("unknown"));

@@ -153,8 +153,7 @@ TEST(BookReader, HundredMegabyteBook) {
   auto docs = read_all_docs({dir / "1.txt"}, {});
   ASSERT_EQ(docs.size(), 1u);
   EXPECT_EQ(docs[0].text.size(), text.size());
-  Params p("steps");
-  BookSimhashStep step(p);
+  BookSimhashStep step(test::step_params("book_simhash"));
   Batch b;
   b.docs.push_back(std::move(docs[0]));
   step.process(b);

@@ -14,8 +14,7 @@ namespace fs = std::filesystem;
 using test::TempDir;
 
 TEST(C4Format, BuildsRedPajamaMetaInOrder) {
-  Params p("steps.c4_format");
-  C4FormatStep step(p);
+  C4FormatStep step("en", "c4");
   Batch b;
   Document d{"x/0", "hello", "c4", {}};
   d.meta.set("url", std::string("https://a/"));
@@ -86,7 +85,7 @@ TEST(C4, ReformatMatchesPythonOnRealRecords) {
   std::string cmd = "python3 " + (dir / "reformat.py").string() + " " + in.string() + " " + (dir / "py.jsonl").string();
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   io::JsonlReader reader(in, {});
-  C4FormatStep step{Params("steps.c4_format")};
+  C4FormatStep step{"en", "c4"};
   std::string ours;
   Batch b;
   int docs = 0;

@@ -98,7 +98,7 @@ Document row(const std::string& path, const std::string& text, const std::string
 }
 
 TEST(GithubClean, MetaOrderDropsAndDedup) {
-  Params p("steps.github_clean");
+  Params p = test::step_params("github_clean");
   CleanStep step(p);
   Batch b;
   b.docs.push_back(row("a.c", "/* Copyright x */\nint a;\n"));
@@ -129,9 +129,9 @@ TEST(GithubClean, MetaOrderDropsAndDedup) {
 }
 
 TEST(GithubFilter, RedPajamaOrderAndThresholds) {
-  Params p("steps.github_filter");
+  Params p = test::step_params("github_filter");
   FilterStep step(p, nullptr);
-  Params cp("steps.github_clean");
+  Params cp = test::step_params("github_clean");
   cp.set("license_prefixes", std::vector<std::string>{});
   CleanStep clean(cp);
   Batch b;
@@ -158,7 +158,7 @@ TEST(GithubFilter, AlphaPerNeoxToken) {
     file = rd / "models" / "gpt-neox-20b" / "20B_tokenizer.json";
   }
   auto model = tokenize::load_model("neox", file);
-  Params p("steps.github_filter");
+  Params p = test::step_params("github_filter");
   FilterStep step(p, model);
   Batch b;
   b.docs.push_back(row("words.c", "int counter_value = compute_total(items, length);\n"));

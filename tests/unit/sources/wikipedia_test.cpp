@@ -105,8 +105,7 @@ TEST(WikipediaClean, LanguagePrefixesAndUrl) {
 }
 
 TEST(WikipediaClean, StepBuildsRedPajamaMeta) {
-  Params p;
-  CleanStep step(p);
+  CleanStep step("20230320");
   Batch b;
   Document& d = b.docs.emplace_back();
   d.text = "'''Kyiv''' is a city.[[Category:Cities]]";
@@ -268,7 +267,7 @@ TEST(WikipediaReader, HugePageIsReadOrACountedDrop) {
   auto r = read_all(p);  // default limit 64 MiB: the 50 MB page is read
   ASSERT_EQ(r.docs.size(), 3u);
   EXPECT_EQ(r.docs[1].text.size(), big.size());
-  CleanStep step{Params{}};
+  CleanStep step{"20230320"};
   Batch b;
   b.docs.push_back(std::move(r.docs[1]));
   step.process(b);

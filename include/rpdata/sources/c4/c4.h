@@ -18,7 +18,8 @@ namespace rpdata::sources::c4 {
 // record lacks timestamp or url (c4_reformat.py would have raised KeyError).
 class C4FormatStep final : public Filter {
  public:
-  explicit C4FormatStep(const Params& params);
+  // meta language and source, the same for every record ("en", "c4").
+  C4FormatStep(std::string language, std::string source);
   std::string_view name() const override { return "c4_format"; }
 
  protected:

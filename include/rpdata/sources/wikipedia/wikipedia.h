@@ -57,10 +57,10 @@ std::string url_quote(std::string_view s);
 // The `wikipedia_clean` step: wikitext -> text (clean_wikitext with the document's language
 // prefixes), then meta = {title, url: https://<lang>.wikipedia.org/wiki/<quote(title)>,
 // language, timestamp}. Drops: "empty" (nothing left after cleaning) and "parser_error".
-// Keys: timestamp (RedPajama wrote the dump date, "20230320").
+// `timestamp`: meta timestamp (RedPajama wrote the dump date, "20230320").
 class CleanStep final : public Filter {
  public:
-  explicit CleanStep(const Params& params);
+  explicit CleanStep(std::string timestamp);
   std::string_view name() const override { return "wikipedia_clean"; }
 
  protected:

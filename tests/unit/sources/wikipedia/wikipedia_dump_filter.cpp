@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     o.language = argv[2];
     o.id_prefix = "x";
     rpdata::sources::wikipedia::DumpReader reader(argv[1], o);
-    rpdata::sources::wikipedia::CleanStep step(rpdata::Params{});
+    rpdata::sources::wikipedia::CleanStep step("20230320");
     rpdata::Batch batch;
     while (reader.next(batch)) {
       step.process(batch);
