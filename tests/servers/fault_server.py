@@ -16,6 +16,8 @@ Faults are chosen by the URL path prefix; "n times" counts per (fault, file) sin
   /retry-after/<n>/<file>      429 with "Retry-After: 1" n times
   /slow/<file>                 trickles the body at ~200 bytes/s
   /delay/<ms>/<file>           waits <ms> milliseconds, then serves normally (concurrency tests)
+  /gate/<n>/<file>             holds each request until <n> file requests are in flight at once
+                               (or 30 s have passed), then serves normally: overlap made certain
   /norange/<file>              ignores Range, always 200 with the whole body
   /badrange/<file>             answers a Range request with 206 for the whole file (start 0)
   /notfound/<file>             404
@@ -38,6 +40,7 @@ LOCK = threading.Lock()
 COUNTS = {}    # (fault, file) -> faults injected so far
 LOG = {}       # url path -> list of (status, range header)
 INFLIGHT = [0, 0]  # [current, max]
+GATE = threading.Condition(LOCK)  # /gate/ requests wait on it for the in-flight count
 
 SLOWDOWN_BODY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
                  b'<Message>Please reduce your request rate.</Message>'
@@ -142,7 +145,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             if fault in ('ok', 'slow', 'norange', 'badrange', 'notfound'):
                 name, n, code = '/'.join(parts[1:]), 0, 0
-            elif fault in ('drop', 'truncate', 'retry-after', 'delay'):
+            elif fault in ('drop', 'truncate', 'retry-after', 'delay', 'gate'):
                 n, name, code = int(parts[1]), '/'.join(parts[2:]), 0
             elif fault == 'status':
                 code, n, name = int(parts[1]), int(parts[2]), '/'.join(parts[3:])
@@ -161,6 +164,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_small(429, b'too many requests\n', [('Retry-After', '1')])
         if fault == 'delay':
             time.sleep(n / 1000.0)
+        if fault == 'gate':
+            deadline = time.monotonic() + 30
+            with GATE:
+                GATE.notify_all()
+                while INFLIGHT[0] < n and time.monotonic() < deadline:
+                    GATE.wait(deadline - time.monotonic())
 
         with open(file_path, 'rb') as f:
             data = f.read()
