@@ -48,7 +48,7 @@ tar_only() { taskset -c 0 tar -xOf "$tar_file" > /dev/null; }
 tar_zcat() { taskset -c 0 bash -c "tar -xOf '$tar_file' | zcat > /dev/null"; }
 # Production recipe: reader + LaTeX cleaning + lid.176 language (the .ftz of realdata) + shards.
 ours() { rm -rf "$work/out"; taskset -c 0 "$rpdata" process arxiv --input "$tar_file" --out "$work/out" --threads 1 --tokenizers none --no-progress -q; }
-# Without the language model (sample recipe, require_model = false): reading + cleaning + shards.
+# Without the language model (sample recipe, missing_models = "skip"): reading + cleaning + shards.
 ours_nolang() { rm -rf "$work/out"; RPDATA_MODELS=/nonexistent HOME="$work" taskset -c 0 "$rpdata" process arxiv --recipe sample/arxiv --input "$tar_file" --out "$work/out" --threads 1 --tokenizers none --no-progress -q; }
 
 names=(tar_only tar_zcat ours ours_nolang)

@@ -44,8 +44,8 @@ members=$(tar -tzf "$tarball" | wc -l)
 ex_mb=$(python3 -c "import os;print(os.path.getsize('$export_file')/1e6)")
 ex_raw=$(python3 -c "import gzip;print(sum(len(l) for l in gzip.open('$export_file'))/1e6)")
 tb_mb=$(python3 -c "import os;print(os.path.getsize('$tarball')/1e6)")
-sed -e 's/^on_missing_tokenizer = .*/on_missing_tokenizer = "skip"/' "$root/configs/github.toml" > "$work/gh_notok.toml"
-sed -e 's/^on_missing_tokenizer = .*/on_missing_tokenizer = "skip"/' "$root/configs/github_tarball.toml" > "$work/tb_notok.toml"
+sed -e '1i missing_models = "skip"' "$root/configs/github.toml" > "$work/gh_notok.toml"
+sed -e '1i missing_models = "skip"' "$root/configs/github_tarball.toml" > "$work/tb_notok.toml"
 
 time_cmd() {
   local out

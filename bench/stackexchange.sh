@@ -48,10 +48,10 @@ rm -rf "$work/site"
 
 cat > "$work/se.toml" <<'TOML'
 source = "stackexchange"
+missing_models = "skip"
 [read]
 format = "stackexchange_7z"
 lid_model = "none"
-require_lid = false
 [output]
 max_shard_bytes = 1073741824
 tokenizers = []

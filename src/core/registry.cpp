@@ -15,7 +15,8 @@ const StepType* StepRegistry::find(const std::string& name) const {
   return nullptr;
 }
 
-std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& params) const {
+std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& params,
+                                         const ModelLookup& models) const {
   const StepType* type = find(name);
   if (!type) {
     std::string known;
@@ -23,7 +24,7 @@ std::unique_ptr<Step> StepRegistry::make(const std::string& name, const Params& 
     throw ConfigError("unknown step type '" + name + "' (known: " + known + ")");
   }
   params.declare("step " + name, type->keys);
-  auto step = type->make(params);
+  auto step = type->make(params, models);
   params.reject_unused();
   return step;
 }
@@ -39,7 +40,8 @@ const ReaderType* ReaderRegistry::find(const std::string& name) const {
   return nullptr;
 }
 
-ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& read) const {
+ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& read,
+                                        const ModelLookup& models) const {
   const ReaderType* type = find(name);
   if (!type) {
     std::string known;
@@ -47,7 +49,7 @@ ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& r
     throw ConfigError("[read] format '" + name + "' is not supported (known: " + known + ")");
   }
   read.declare("format " + name, type->keys);
-  auto factory = type->configure(read);
+  auto factory = type->configure(read, models);
   read.reject_unused();
   return factory;
 }

@@ -9,6 +9,7 @@
 #include "rpdata/exec/plan_estimate.h"
 #include "rpdata/exec/recipe.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/quality/model_files.h"
 #include "settings.h"
 #include "stages.h"
 
@@ -42,14 +43,14 @@ void append_section(std::string& out, const std::string& header, const Params& p
 // Declares a [[steps]] table's keys as building the step would, and rejects unknown ones.
 void declare_step(const StepConfig& s) {
   const StepType* type = step_registry().find(s.type);
-  if (!type) step_registry().make(s.type, s.params);  // the unknown-type error
+  if (!type) step_registry().make(s.type, s.params, quality::RunModels(quality::MissingModels::kUnchecked));
   s.params.declare("step " + s.type, type->keys);
   s.params.reject_unknown();
 }
 
 std::string explain_recipe(const Recipe& r) {
   try {
-    if (r.inputs.empty()) resolve_settings(r);
+    if (r.inputs.empty()) resolve_settings(r, false);
     for (const auto& s : r.steps) declare_step(s);
     if (r.has_dedup) parse_key_spec(r);
     for (const auto& s : r.post_steps) declare_step(s);
@@ -61,13 +62,14 @@ std::string explain_recipe(const Recipe& r) {
   std::string out = "# " + r.name + ": every key its types read, with its value (or default) and what it does\n";
   out += "source = " + param_value_text(r.source) + "\n";
   if (!r.description.empty()) out += "description = " + param_value_text(r.description) + "\n";
+  out += "missing_models = " + param_value_text(r.missing_models) + "\n";
   if (r.inputs.empty()) {
     append_section(out, "[download]", r.download);
     append_section(out, "[read]", r.read);
   }
   for (const auto& g : r.inputs) {
     Recipe gr = group_recipe(r, g);
-    resolve_settings(gr);  // declares the group's [download] and [read] keys on this copy
+    resolve_settings(gr, false);  // declares the group's [download] and [read] keys on this copy
     std::string lead = "name = " + param_value_text(g.name) + "\n";
     if (g.local) lead += "local = true\n";
     append_section(out, "[[inputs]]", Params("inputs"), lead);

@@ -58,6 +58,11 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.source = *s;
     } else if (k == "description") {
       r.description = node.value_or<std::string>("");
+    } else if (k == "missing_models") {
+      auto s = node.value_exact<std::string>();
+      if (!s || (*s != "error" && *s != "skip"))
+        throw ConfigError("'missing_models' must be \"error\" or \"skip\"", origin);
+      r.missing_models = *s;
     } else if (k == "download" || k == "read" || k == "output" || k == "plan") {
       const toml::table* t = node.as_table();
       if (!t) throw ConfigError("[" + k + "] must be a table", origin);
@@ -115,7 +120,7 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
+                            "' (expected source, description, missing_models, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }

@@ -17,6 +17,7 @@
 #include "rpdata/exec/manifest.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/json_writer.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
 #include "stages.h"
@@ -57,13 +58,9 @@ std::vector<std::shared_ptr<const tokenize::TokenizerModel>> load_token_models(c
   std::vector<std::shared_ptr<const tokenize::TokenizerModel>> models;
   for (const auto& name : options.tokenizers.value_or(settings.tokenizers)) {
     if (name == "none") continue;
-    if (!settings.require_tokenizers && tokenize::find_model_file(name).empty()) {
-      spdlog::warn("tokenizer '{}' has no model file (rpdata download tokenizer, or RPDATA_MODELS); "
-                   "its token counts are off",
-                   name);
-      continue;
-    }
-    models.push_back(tokenize::load_model(name));
+    std::filesystem::path file = settings.models->find("[output] tokenizers", quality::tokenizer_files(name));
+    if (file.empty()) continue;  // skipped (missing_models = "skip"): not counted
+    models.push_back(quality::shared_tokenizer(name, file));
   }
   return models;
 }
@@ -134,7 +131,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   single.raw_dir = single.layout.raw_dir();
   single.settings = settings;
   single.source = recipe.source;
-  single.make_steps = [&recipe](size_t) { return build_steps(recipe); };
+  single.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
   single.published = published;
   return run_stage(single, plan, opts);
 }

@@ -35,12 +35,13 @@ Keys run_output_keys() {
           Key::integer("max_shard_bytes", 1ll << 30, "uncompressed bytes per output shard"),
           Key::integer("frame_docs", 1000, "documents per zstd frame"),
           Key::integer("zstd_level", 3, "zstd compression level"),
-          Key::list("tokenizers", {"neox"}, "tokenizers counted while writing (neox, llama)"),
-          Key::flag("require_tokenizers", true, "false: a missing tokenizer only warns")};
+          Key::list("tokenizers", {"neox"}, "tokenizers counted while writing (neox, llama; skipped: not counted)")};
 }
 
-Settings resolve_settings(const Recipe& r) {
+Settings resolve_settings(const Recipe& r, bool check_model_files) {
   Settings s;
+  s.models = std::make_shared<quality::RunModels>(
+      check_model_files ? quality::parse_missing_models(r.missing_models) : quality::MissingModels::kUnchecked);
   r.download.declare("run", run_download_keys());
   r.read.declare("run", run_read_keys());
   r.output.declare("run", run_output_keys());
@@ -59,7 +60,7 @@ Settings resolve_settings(const Recipe& r) {
   if (on_error != "fail" && on_error != "truncate")
     throw ConfigError("[read] on_error must be fail or truncate", r.name);
   s.truncate_on_error = on_error == "truncate";
-  s.reader_factory = reader_registry().configure(s.format, r.read);
+  s.reader_factory = reader_registry().configure(s.format, r.read, *s.models);
   s.name_suffixes = reader_registry().find(s.format)->name_suffixes;
   s.style = io::parse_json_style(r.output.get_string("json_style"));
   s.layout = io::parse_record_layout(r.output.get_string("layout"));
@@ -67,7 +68,6 @@ Settings resolve_settings(const Recipe& r) {
   s.frame_docs = r.output.get_int("frame_docs");
   s.zstd_level = static_cast<int>(r.output.get_int("zstd_level"));
   s.tokenizers = r.output.get_strings("tokenizers");
-  s.require_tokenizers = r.output.get_bool("require_tokenizers");
   for (const auto& t : s.tokenizers)
     if (tokenize::model_relative_paths(t).empty())
       throw ConfigError("[output] tokenizers: unknown tokenizer '" + t + "' (known: neox, llama)", r.name);
@@ -80,27 +80,23 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
   try {
     recipe.plan.declare("plan", plan_keys());
     recipe.plan.reject_unknown();
-    if (recipe.inputs.empty()) resolve_settings(recipe);
-    for (const auto& g : recipe.inputs) resolve_settings(group_recipe(recipe, g));
-    auto build_all = [&recipe] {
-      build_steps(recipe);
-      if (recipe.has_dedup) {
-        parse_key_spec(recipe);
-        for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
-      }
-    };
-    std::optional<quality::ModelFilesUnchecked> unchecked;  // `rpdata download` needs no model files
-    if (!check_model_files) unchecked.emplace();
-    build_all();
+    std::shared_ptr<const ModelLookup> models;
+    if (recipe.inputs.empty()) models = resolve_settings(recipe, check_model_files).models;
+    for (const auto& g : recipe.inputs) models = resolve_settings(group_recipe(recipe, g), check_model_files).models;
+    build_steps(recipe, *models);
+    if (recipe.has_dedup) {
+      parse_key_spec(recipe);
+      for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params, *models);
+    }
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;
     throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
   }
 }
 
-std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r) {
+std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r, const ModelLookup& models) {
   std::vector<std::unique_ptr<Step>> steps;
-  for (const auto& sc : r.steps) steps.push_back(step_registry().make(sc.type, sc.params));
+  for (const auto& sc : r.steps) steps.push_back(step_registry().make(sc.type, sc.params, models));
   return steps;
 }
 

@@ -42,11 +42,13 @@ struct Settings {
   int64_t frame_docs = 0;
   int zstd_level = 3;
   std::vector<std::string> tokenizers;  // counted as shards are written
-  bool require_tokenizers = true;       // false: a missing model file only warns
+  // Where the recipe's models are found and what a missing one does (missing_models).
+  std::shared_ptr<const ModelLookup> models;
 };
 
-Settings resolve_settings(const Recipe& r);
-std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r);
+// `check_model_files` false: validation only, missing model files are not looked for.
+Settings resolve_settings(const Recipe& r, bool check_model_files = true);
+std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r, const ModelLookup& models);
 // sha256 over [read], [[steps]], [output] and the tokenizers actually counted.
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers);
 

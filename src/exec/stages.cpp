@@ -469,7 +469,7 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.settings.style = io::JsonStyle::kCompact;
     main.settings.layout = io::RecordLayout::kTextMeta;
     main.source = recipe.source;
-    main.make_steps = [&recipe](size_t) { return build_steps(recipe); };
+    main.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
     main.envelope = true;
     main.keys = spec;
     main.keys_dir = dl.keys_dir();
@@ -504,10 +504,10 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     Plan ap = apply_plan(spec, dl, plan);
     std::shared_ptr<const BookIds> ids;
     if (spec.book_ids) ids = std::make_shared<const BookIds>(plan, dl.main_layout(), *spec.book_ids);
-    apply.make_steps = [&recipe, &dl, spec, ids](size_t unit) {
+    apply.make_steps = [&recipe, &dl, spec, ids, models = settings.models](size_t unit) {
       std::vector<std::unique_ptr<Step>> steps;
       steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit), ids.get()));
-      for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params));
+      for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params, *models));
       return steps;
     };
     apply.carry_drops = [&dl, &plan](size_t unit) {

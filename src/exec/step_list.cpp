@@ -12,7 +12,7 @@
 namespace rpdata::exec {
 namespace {
 
-ReaderFactory configure_jsonl(const Params& p) {
+ReaderFactory configure_jsonl(const Params& p, const ModelLookup&) {
   io::JsonlReaderOptions o;
   o.text_field = p.get_string("text_field");
   o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes"));

@@ -4,16 +4,16 @@
 
 namespace rpdata::quality {
 
-CcClassifierStep::CcClassifierStep(const Params& p, const std::filesystem::path& model)
-    : model_(FastTextClassifier::shared(model)),
-      cc_label_(p.get_string("cc_label")),
-      line_key_(p.get_string("line_key")) {}
+CcClassifierStep::CcClassifierStep(const std::filesystem::path& model, std::string cc_label, std::string line_key)
+    : model_([model] { return FastTextClassifier::shared(model); }),
+      cc_label_(std::move(cc_label)),
+      line_key_(std::move(line_key)) {}
 
 bool CcClassifierStep::keep(Document& doc, std::string& reason) {
   // classify.py enumerates the lines of each deduplicated file (one per route here) before
   // the threshold: the record's line number counts every document this step sees.
   if (!line_key_.empty()) doc.meta.set(line_key_, lines_[doc.route]++);
-  WikiScore s = score_document(*model_, doc.text, cc_label_);
+  WikiScore s = score_document(*model_.get(), doc.text, cc_label_);
   if (s.pred_label.empty()) {
     reason = "no_prediction";
     return false;
@@ -24,12 +24,12 @@ bool CcClassifierStep::keep(Document& doc, std::string& reason) {
   return true;
 }
 
-CcClassifierFilter::CcClassifierFilter(const Params& p)
-    : threshold_(p.get_double("threshold")), optional_(p.get_bool("optional")) {}
+CcClassifierFilter::CcClassifierFilter(double threshold, bool pass_unclassified)
+    : threshold_(threshold), pass_unclassified_(pass_unclassified) {}
 
 bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
   const MetaValue* v = doc.meta.find("wiki_prob");
-  if (!v && optional_) return true;  // the optional classifier had no model
+  if (!v && pass_unclassified_) return true;  // the classifier may have had no model
   if (!v || !std::holds_alternative<double>(*v)) {
     reason = "missing_wiki_prob";
     return false;
@@ -42,17 +42,18 @@ bool CcClassifierFilter::keep(Document& doc, std::string& reason) {
   return true;
 }
 
-CcClassifierFormat::CcClassifierFormat(const Params& p)
-    : source_prefix_(p.get_string("source_prefix")),
-      job_(p.get_string("job")),
-      line_key_(p.get_string("line_key")),
-      optional_(p.get_bool("optional")) {}
+CcClassifierFormat::CcClassifierFormat(std::string source_prefix, std::string job, std::string line_key,
+                                       bool pass_unclassified)
+    : source_prefix_(std::move(source_prefix)),
+      job_(std::move(job)),
+      line_key_(std::move(line_key)),
+      pass_unclassified_(pass_unclassified) {}
 
 bool CcClassifierFormat::keep(Document& doc, std::string& reason) {
   const MetaValue* label = doc.meta.find("pred_label");
   const MetaValue* prob = doc.meta.find("pred_label_prob");
   const MetaValue* wiki = doc.meta.find("wiki_prob");
-  if (!label && !prob && !wiki && optional_) return true;  // the optional classifier had no model
+  if (!label && !prob && !wiki && pass_unclassified_) return true;  // the classifier may have had no model
   if (!label || !prob || !wiki) {
     reason = "not_classified";
     return false;

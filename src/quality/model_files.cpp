@@ -7,6 +7,7 @@
 #include <set>
 
 #include "rpdata/core/error.h"
+#include "rpdata/quality/model_cache.h"
 #include "rpdata/tokenize/models.h"
 
 namespace rpdata::quality {
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Stands in for a model step whose files are absent and that the recipe marks optional.
+// Stands in for a model step whose files are absent when the run skips missing models.
 class PassThrough final : public Step {
  public:
   explicit PassThrough(std::string name) : name_(std::move(name)) {}
@@ -24,8 +25,6 @@ class PassThrough final : public Step {
  private:
   std::string name_;
 };
-
-thread_local bool g_model_files_unchecked = false;
 
 }  // namespace
 
@@ -44,7 +43,7 @@ fs::path find_first_model(const std::vector<std::string>& names) {
   return {};
 }
 
-fs::path find_lid176() { return find_first_model({"fasttext/lid.176.bin", "fasttext/lid.176.ftz"}); }
+fs::path find_lid176() { return find_first_model(lid176_files()); }
 
 std::string model_dirs_text() {
   std::string where;
@@ -52,43 +51,45 @@ std::string model_dirs_text() {
   return where.empty() ? "(no model dir: set RPDATA_MODELS)" : where;
 }
 
-std::unique_ptr<Step> missing_model(const std::string& step, const std::string& file, bool optional) {
-  if (g_model_files_unchecked) return std::make_unique<PassThrough>(step);
-  if (!optional)
-    throw ConfigError("[[steps]] " + step + ": model file '" + file + "' not found under " + model_dirs_text());
+std::vector<std::string> lid176_files() { return {"fasttext/lid.176.bin", "fasttext/lid.176.ftz"}; }
+
+MissingModels parse_missing_models(const std::string& text) {
+  if (text == "error") return MissingModels::kError;
+  if (text == "skip") return MissingModels::kSkip;
+  throw ConfigError("missing_models must be \"error\" or \"skip\", not '" + text + "'");
+}
+
+fs::path RunModels::find(const std::string& user, const std::vector<std::string>& files) const {
+  for (const auto& f : files) {
+    fs::path p = find_model(f);
+    if (!p.empty()) return p;
+  }
+  std::string names;
+  for (const auto& f : files) names += (names.empty() ? "'" : " or '") + f + "'";
+  if (policy_ == MissingModels::kUnchecked) return files.empty() ? fs::path() : fs::path(files[0]);
+  if (policy_ == MissingModels::kError)
+    throw ConfigError(user + ": no model file " + names + " under " + model_dirs_text() +
+                      " (set RPDATA_MODELS; `rpdata download tokenizer` fetches the tokenizers; a recipe with "
+                      "missing_models = \"skip\" runs without the model)");
   static std::mutex mu;
   static std::set<std::string> warned;
   std::lock_guard lock(mu);
-  if (warned.insert(step).second)
-    spdlog::warn("{}: model file '{}' not found under {}; the step is skipped (optional = true)", step, file,
+  if (warned.insert(user + names).second)
+    spdlog::warn("{}: model file {} not found under {}; SKIPPED (missing_models = \"skip\")", user, names,
                  model_dirs_text());
-  return std::make_unique<PassThrough>(step);
+  return {};
 }
 
-ModelFilesUnchecked::ModelFilesUnchecked() : previous_(g_model_files_unchecked) { g_model_files_unchecked = true; }
-ModelFilesUnchecked::~ModelFilesUnchecked() { g_model_files_unchecked = previous_; }
+std::unique_ptr<Step> skipped_step(std::string name) { return std::make_unique<PassThrough>(std::move(name)); }
 
-std::shared_ptr<const tokenize::TokenizerModel> shared_tokenizer(const std::string& name, const std::string& missing,
-                                                                 const std::string& step) {
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const tokenize::TokenizerModel>> cache;
-  static bool warned = false;
-  if (missing != "error" && missing != "skip")
-    throw ConfigError("[[steps]] " + step + ": on_missing_tokenizer must be \"error\" or \"skip\"");
-  std::lock_guard lock(mu);
-  auto it = cache.find(name);
-  if (it != cache.end()) return it->second;
-  if (missing == "skip" && tokenize::find_model_file(name).empty()) {
-    if (!warned)
-      spdlog::warn("{}: no '{}' tokenizer model (rpdata download tokenizer, or RPDATA_MODELS); the "
-                   "alphabetic-chars-per-token rule is SKIPPED (on_missing_tokenizer = \"skip\")",
-                   step, name);
-    warned = true;
-    return nullptr;
-  }
-  auto model = tokenize::load_model(name);  // ConfigError saying where it looked
-  cache.emplace(name, model);
-  return model;
+std::shared_ptr<const tokenize::TokenizerModel> shared_tokenizer(const std::string& name, const fs::path& file) {
+  return shared_model<tokenize::TokenizerModel>(file, [&](const fs::path& path) { return tokenize::load_model(name, path); });
+}
+
+std::vector<std::string> tokenizer_files(const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto& p : tokenize::model_relative_paths(name)) out.push_back(p.string());
+  return out;
 }
 
 }  // namespace rpdata::quality

@@ -33,7 +33,7 @@ port="$(head -1 "$WORK/port")"
 [ -n "$port" ] || fail "s3 server did not start: $(cat "$WORK/server.log")"
 
 sed -e 's|^s3 = .*|s3 = "s3://arxiv/src/"\nendpoint = "http://127.0.0.1:'"$port"'"|' \
-    -e 's|^require_model = true|require_model = false|' "$SRC/configs/arxiv.toml" > "$WORK/arxiv.toml"
+    -e '1i missing_models = "skip"' "$SRC/configs/arxiv.toml" > "$WORK/arxiv.toml"
 grep -q "endpoint = \"http://127.0.0.1:$port\"" "$WORK/arxiv.toml" || fail "recipe edit failed"
 export AWS_ACCESS_KEY_ID=AKIDE2E AWS_SECRET_ACCESS_KEY='e2e/secret+KEY'
 unset AWS_SESSION_TOKEN AWS_PROFILE

@@ -11,7 +11,7 @@ if [ ! -d "$findings" ]; then
   echo "SKIPPED: $findings not found (set RPDATA_FINDINGS)"
   exit 77
 fi
-"$RPDATA" recipe github_tarball | sed 's/^on_missing_tokenizer = .*/on_missing_tokenizer = "skip"/' > "$WORK/t.toml"
+"$RPDATA" recipe github_tarball | sed '1i missing_models = "skip"' > "$WORK/t.toml"
 
 # expect_failure NAME OUT CMD...: exit status 1 and an error line naming NAME.
 expect_failure() {

@@ -18,7 +18,7 @@ trees=("local/rpdata=$SRC:apache-2.0")
 mkdir -p "$WORK/in"
 python3 "$REF" pack "$WORK/in/github_000000000000.gz" --max-files "$N" "${trees[@]}"
 python3 "$REF" ref "$WORK/in/github_000000000000.gz" "$WORK/expected.jsonl" "$WORK/expected_drops.json"
-sed -e 's/^on_missing_tokenizer = .*/on_missing_tokenizer = "skip"/' \
+sed -e '1i missing_models = "skip"' \
     -e 's/^min_alpha_per_token = .*/min_alpha_per_token = 0.0/' "$SRC/configs/github.toml" > "$WORK/github_diff.toml"
 RPDATA_MODELS="$WORK/no-models" "$RPDATA" run github --recipe "$WORK/github_diff.toml" \
   --input "$WORK/in/github_000000000000.gz" --out "$WORK/out" --tokenizers none --no-progress 2> "$WORK/log.txt" ||

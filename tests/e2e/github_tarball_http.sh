@@ -70,7 +70,7 @@ start_fault_server "$root"
 recipe() {
   sed -e "s|^base_url = .*|base_url = \"http://127.0.0.1:$port/$1\"|" \
       -e "s|^list = .*|list_file = \"$WORK/repos.txt\"|" \
-      -e 's/^on_missing_tokenizer = .*/on_missing_tokenizer = "skip"/' \
+      -e '1i missing_models = "skip"' \
       "$SRC/configs/github_tarball.toml" > "$WORK/t.toml"
 }
 recipe drop/1

@@ -108,13 +108,13 @@ void register_source(Registries& r) {
                   {Key::require("catalog", ParamType::kString, "the catalog file under base_url")},
                   [](const Params& d) { return std::make_unique<CatalogPlanner>(d.get_string("catalog")); }});
   r.readers.add({"toy_lines", "one document per line", {},
-                 [](const Params&) -> ReaderFactory {
+                 [](const Params&, const ModelLookup&) -> ReaderFactory {
                    return [](const ReaderInput& in) { return std::make_unique<LinesReader>(in); };
                  },
                  {".txt"}});
   r.steps.add({"toy_chars", "meta chars = text length; drops lines shorter than min_chars",
                {Key::integer("min_chars", 0, "the shortest line kept")},
-               [](const Params& p) { return std::make_unique<CharsStep>(p); }});
+               [](const Params& p, const ModelLookup&) { return std::make_unique<CharsStep>(p); }});
   r.sources.push_back({"toy", 12, {"toy"}});
   r.recipes.push_back({"toy", kRecipe});
   r.recipes.push_back({"sample/toy", kRecipe});

@@ -16,13 +16,28 @@
 
 namespace rpdata {
 
+// How a type finds the model files it names. The run gives one to every step and reader it
+// builds (quality::RunModels: the model dirs, the recipe's missing_models policy, a cache).
+class ModelLookup {
+ public:
+  virtual ~ModelLookup() = default;
+  // The first of `files` found (each absolute, or relative to the model dirs). When none is:
+  // a ConfigError naming `user`, the files, the dirs searched and how to get them; or, when
+  // the run skips missing models, an empty path after one warning, and the type builds its
+  // step without the model (its key docs say how it then behaves).
+  virtual std::filesystem::path find(const std::string& user, const std::vector<std::string>& files) const = 0;
+  // True when the run skips missing models: steps that read another model step's fields
+  // then pass documents that lack them.
+  virtual bool skips_missing() const = 0;
+};
+
 struct StepType {
   std::string name;         // recipe `type = "..."`
   std::string description;  // one line for `rpdata steps`
   Keys keys;                // the keys of its [[steps]] table (besides `type`)
-  // Builds the step from its recipe section, reading its keys; the caller rejects keys the
-  // recipe gives that it did not read.
-  std::function<std::unique_ptr<Step>(const Params&)> make;
+  // Builds the step from its recipe section, reading its keys and finding its models (loaded
+  // when first used); the caller rejects keys the recipe gives that it did not read.
+  std::function<std::unique_ptr<Step>(const Params&, const ModelLookup&)> make;
 };
 
 class StepRegistry {
@@ -30,7 +45,7 @@ class StepRegistry {
   void add(StepType type);
   const StepType* find(const std::string& name) const;
   // Builds a step; ConfigError names the step on unknown type or unknown keys.
-  std::unique_ptr<Step> make(const std::string& name, const Params& params) const;
+  std::unique_ptr<Step> make(const std::string& name, const Params& params, const ModelLookup& models) const;
   const std::vector<StepType>& types() const { return types_; }
 
  private:
@@ -58,7 +73,7 @@ struct ReaderType {
   Keys keys;                // its [read] keys (`format` and `on_error` belong to the runner)
   // Reads its keys from [read] (the caller rejects keys the recipe gives that it did not
   // read) and returns the factory.
-  std::function<ReaderFactory(const Params&)> configure;
+  std::function<ReaderFactory(const Params&, const ModelLookup&)> configure;
   // Endings of its input names that output names drop (after a compression suffix such as
   // ".gz"): "c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024" with ".json".
   std::vector<std::string> name_suffixes = {};
@@ -69,7 +84,7 @@ class ReaderRegistry {
   void add(ReaderType type);
   const ReaderType* find(const std::string& name) const;
   // ConfigError naming the known formats on an unknown one; unread keys are rejected.
-  ReaderFactory configure(const std::string& name, const Params& read) const;
+  ReaderFactory configure(const std::string& name, const Params& read, const ModelLookup& models) const;
   const std::vector<ReaderType>& types() const { return types_; }
 
  private:

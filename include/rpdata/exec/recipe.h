@@ -34,6 +34,9 @@ struct Recipe {
   std::string name;    // "c4", "sample/c4", or the file path it came from
   std::string source;  // the source module: "c4"
   std::string description;
+  // What a run does when a model the recipe names is absent: "error" before any work
+  // (production recipes), or "skip" the model's rule with a warning (sample recipes).
+  std::string missing_models = "error";
   Params download{"download"};
   Params read{"read"};
   std::vector<StepConfig> steps;

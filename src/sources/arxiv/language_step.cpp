@@ -14,34 +14,27 @@ namespace {
 
 class LanguageStep final : public Step {
  public:
-  explicit LanguageStep(std::shared_ptr<const quality::LangId> lid) : lid_(std::move(lid)) {}
+  explicit LanguageStep(const fs::path& model) : lid_([model] { return quality::LangId::shared(model); }) {}
   std::string_view name() const override { return "arxiv_language"; }
   void process(Batch& batch) override {
-    if (!lid_) return;  // no model and not required: "unknown" stays
+    const quality::LangId& lid = *lid_.get();
     for (auto& d : batch.docs) {
-      auto top = lid_->predict(quality::lid_text_arxiv(d.text), 1);
+      auto top = lid.predict(quality::lid_text_arxiv(d.text), 1);
       d.meta.set("language", top.empty() ? std::string("unknown") : top[0].label);
     }
   }
 
  private:
-  std::shared_ptr<const quality::LangId> lid_;
+  quality::LazyModel<quality::LangId> lid_;
 };
 
 }  // namespace
 
-std::unique_ptr<Step> make_language_step(const Params& p) {
+std::unique_ptr<Step> make_language_step(const Params& p, const ModelLookup& models) {
   std::string model = p.get_string("model");
-  bool require = p.get_bool("require_model");
-  fs::path path = model.empty() ? quality::find_lid176() : fs::path(model);
-  if (path.empty()) {
-    if (require)
-      throw ConfigError(
-          "arxiv_language: no fastText lid.176 model (looked for fasttext/lid.176.bin and lid.176.ftz under " +
-          quality::model_dirs_text() + "); give model = \"PATH\" or set require_model = false");
-    return std::make_unique<LanguageStep>(nullptr);
-  }
-  return std::make_unique<LanguageStep>(quality::LangId::shared(path));
+  fs::path path = models.find("[[steps]] arxiv_language", model.empty() ? quality::lid176_files() : std::vector{model});
+  if (path.empty()) return quality::skipped_step("arxiv_language");  // the reader's "unknown" stays
+  return std::make_unique<LanguageStep>(path);
 }
 
 }  // namespace rpdata::sources::arxiv

@@ -20,7 +20,7 @@ void register_source(Registries& r) {
                                                             "\\paragraph is no heading)"),
                   Key::flag("fail_on_escaped_macro", true, "a macro the cleaner cannot expand fails the paper"),
                   Key::integer("batch_docs", 64, "documents per batch")},
-                 [](const Params& p) -> ReaderFactory {
+                 [](const Params& p, const ModelLookup&) -> ReaderFactory {
                    ArxivReaderOptions o;
                    o.paper.max_paper_bytes = static_cast<uint64_t>(p.get_int("max_paper_bytes"));
                    std::string apple = p.get_string("appledouble");
@@ -48,9 +48,9 @@ void register_source(Registries& r) {
   r.steps.add({"arxiv_language",
                "fastText lid.176 top-1 on the lowercased text into meta language, no filtering "
                "(data_prep/arxiv/utils.py predict_lang)",
-               {Key::text("model", "", "the fastText lid.176 model (default: looked up under the model dirs)"),
-                Key::flag("require_model", true, "false: without the model, language is not set")},
-               [](const Params& p) { return make_language_step(p); }});
+               {Key::text("model", "", "the fastText lid.176 model (default: fasttext/lid.176.bin or .ftz under "
+                                       "the model dirs; skipped: language stays \"unknown\")")},
+               make_language_step});
   r.samples.push_back({"arxiv", "sample/arxiv", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m, {}); }});
 }

@@ -19,7 +19,7 @@ void register_source(Registries& r) {
                   Key::integer("batch_docs", 16, "documents per batch"),
                   Key::text("metadata_name", "metadata.csv", "the metadata file's name among the unit's files"),
                   Key::text("suffix", "", "read only files with this ending")},
-                 [](const Params& p) -> ReaderFactory {
+                 [](const Params& p, const ModelLookup&) -> ReaderFactory {
                    BookReaderOptions o = book_reader_options(p);
                    return [o](const ReaderInput& in) -> std::unique_ptr<Reader> {
                      BookReaderOptions opt = o;
@@ -31,13 +31,13 @@ void register_source(Registries& r) {
   r.steps.add({"pg_strip_license",
                "Project Gutenberg START/END license markers -> PG-19 form (body between the markers)",
                {Key::flag("require_marker", false, "drop a book without the markers (counted)")},
-               [](const Params& p) { return std::make_unique<PgStripLicenseStep>(p); }});
+               [](const Params& p, const ModelLookup&) { return std::make_unique<PgStripLicenseStep>(p); }});
   r.steps.add({"book_simhash",
                "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
                "shingles, md5 features), for the cross-unit near-dup stage",
                {Key::integer("width", dedup::kSimhashWidth, "the shingle width in characters (1..1000)"),
                 Key::text("meta_key", "simhash", "the meta field receiving the signature")},
-               [](const Params& p) { return std::make_unique<BookSimhashStep>(p); }});
+               [](const Params& p, const ModelLookup&) { return std::make_unique<BookSimhashStep>(p); }});
   // Books3 is not distributed any more: its sample is a local input (--input), PG-19 a mirror.
   r.samples.push_back({"book", "sample/book", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },

@@ -11,7 +11,7 @@ void register_source(Registries& r) {
                "C4 record -> RedPajama {text, meta: {timestamp, url, language, source}} "
                "(data_prep/c4/c4_reformat.py); drops records without timestamp or url",
                {Key::text("language", "en", "meta language"), Key::text("source", "c4", "meta source")},
-               [](const Params& p) {
+               [](const Params& p, const ModelLookup&) {
                  return std::make_unique<C4FormatStep>(p.get_string("language"), p.get_string("source"));
                }});
   r.samples.push_back({"c4",

@@ -21,18 +21,17 @@ std::string replace_lang(std::string pattern, const std::string& lang) {
   return pattern;
 }
 
-std::unique_ptr<Step> make_ccnet_lid(const Params& p) {
+std::unique_ptr<Step> make_ccnet_lid(const Params& p, const ModelLookup& models) {
   CcnetLidOptions o;
   std::string model = p.get_string("model");
   o.threshold = p.get_double("threshold");
   o.languages = p.get_strings("languages");
-  bool optional = p.get_bool("optional");
-  o.model = quality::find_model(model);
-  if (o.model.empty()) return quality::missing_model("ccnet_lid", model, optional);
+  o.model = models.find("[[steps]] ccnet_lid", {model});
+  if (o.model.empty()) return quality::skipped_step("ccnet_lid");
   return std::make_unique<CcnetLidStep>(std::move(o));
 }
 
-std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
+std::unique_ptr<Step> make_ccnet_perplexity(const Params& p, const ModelLookup& models) {
   CcnetPerplexityOptions o;
   auto languages = p.get_strings("languages");
   std::string sp = p.get_string("sp_model");
@@ -45,19 +44,20 @@ std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
   double tail = p.has("tail_cutoff") ? p.get_double("tail_cutoff") : -1;
   o.drop_tail = p.get_bool("drop_tail");
   o.route = p.get_bool("route");
-  bool optional = p.get_bool("optional");
   if (csv.empty() != cutoffs)
     throw ConfigError("[[steps]] ccnet_perplexity: give cutoff_csv, or head_cutoff and tail_cutoff (not both)");
+  const std::string user = "[[steps]] ccnet_perplexity";
   for (const auto& lang : languages) {
-    fs::path sp_path = quality::find_model(replace_lang(sp, lang));
-    fs::path lm_path = quality::find_model(replace_lang(lm, lang));
-    if (sp_path.empty()) return quality::missing_model("ccnet_perplexity", replace_lang(sp, lang), optional);
-    if (lm_path.empty()) return quality::missing_model("ccnet_perplexity", replace_lang(lm, lang), optional);
+    fs::path sp_path = models.find(user, {replace_lang(sp, lang)});
+    fs::path lm_path = models.find(user, {replace_lang(lm, lang)});
+    if (sp_path.empty() || lm_path.empty()) return quality::skipped_step("ccnet_perplexity");
     o.models[lang] = {sp_path, lm_path};
   }
   if (!csv.empty()) {
-    fs::path csv_path = quality::find_model(csv);
-    if (csv_path.empty()) return quality::missing_model("ccnet_perplexity", csv, optional);
+    fs::path csv_path = models.find(user, {csv});
+    if (csv_path.empty()) return quality::skipped_step("ccnet_perplexity");
+    // Found, or named only (a run that validates the recipe, never runs the step).
+    if (!fs::is_regular_file(csv_path)) return quality::skipped_step("ccnet_perplexity");
     o.cutoffs = read_cutoffs(csv_path, head_pct, tail_pct);
   } else {
     for (const auto& lang : languages) o.cutoffs[lang] = {head, tail};
@@ -65,16 +65,13 @@ std::unique_ptr<Step> make_ccnet_perplexity(const Params& p) {
   return std::make_unique<CcnetPerplexityStep>(std::move(o));
 }
 
-std::unique_ptr<Step> make_cc_classifier(const Params& p) {
+std::unique_ptr<Step> make_cc_classifier(const Params& p, const ModelLookup& models) {
   std::string model = p.get_string("model");
-  bool optional = p.get_bool("optional");
-  fs::path path = quality::find_model(model);
-  if (path.empty()) {
-    p.get_string("cc_label");  // read: a recipe giving them stays valid without the model
-    p.get_string("line_key");
-    return quality::missing_model("cc_classifier", model, optional);
-  }
-  return std::make_unique<quality::CcClassifierStep>(p, path);
+  std::string cc_label = p.get_string("cc_label");
+  std::string line_key = p.get_string("line_key");
+  fs::path path = models.find("[[steps]] cc_classifier", {model});
+  if (path.empty()) return quality::skipped_step("cc_classifier");
+  return std::make_unique<quality::CcClassifierStep>(path, cc_label, line_key);
 }
 
 // The CC sample's quality classifier (RedPajama's model.bin is not available offline): trained
@@ -89,7 +86,7 @@ void train_sample_classifier(const fs::path& models) {
   spdlog::info("sample: trained the CC quality classifier {} ({} words, {} labels)", model.string(), r.words, r.labels);
 }
 
-ReaderFactory configure_wet(const Params& p) {
+ReaderFactory configure_wet(const Params& p, const ModelLookup&) {
   WetUnitOptions o;
   o.wet.min_len = p.get_int("min_len");
   o.wet.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
@@ -135,7 +132,7 @@ void register_source(Registries& r) {
                {Key::text("model", "fasttext/lid.176.bin", "the fastText model, a path or under the model dirs"),
                 Key::number("threshold", 0.5, "the language score below which a document is dropped"),
                 Key::list("languages", {"en"}, "the languages kept"),
-                Key::flag("optional", false, "a missing model skips the step with a warning")},
+},
                make_ccnet_lid});
   r.steps.add({"ccnet_perplexity",
                "cc_net perplexity (normalize, SentencePiece, KenLM) and bucket from cutoff.csv: meta perplexity, "
@@ -149,29 +146,31 @@ void register_source(Registries& r) {
                 Key::optional("head_cutoff", ParamType::kDouble, "the head's perplexity bound (instead of cutoff_csv)"),
                 Key::optional("tail_cutoff", ParamType::kDouble, "the tail's perplexity bound (instead of cutoff_csv)"),
                 Key::flag("drop_tail", true, "drop the tail bucket"),
-                Key::flag("route", true, "route documents to <lang>_<bucket> shards"),
-                Key::flag("optional", false, "a missing model skips the step with a warning")},
+                Key::flag("route", true, "route documents to <lang>_<bucket> shards")},
                make_ccnet_perplexity});
   r.steps.add({"cc_classifier",
                "RedPajama CC quality classifier (data_prep/cc/classifier/classify.py): fastText model.bin on "
                "\" \".join(raw_content.strip().splitlines()) -> meta pred_label, pred_label_prob, wiki_prob",
                {Key::require("model", ParamType::kString, "the fastText model, a path or under the model dirs"),
                 Key::text("cc_label", "__label__cc", "the label of CommonCrawl (wiki_prob = 1 - its probability)"),
-                Key::text("line_key", "", "a meta field numbering the documents of each route"),
-                Key::flag("optional", false, "a missing model skips the step with a warning")},
+                Key::text("line_key", "", "a meta field numbering the documents of each route")},
                make_cc_classifier});
   r.steps.add({"cc_classifier_filter", "keep wiki_prob >= threshold (filter/cc_classifier.sh)",
-               {Key::number("threshold", 0.25, "the least wiki_prob kept"),
-                Key::flag("optional", false, "documents without wiki_prob pass (the classifier had no model)")},
-               [](const Params& p) { return std::make_unique<quality::CcClassifierFilter>(p); }});
+               {Key::number("threshold", 0.25, "the least wiki_prob kept (missing_models = \"skip\": documents "
+                                               "without wiki_prob pass)")},
+               [](const Params& p, const ModelLookup& models) {
+                 return std::make_unique<quality::CcClassifierFilter>(p.get_double("threshold"), models.skips_missing());
+               }});
   r.steps.add({"cc_classifier_format",
                "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
                "(write with layout flat_text_before_last)",
                {Key::text("source_prefix", "cc/", "the source field's prefix"),
                 Key::text("job", "{unit}", "the source field's job part, with {unit}"),
-                Key::text("line_key", "", "the meta field holding the line number"),
-                Key::flag("optional", false, "documents without a classification pass unchanged")},
-               [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
+                Key::text("line_key", "", "the meta field holding the line number")},
+               [](const Params& p, const ModelLookup& models) {
+                 return std::make_unique<quality::CcClassifierFormat>(p.get_string("source_prefix"), p.get_string("job"),
+                                                                      p.get_string("line_key"), models.skips_missing());
+               }});
   r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
                        [](const SampleSource::Options&) { return int64_t{-1}; }, train_sample_classifier});

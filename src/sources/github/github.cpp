@@ -83,12 +83,12 @@ void CleanStep::process(Batch& batch) {
   batch.docs.resize(out);
 }
 
-FilterStep::FilterStep(const Params& params, std::shared_ptr<const tokenize::TokenizerModel> model)
+FilterStep::FilterStep(const Params& params, quality::LazyModel<tokenize::TokenizerModel> model)
     : max_line_length_(params.get_int("max_line_length")),
       max_avg_line_length_(params.get_double("max_avg_line_length")),
       min_alnum_prop_(params.get_double("min_alnum_prop")),
       min_alpha_per_token_(params.get_double("min_alpha_per_token")),
-      tokenizer_(model ? model->make_tokenizer() : nullptr) {}
+      model_(std::move(model)) {}
 
 bool FilterStep::keep(Document& doc, std::string& reason) {
   if (doc.text.empty()) {
@@ -127,6 +127,7 @@ bool FilterStep::keep(Document& doc, std::string& reason) {
     reason = "alnum_prop";
     return false;
   }
+  if (model_ && !tokenizer_) tokenizer_ = model_.get()->make_tokenizer();
   if (tokenizer_) {
     int64_t tokens = tokenizer_->count(doc.text);
     if (!have_stats) st = text::python_text_stats(doc.text);

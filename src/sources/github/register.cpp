@@ -9,11 +9,12 @@
 #include "rpdata/sources/github/github.h"
 #include "rpdata/sources/github/sample.h"
 #include "rpdata/sources/github/tarball_reader.h"
+#include "rpdata/tokenize/models.h"
 
 namespace rpdata::sources::github {
 namespace {
 
-ReaderFactory configure_bigquery(const Params& p) {
+ReaderFactory configure_bigquery(const Params& p, const ModelLookup&) {
   BigQueryReaderOptions o;
   o.max_line_bytes = static_cast<uint64_t>(p.get_int("max_line_bytes"));
   o.max_expansion_ratio = p.get_double("max_expansion_ratio");
@@ -27,7 +28,7 @@ ReaderFactory configure_bigquery(const Params& p) {
   };
 }
 
-ReaderFactory configure_tarball(const Params& p) {
+ReaderFactory configure_tarball(const Params& p, const ModelLookup&) {
   TarballReaderOptions o;
   o.strip_components = static_cast<int>(p.get_int("strip_components"));
   o.max_file_bytes = static_cast<uint64_t>(p.get_int("max_file_bytes"));
@@ -76,7 +77,7 @@ void register_source(Registries& r) {
                 Key::flag("compat_license_path", true, "skip files named like licenses as RedPajama did"),
                 Key::flag("dedup_within_unit", true, "drop a file whose content_hash the unit has seen"),
                 Key::list("license_prefixes", {"mit", "bsd", "apache"}, "the licenses kept (prefixes)")},
-               [](const Params& p) { return std::make_unique<CleanStep>(p); }});
+               [](const Params& p, const ModelLookup&) { return std::make_unique<CleanStep>(p); }});
   r.steps.add({"github_filter",
                "GitHub quality filter (github_run_filter.py): extension whitelist, max/avg line length, "
                "alnum share, alphabetic chars per GPT-NeoX token",
@@ -84,12 +85,17 @@ void register_source(Registries& r) {
                 Key::number("max_avg_line_length", 100, "files with a longer mean line are dropped"),
                 Key::number("min_alnum_prop", 0.25, "the least share of alphanumeric characters"),
                 Key::number("min_alpha_per_token", 1.5, "the least alphabetic characters per token"),
-                Key::text("tokenizer", "neox", "the tokenizer of the per-token rule"),
-                Key::text("on_missing_tokenizer", "error", "\"error\", or \"skip\" the per-token rule with a warning")},
-               [](const Params& p) {
+                Key::text("tokenizer", "neox", "the tokenizer of the per-token rule (skipped: the rule is off)")},
+               [](const Params& p, const ModelLookup& models) {
                  std::string name = p.get_string("tokenizer");
-                 std::string missing = p.get_string("on_missing_tokenizer");
-                 return std::make_unique<FilterStep>(p, quality::shared_tokenizer(name, missing, "github_filter"));
+                 if (tokenize::model_relative_paths(name).empty())
+                   throw ConfigError("[[steps]] github_filter: unknown tokenizer '" + name + "' (known: neox, llama)");
+                 std::filesystem::path file = models.find("[[steps]] github_filter", quality::tokenizer_files(name));
+                 quality::LazyModel<tokenize::TokenizerModel> model;
+                 if (!file.empty()) model = quality::LazyModel<tokenize::TokenizerModel>([name, file] {
+                   return quality::shared_tokenizer(name, file);
+                 });
+                 return std::make_unique<FilterStep>(p, std::move(model));
                }});
   r.samples.push_back({"github", "sample/github", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); }});

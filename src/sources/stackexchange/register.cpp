@@ -12,13 +12,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// lid.176: "auto" looks for fasttext/lid.176.bin, then fasttext/lid.176.ftz, under the model
-// dirs; anything else is a path.
-fs::path find_lid_model(const std::string& setting) {
-  return setting == "auto" ? quality::find_lid176() : fs::path(setting);
-}
-
-ReaderFactory configure_posts(const Params& p) {
+ReaderFactory configure_posts(const Params& p, const ModelLookup& models) {
   PostsReaderOptions o;
   o.member = p.get_string("member");
   o.site = p.get_string("site");
@@ -31,17 +25,16 @@ ReaderFactory configure_posts(const Params& p) {
   o.spill_dir = p.get_string("spill_dir");
   o.batch_docs = static_cast<size_t>(p.get_int("batch_docs"));
   std::string lid_setting = p.get_string("lid_model");
-  bool require_lid = p.get_bool("require_lid");
   if (o.batch_docs == 0) throw ConfigError("[read] batch_docs must be positive");
-  // Looked up and loaded (once, shared) by the first unit, so validating a recipe needs no
-  // model file.
-  return [o, lid_setting, require_lid](const ReaderInput& in) -> std::unique_ptr<Reader> {
+  // lid.176: "auto" looks for fasttext/lid.176.bin, then fasttext/lid.176.ftz, under the
+  // model dirs; "none" writes language ""; anything else is a model file.
+  fs::path model;
+  if (lid_setting != "none")
+    model = models.find("[read] stackexchange_7z lid_model",
+                        lid_setting == "auto" ? quality::lid176_files() : std::vector{lid_setting});
+  // Loaded (once, shared) by the first unit.
+  return [o, model](const ReaderInput& in) -> std::unique_ptr<Reader> {
     if (in.parts.size() != 1) throw ConfigError("[read] format stackexchange_7z reads one file per input");
-    fs::path model = lid_setting == "none" ? fs::path() : find_lid_model(lid_setting);
-    if (model.empty() && require_lid && lid_setting != "none")
-      throw ConfigError("[read] lid_model: no fasttext/lid.176.bin or lid.176.ftz under " +
-                        quality::model_dirs_text() +
-                        " (`rpdata download` it, or set require_lid = false to write language \"\")");
     PostsReaderOptions opt = o;
     opt.source = in.source;
     opt.id_prefix = in.unit;
@@ -68,8 +61,8 @@ void register_source(Registries& r) {
                   Key::integer("max_buffer_bytes", 0, "posts held in memory before spilling (0: no limit)"),
                   Key::text("spill_dir", "", "where posts spill (default: the unit's work dir)"),
                   Key::integer("batch_docs", 1024, "documents per batch"),
-                  Key::text("lid_model", "auto", "lid.176 for meta language: \"auto\", a path, or \"none\""),
-                  Key::flag("require_lid", true, "false: without the model, language is \"\"")},
+                  Key::text("lid_model", "auto", "lid.176 for meta language: \"auto\", a model file, or \"none\" "
+                                                 "(none, or skipped: language is \"\")")}, 
                  configure_posts,
                  {".7z"}});
   r.samples.push_back({"stackexchange", "sample/stackexchange", {},

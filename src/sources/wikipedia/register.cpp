@@ -13,7 +13,7 @@ void register_source(Registries& r) {
                  {Key::text("language", "", "the wiki's language (default: from the input's name)"),
                   Key::integer("max_page_bytes", 64ll << 20, "a longer page fails the unit"),
                   Key::integer("batch_docs", 256, "documents per batch")},
-                 [](const Params& p) -> ReaderFactory {
+                 [](const Params& p, const ModelLookup&) -> ReaderFactory {
                    DumpReaderOptions o;
                    o.language = p.get_string("language");
                    o.max_page_bytes = static_cast<uint64_t>(p.get_int("max_page_bytes"));
@@ -32,7 +32,7 @@ void register_source(Registries& r) {
                "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
                "media/category/ref/table rules), meta {title, url, language, timestamp}",
                {Key::text("timestamp", "20230320", "meta timestamp: the dump date")},
-               [](const Params& p) { return std::make_unique<CleanStep>(p.get_string("timestamp")); }});
+               [](const Params& p, const ModelLookup&) { return std::make_unique<CleanStep>(p.get_string("timestamp")); }});
   r.samples.push_back({"wikipedia", "sample/wikipedia", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) {
                          return write_sample(m, {{"de", "en", "uk"}});

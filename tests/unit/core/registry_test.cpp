@@ -2,6 +2,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/sources/registry.h"
 
 #include <set>
@@ -9,6 +10,8 @@
 
 namespace rpdata {
 namespace {
+
+const quality::RunModels kModels(quality::MissingModels::kError);
 
 TEST(StepRegistry, ListsC4Format) {
   const auto& reg = exec::step_registry();
@@ -18,7 +21,7 @@ TEST(StepRegistry, ListsC4Format) {
 
 TEST(StepRegistry, UnknownTypeListsKnownOnes) {
   try {
-    exec::step_registry().make("c4_fromat", Params("steps.c4_fromat"));
+    exec::step_registry().make("c4_fromat", Params("steps.c4_fromat"), kModels);
     FAIL();
   } catch (const ConfigError& e) {
     std::string msg = e.what();
@@ -31,7 +34,7 @@ TEST(StepRegistry, UnknownStepKeyNamesStepAndKey) {
   Params p("steps.c4_format");
   p.set("langauge", std::string("en"));
   try {
-    exec::step_registry().make("c4_format", p);
+    exec::step_registry().make("c4_format", p, kModels);
     FAIL();
   } catch (const ConfigError& e) {
     std::string msg = e.what();
@@ -66,8 +69,8 @@ void check_declarations(const char* what, const Types& types, Build build) {
 
 TEST(Registries, EveryTypeDeclaresItsKeysAndReadsNoOther) {
   const Registries& r = exec::registries();
-  check_declarations("step", r.steps.types(), [&](const StepType& t) { r.steps.make(t.name, Params("steps")); });
-  check_declarations("format", r.readers.types(), [&](const ReaderType& t) { r.readers.configure(t.name, Params("read")); });
+  check_declarations("step", r.steps.types(), [&](const StepType& t) { r.steps.make(t.name, Params("steps"), kModels); });
+  check_declarations("format", r.readers.types(), [&](const ReaderType& t) { r.readers.configure(t.name, Params("read"), kModels); });
   check_declarations("shape", r.planners.types(), [&](const download::PlannerType& t) {
     Params d("download");
     for (const auto& k : t.triggers) d.set(k, std::string("x"));
@@ -87,7 +90,7 @@ TEST(Registries, EveryTypeDeclaresItsKeysAndReadsNoOther) {
 
 TEST(StepRegistry, DuplicateRegistrationRejected) {
   StepRegistry r;
-  r.add({"x", "", {}, [](const Params&) -> std::unique_ptr<Step> { return nullptr; }});
+  r.add({"x", "", {}, [](const Params&, const ModelLookup&) -> std::unique_ptr<Step> { return nullptr; }});
   EXPECT_THROW(r.add({"x", "", {}, nullptr}), ConfigError);
 }
 

@@ -41,7 +41,6 @@ max_attempts = 1
 [read]
 format = "stackexchange_7z"
 lid_model = "none"
-require_lid = false
 [output]
 tokenizers = []
 )",

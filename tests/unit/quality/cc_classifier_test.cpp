@@ -13,6 +13,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/io/json_writer.h"
 #include "test_support.h"
 
@@ -131,8 +132,9 @@ TEST(CcClassifierTrain, AnySupervisedFastTextModelLoads) {
   EXPECT_EQ(s.wiki_prob, 1.0 - s.pred_label_prob);
 }
 
-std::unique_ptr<Step> make_step(const std::string& type, Params p) {
-  return exec::step_registry().make(type, p);
+// Built as a run builds them: models required, or (`skip`) a run that skips missing ones.
+std::unique_ptr<Step> make_step(const std::string& type, Params p, bool skip = false) {
+  return exec::step_registry().make(type, p, RunModels(skip ? MissingModels::kSkip : MissingModels::kError));
 }
 
 TEST(CcClassifierSteps, FieldsThresholdAndPublishedRecord) {
@@ -237,11 +239,9 @@ TEST(CcClassifierSteps, ResultLinePerRouteAndOptionalPassThrough) {
                                                "cc/2019-30/en_middle_0003.json.gz/line2"}));
 
   Params ofp("steps.cc_classifier_filter");
-  ofp.set("optional", true);
   Params oop("steps.cc_classifier_format");
-  oop.set("optional", true);
-  auto ofilter = make_step("cc_classifier_filter", ofp);
-  auto oformat = make_step("cc_classifier_format", oop);
+  auto ofilter = make_step("cc_classifier_filter", ofp, true);
+  auto oformat = make_step("cc_classifier_format", oop, true);
   Batch b;
   b.docs.push_back(Document{"u/0", "x", "cc", {}, ""});
   b.docs[0].meta.set("url", std::string("http://a"));

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "rpdata/core/error.h"
+#include "rpdata/quality/model_files.h"
 #include "rpdata/sources/arxiv/arxiv.h"
 #include "test_support.h"
 
@@ -298,14 +299,13 @@ TEST(ArxivLanguage, Lid176IntoMetaOrUnknownWithoutModel) {
   b.docs.push_back(d);
   Params with = test::step_params("arxiv_language");
   with.set("model", std::string((real / "models/fasttext/lid.176.ftz").string()));
-  make_language_step(with)->process(b);
+  const quality::RunModels required(quality::MissingModels::kError), skipped(quality::MissingModels::kSkip);
+  make_language_step(with, required)->process(b);
   EXPECT_EQ(meta_str(b.docs[0], "language"), "en");
   Params missing = test::step_params("arxiv_language");
   missing.set("model", std::string("/nonexistent/lid.176.bin"));
-  EXPECT_THROW(make_language_step(missing), ConfigError);
+  EXPECT_THROW(make_language_step(missing, required), ConfigError);
   Params optional = test::step_params("arxiv_language");
-  optional.set("model", std::string());
-  optional.set("require_model", false);
   b.docs[0].meta.set("language", std::string("unknown"));
   const char* models = std::getenv("RPDATA_MODELS");
   std::string saved = models ? models : "";
@@ -313,7 +313,8 @@ TEST(ArxivLanguage, Lid176IntoMetaOrUnknownWithoutModel) {
   const char* home = std::getenv("HOME");
   std::string saved_home = home ? home : "";
   ::setenv("HOME", "/nonexistent", 1);
-  make_language_step(optional)->process(b);
+  EXPECT_THROW(make_language_step(optional, required), ConfigError);  // lid.176 looked up, not found
+  make_language_step(optional, skipped)->process(b);
   EXPECT_EQ(meta_str(b.docs[0], "language"), "unknown");
   if (models) ::setenv("RPDATA_MODELS", saved.c_str(), 1); else ::unsetenv("RPDATA_MODELS");
   if (home) ::setenv("HOME", saved_home.c_str(), 1); else ::unsetenv("HOME");

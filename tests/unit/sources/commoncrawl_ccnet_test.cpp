@@ -506,7 +506,7 @@ TEST(CcRecipe, ModelFilesAreCheckedOnlyForProcessing) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("fasttext/lid.176.bin"), std::string::npos) << e.what();
   }
-  EXPECT_NO_THROW(validate_recipe(load_recipe("sample/commoncrawl"), true));  // optional = true
+  EXPECT_NO_THROW(validate_recipe(load_recipe("sample/commoncrawl"), true));  // missing_models = "skip"
   models ? ::setenv("RPDATA_MODELS", models->c_str(), 1) : ::unsetenv("RPDATA_MODELS");
   xdg ? ::setenv("XDG_CACHE_HOME", xdg->c_str(), 1) : ::unsetenv("XDG_CACHE_HOME");
 }

@@ -130,7 +130,7 @@ TEST(GithubClean, MetaOrderDropsAndDedup) {
 
 TEST(GithubFilter, RedPajamaOrderAndThresholds) {
   Params p = test::step_params("github_filter");
-  FilterStep step(p, nullptr);
+  FilterStep step(p, {});
   Params cp = test::step_params("github_clean");
   cp.set("license_prefixes", std::vector<std::string>{});
   CleanStep clean(cp);
@@ -159,7 +159,7 @@ TEST(GithubFilter, AlphaPerNeoxToken) {
   }
   auto model = tokenize::load_model("neox", file);
   Params p = test::step_params("github_filter");
-  FilterStep step(p, model);
+  FilterStep step(p, quality::LazyModel<tokenize::TokenizerModel>([model] { return model; }));
   Batch b;
   b.docs.push_back(row("words.c", "int counter_value = compute_total(items, length);\n"));
   std::string hex;

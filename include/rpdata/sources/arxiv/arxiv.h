@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "rpdata/core/params.h"
+#include "rpdata/core/registry.h"
 #include "rpdata/core/step.h"
 #include "rpdata/sources/arxiv/latex_clean.h"
 
@@ -77,9 +78,10 @@ class ArxivTarReader final : public Reader {
 
 // Language as RedPajama's create_record: fastText lid.176 top-1 of lid_text_arxiv(text) into
 // meta "language" (not a filter). Keys: model (path; default: fasttext/lid.176.bin, then
-// lid.176.ftz, under $RPDATA_MODELS or ~/.cache/rpdata/models), require_model (default
-// true; false: without a model the language stays "unknown", RedPajama's no-prediction value).
-std::unique_ptr<Step> make_language_step(const Params& params);
+// lid.176.ftz, under $RPDATA_MODELS or ~/.cache/rpdata/models). Skipped (a run with
+// missing_models = "skip" and no model): the language stays "unknown", RedPajama's
+// no-prediction value.
+std::unique_ptr<Step> make_language_step(const Params& params, const ModelLookup& models);
 
 struct SampleOptions {
   uint64_t seed = 20230417;

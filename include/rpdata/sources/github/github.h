@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "rpdata/quality/model_files.h"
 #include "rpdata/core/params.h"
 #include "rpdata/core/step.h"
 #include "rpdata/sources/github/rules.h"
@@ -44,11 +45,11 @@ class CleanStep final : public Step {
 // github_filter: discard in RedPajama's order; drop reasons empty, extension,
 // max_line_length, avg_line_length, alnum_prop, alpha_per_token. Params: max_line_length
 // (1000), max_avg_line_length (100), min_alnum_prop (0.25), min_alpha_per_token (1.5).
-// `model` is the GPT-NeoX tokenizer; null disables the last rule (the recipe's explicit
-// `on_missing_tokenizer = "skip"`, decided and reported by the caller).
+// `model` is the GPT-NeoX tokenizer, loaded when the first document comes; an empty one
+// disables the last rule (a run that skips missing models had none).
 class FilterStep final : public Filter {
  public:
-  FilterStep(const Params& params, std::shared_ptr<const tokenize::TokenizerModel> model);
+  FilterStep(const Params& params, quality::LazyModel<tokenize::TokenizerModel> model);
   std::string_view name() const override { return "github_filter"; }
 
  protected:
@@ -59,7 +60,8 @@ class FilterStep final : public Filter {
   double max_avg_line_length_;
   double min_alnum_prop_;
   double min_alpha_per_token_;
-  std::unique_ptr<tokenize::Tokenizer> tokenizer_;
+  quality::LazyModel<tokenize::TokenizerModel> model_;
+  std::unique_ptr<tokenize::Tokenizer> tokenizer_;  // made from model_ on first use
 };
 
 }  // namespace rpdata::sources::github
