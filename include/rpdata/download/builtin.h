@@ -16,6 +16,10 @@ std::unique_ptr<InputPlanner> make_index_planner(std::string pattern, int64_t fi
 // "<hex digest>  <name>" lines of sha256sum / md5sum output ('*' binary marker allowed).
 Published parse_sha256sums(const std::string& text);
 Published parse_md5sums(const std::string& text);
+// An Internet Archive item's <item>_files.xml (<files><file name="..."><size>, <md5>, <sha1>
+// ...</file></files>) -> expected size and md5 per file name. DOCTYPE and entity
+// declarations are refused; InputError if it is not well-formed.
+Published parse_archive_org_files_xml(std::string_view xml);
 
 // Units of `per_unit` files (100 when 0) named "<label>-NNNNN", each led by `metadata` when
 // set; `base` non-empty gives each unit the URL base + "/" + name (where per-unit checksums

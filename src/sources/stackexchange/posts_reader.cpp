@@ -11,7 +11,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/io/archive_entry_stream.h"
 #include "rpdata/io/line_reader.h"
-#include "rpdata/io/xml_stream_se.h"
+#include "rpdata/sources/stackexchange/row_parser.h"
 #include "rpdata/quality/langid.h"
 #include "rpdata/sources/stackexchange/html_text.h"
 #include "qa_spill.h"
@@ -59,8 +59,8 @@ struct PostsReader::Impl {
   PostsReaderOptions opt;
   std::string path;
   io::LineReader lines;
-  io::XmlRowParser parser;
-  io::XmlElement row;
+  XmlRowParser parser;
+  XmlElement row;
   Counts counts;
   bool assembled = false;
   size_t next_question = 0;

@@ -94,6 +94,20 @@ TEST(SelectorRegistry, SelectionNeedsAKnownSelectorAndItsKeys) {
   EXPECT_THROW(reg.configure(table({{"select_by", "stackexchange_posts"}}), "t"), ConfigError);  // select_top
 }
 
+TEST(ArchiveOrgFilesXml, SizeAndMd5PerFileAndNoEntities) {
+  auto m = parse_archive_org_files_xml(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<files>\n"
+      "  <file name=\"beer.stackexchange.com.7z\" source=\"original\">\n    <mtime>1591000000</mtime>\n"
+      "    <size>3337659</size>\n    <md5>0123456789abcdef0123456789abcdef</md5>\n"
+      "    <sha1>0123456789abcdef0123456789abcdef01234567</sha1>\n  </file>\n"
+      "  <file name=\"stackexchange_meta.xml\" source=\"metadata\"><format>Metadata</format></file>\n</files>\n");
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(*m["beer.stackexchange.com.7z"].size, 3337659u);
+  EXPECT_EQ(m["beer.stackexchange.com.7z"].md5, "0123456789abcdef0123456789abcdef");
+  EXPECT_THROW(parse_archive_org_files_xml("<files><file name=\"x\">"), InputError);
+  EXPECT_THROW(parse_archive_org_files_xml("<!DOCTYPE f [<!ENTITY a \"b\">]><files>&a;</files>"), InputError);
+}
+
 TEST(DigestLists, Sha256AndMd5Lines) {
   auto sha = parse_sha256sums(std::string(64, 'a') + "  x.gz\n" + std::string(64, 'b') + " *y.gz\r\nshort  z\n");
   ASSERT_EQ(sha.size(), 2u);

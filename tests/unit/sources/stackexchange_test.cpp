@@ -5,7 +5,6 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/json_writer.h"
-#include "rpdata/io/xml_stream_se.h"
 #include "rpdata/sources/stackexchange/stackexchange.h"
 #include "test_support.h"
 
@@ -120,20 +119,6 @@ TEST(StackExchangeReader, SiteNamesAndSelection) {
   EXPECT_EQ(top[0].name, "c");
   EXPECT_EQ(top[1].name, "a");
   EXPECT_EQ(top[2].name, "b");
-}
-
-TEST(StackExchangeReader, ArchiveOrgFilesXml) {
-  auto m = io::parse_archive_org_files_xml(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<files>\n"
-      "  <file name=\"beer.stackexchange.com.7z\" source=\"original\">\n    <mtime>1591000000</mtime>\n"
-      "    <size>3337659</size>\n    <md5>0123456789abcdef0123456789abcdef</md5>\n"
-      "    <sha1>0123456789abcdef0123456789abcdef01234567</sha1>\n  </file>\n"
-      "  <file name=\"stackexchange_meta.xml\" source=\"metadata\"><format>Metadata</format></file>\n</files>\n");
-  ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(*m["beer.stackexchange.com.7z"].size, 3337659u);
-  EXPECT_EQ(m["beer.stackexchange.com.7z"].md5, "0123456789abcdef0123456789abcdef");
-  EXPECT_THROW(io::parse_archive_org_files_xml("<files><file name=\"x\">"), InputError);
-  EXPECT_THROW(io::parse_archive_org_files_xml("<!DOCTYPE f [<!ENTITY a \"b\">]><files>&a;</files>"), InputError);
 }
 
 // --- bad input -----------------------------------------------------------------------

@@ -1,19 +1,16 @@
-// Streaming XML for Stack Exchange dumps: each `<row .../>` line of Posts.xml is parsed as
+// The rows of a Stack Exchange dump: each `<row .../>` line of Posts.xml is parsed as
 // one XML document by expat (what RedPajama's filter.py does with ET.fromstring per line).
 // DOCTYPE and entity declarations are refused, never expanded (no entity bomb, no external
 // entity); only XML's five predefined entities and character references are decoded.
 #pragma once
 
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include "rpdata/io/http_fetch.h"
-
-namespace rpdata::io {
+namespace rpdata::sources::stackexchange {
 
 struct XmlElement {
   std::string name;                                         // root element name, e.g. "row"
@@ -39,9 +36,4 @@ class XmlRowParser {
   std::unique_ptr<Impl> impl_;
 };
 
-// An Internet Archive item's <item>_files.xml (<files><file name="..."><size>, <md5>, <sha1>
-// ...</file></files>) -> expected size and md5 per file name, for the downloader. DOCTYPE
-// and entity declarations are refused; InputError if it is not well-formed.
-std::map<std::string, Expect> parse_archive_org_files_xml(std::string_view xml);
-
-}  // namespace rpdata::io
+}  // namespace rpdata::sources::stackexchange
