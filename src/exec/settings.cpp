@@ -54,7 +54,7 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
     auto build_all = [&recipe] {
       build_steps(recipe);
       if (recipe.has_dedup) {
-        parse_key_spec(recipe);
+        dedup_kind(recipe);
         for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params);
       }
     };

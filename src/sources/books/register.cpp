@@ -1,5 +1,6 @@
 // Books' recipe vocabulary: the `books` reader, `pg_strip_license` and `book_simhash`.
 #include "rpdata/sources/registry.h"
+#include "rpdata/sources/books/book_ids.h"
 #include "rpdata/sources/books/books.h"
 
 namespace rpdata::sources::books {
@@ -28,6 +29,7 @@ void register_source(Registries& r) {
                "meta simhash = 64-bit SimHash of the book as RedPajama data_prep/book/dedup.py (6-char "
                "shingles, md5 features), for the cross-unit near-dup stage; keys: width, meta_key",
                [](const Params& p) { return std::make_unique<BookSimhashStep>(p); }});
+  r.dedup_kinds.add(simhash_kind_type());
   // Books3 is not distributed any more: its sample is a local input (--input), PG-19 a mirror.
   r.samples.push_back({"book", "sample/book", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },

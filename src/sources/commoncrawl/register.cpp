@@ -10,6 +10,7 @@
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/sample.h"
+#include "rpdata/sources/commoncrawl/url_membership.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
 
 namespace rpdata::sources::commoncrawl {
@@ -140,6 +141,7 @@ void register_source(Registries& r) {
                "published CC record {pred_label, pred_label_prob, wiki_prob, text, source: \"cc/<job>/line<N>\"} "
                "(write with layout flat_text_before_last); keys: source_prefix, job, line_key",
                [](const Params& p) { return std::make_unique<quality::CcClassifierFormat>(p); }});
+  r.dedup_kinds.add(url_membership_kind_type());
   r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
                        [](const SampleSource::Options&) { return int64_t{-1}; }, train_sample_classifier});
