@@ -33,12 +33,11 @@ int slurm_submit() {
   exec::Recipe recipe = load_run_recipe(g_run);
   int max_array = g_max_array_size > 0 ? g_max_array_size : (g_dry_run ? 1001 : exec::query_max_array_size());
   // One job array per stage of the recipe: a partition stage needs at most one task per partition.
-  std::vector<std::pair<std::string, int>> stages;
-  for (const auto& s : exec::recipe_stages(recipe))
-    stages.push_back({s.name, s.partitions ? std::min(o.tasks, static_cast<int>(s.partitions)) : o.tasks});
+  std::vector<exec::StageInfo> stages = exec::recipe_stages(recipe);
   {
     exec::SlurmSubmitOptions last = o;
-    last.stage = stages.back().first;
+    last.stage = stages.back().name;
+    last.partition_stage = stages.back().partitions > 0;
     if (exec::pending_ranks(last).empty()) {
       std::printf("%s: all %d task(s) done in %s; nothing to submit\n", o.source.c_str(), o.tasks, o.out.c_str());
       return 0;
@@ -50,9 +49,12 @@ int slurm_submit() {
     io::write_file_atomic(exec::slurm_dir(o) / (o.source + ".submit-args"), args);
   }
   std::vector<std::string> previous;
-  for (const auto& [stage, tasks] : stages) {
+  for (const auto& s : stages) {
+    const std::string& stage = s.name;
+    int tasks = s.partitions ? std::min(o.tasks, static_cast<int>(s.partitions)) : o.tasks;
     exec::SlurmSubmitOptions so = o;
     so.stage = stage;
+    so.partition_stage = s.partitions > 0;
     so.tasks = tasks;
     so.after_ok = previous;
     auto ranks = exec::pending_ranks(so);

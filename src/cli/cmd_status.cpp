@@ -23,7 +23,7 @@ int show_status() {
                 t.complete() ? " (complete)" : "");
     for (const auto& stage : s.stages)
       std::printf("  stage %-7s %lld/%lld %s\n", stage.stage.c_str(), static_cast<long long>(stage.done),
-                  static_cast<long long>(stage.total), stage.stage == "reduce" || stage.stage == "winners" ? "partitions" : "inputs");
+                  static_cast<long long>(stage.total), stage.partitions ? "partitions" : "inputs");
     for (const auto& task : s.tasks) {
       std::printf("  %-27s %-10s %s\n", task.label.c_str(), task.state.c_str(), task.detail.c_str());
       failed += task.state == "failed";

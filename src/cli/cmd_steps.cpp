@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "common.h"
+#include "rpdata/dedup/kind.h"
 #include "rpdata/exec/plan_estimate.h"
 #include "rpdata/exec/recipe.h"
 
@@ -35,7 +36,7 @@ void print_types(const char* title, const Types& types, Label label, int& shown)
 void print_section(const char* name, const Keys& keys, int& shown) {
   if (!g_type.empty() && g_type != name) return;
   ++shown;
-  std::printf("[%s] keys of every recipe:\n", name);
+  std::printf("[%s] keys (besides those of the types it names):\n", name);
   print_keys(keys);
 }
 
@@ -45,9 +46,9 @@ void register_steps(CLI::App& app) {
   auto* cmd = app.add_subcommand("steps",
                                  "List what recipes can use, with each type's keys: step types ([[steps]] type), "
                                  "input formats ([read] format), download shapes, checksum kinds and selections "
-                                 "([download]), and the keys every recipe has");
-  cmd->add_option("name", g_type, "Show only this type (e.g. jsonl, sha256sums) or section (download, read, "
-                                  "output, plan)");
+                                 "([download]), dedup kinds ([dedup]), and the keys every recipe has");
+  cmd->add_option("name", g_type, "Show only this type (e.g. jsonl, sha256sums, exact) or section (download, "
+                                  "read, dedup, output, plan)");
   cmd->callback([] {
     const Registries& r = exec::registries();
     int shown = 0;
@@ -64,8 +65,10 @@ void register_steps(CLI::App& app) {
                 shown);
     print_types("checksum kinds ([download] checksums = ...):", r.checksums.types(), by_name, shown);
     print_types("input selections ([download] select_by = ...):", r.selectors.types(), by_name, shown);
+    print_types("dedup kinds ([dedup] kind = ...):", r.dedup_kinds.types(), by_name, shown);
     print_section("download", exec::run_download_keys(), shown);
     print_section("read", exec::run_read_keys(), shown);
+    print_section("dedup", dedup::dedup_keys(), shown);
     print_section("output", exec::run_output_keys(), shown);
     print_section("plan", exec::plan_keys(), shown);
     if (shown == 0) {

@@ -62,11 +62,10 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
     cmd.add_option("--world-size", a.world_size, "Number of tasks (default SLURM_ARRAY_TASK_COUNT or 1)")
         ->check(at_least(1));
     cmd.add_option("--stage", a.stage,
-                   "Recipes with a cross-unit [dedup] run in three stages: main (per input), reduce (per hash "
-                   "partition), apply (per input); kind = url_membership (CommonCrawl's digest dedup) adds "
-                   "winners (per digest partition) before reduce. With several tasks run each stage on every "
-                   "task in turn. Default: all of them (one task)")
-        ->check(CLI::IsMember({"main", "winners", "reduce", "apply", "all"}));
+                   "Recipes with a cross-unit [dedup] run in stages: main (per input), the dedup kind's rounds "
+                   "(per hash partition: reduce, or e.g. winners then reduce), "
+                   "apply (per input). With several tasks run each stage on every task in turn. Default: all "
+                   "of them (one task)");
   }
   cmd.add_option("--threads,-j", a.threads, "Inputs processed in parallel within this task")
       ->check(at_least(1))

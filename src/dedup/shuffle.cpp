@@ -148,14 +148,13 @@ std::vector<Drop> url_member_drops(std::vector<Entry>& records, std::vector<Entr
   return drops;
 }
 
-std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, int max_distance) {
+std::vector<Drop> reduce_partition(std::vector<Entry>& entries, ReduceRule rule, int max_distance) {
   std::vector<Drop> drops;
-  if (kind == DedupKind::kUrlMembership) throw Error("reduce_partition: kUrlMembership runs digest_winners + url_member_drops");
   std::sort(entries.begin(), entries.end(), entry_less);
   size_t i = 0;
   while (i < entries.size()) {
     size_t j = i;
-    if (kind == DedupKind::kExact) {
+    if (rule == ReduceRule::kExact) {
       while (j < entries.size() && entries[j].h1 == entries[i].h1 && entries[j].h2 == entries[i].h2) ++j;
       // Sorted by order within the key: the first entry wins, the rest lose.
       for (size_t k = i + 1; k < j; ++k) drops.push_back({entries[k].unit, entries[k].ordinal});

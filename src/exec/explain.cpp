@@ -52,7 +52,7 @@ std::string explain_recipe(const Recipe& r) {
   try {
     if (r.inputs.empty()) resolve_settings(r, false);
     for (const auto& s : r.steps) declare_step(s);
-    if (r.has_dedup) parse_key_spec(r);
+    if (r.has_dedup) dedup_kind(r);
     for (const auto& s : r.post_steps) declare_step(s);
   } catch (const ConfigError& e) {
     if (!e.path().empty()) throw;

@@ -85,7 +85,7 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
     for (const auto& g : recipe.inputs) models = resolve_settings(group_recipe(recipe, g), check_model_files).models;
     build_steps(recipe, *models);
     if (recipe.has_dedup) {
-      parse_key_spec(recipe);
+      dedup_kind(recipe);
       for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params, *models);
     }
   } catch (const ConfigError& e) {

@@ -55,8 +55,4 @@ void ShardSink::close() {
     }
 }
 
-void KeySink::write(const Batch& batch) {
-  for (const Document& doc : batch.docs) document_entries(spec_, doc, unit_, ordinal_++, keys_);
-}
-
 }  // namespace rpdata::exec

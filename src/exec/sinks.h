@@ -1,7 +1,8 @@
 // Internal to exec: where a unit's documents go after its steps, each a core Writer. A
 // ShardSink serialises them (the published record, or the intermediate envelope with _id and
 // _route that later stages read) into size-rotated zstd shards per route under the staging
-// folder, counting tokens per shard. A KeySink collects the unit's dedup entries (main stage).
+// folder, counting tokens per shard. (A dedup run's main stage adds its kind's
+// dedup::UnitKeys, collecting the unit's dedup entries.)
 #pragma once
 
 #include <filesystem>
@@ -14,7 +15,6 @@
 #include "rpdata/io/shard_writer.h"
 #include "rpdata/tokenize/models.h"
 #include "settings.h"
-#include "stages.h"
 
 namespace rpdata::exec {
 
@@ -41,21 +41,6 @@ class ShardSink : public Writer {
   std::map<std::string, int64_t> doc_tokens_;
   std::string line_;
   std::vector<io::ShardInfo> shards_;
-};
-
-class KeySink : public Writer {
- public:
-  KeySink(const KeySpec& spec, uint32_t unit) : spec_(spec), unit_(unit) {}
-  // Entries of each document; documents are numbered in order across batches.
-  void write(const Batch& batch) override;
-  void close() override { finalize_unit_keys(keys_); }
-  UnitKeys take() { return std::move(keys_); }
-
- private:
-  const KeySpec& spec_;
-  uint32_t unit_;
-  uint32_t ordinal_ = 0;
-  UnitKeys keys_;
 };
 
 }  // namespace rpdata::exec

@@ -27,7 +27,7 @@ std::vector<int> pending_ranks(const SlurmSubmitOptions& o) {
   for (int r = 0; r < o.tasks; ++r) {
     TaskSpec t{r, o.tasks};
     std::error_code ec;
-    if (o.stage == "reduce" || o.stage == "winners" || !fs::exists(layout.tasks_dir() / (t.label() + ".done"), ec)) ranks.push_back(r);
+    if (o.partition_stage || !fs::exists(layout.tasks_dir() / (t.label() + ".done"), ec)) ranks.push_back(r);
   }
   return ranks;
 }

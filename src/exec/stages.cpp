@@ -5,16 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
-#include <tuple>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
 #include "rpdata/io/jsonl_reader.h"
-#include "book_ids.h"
 #include "inputs.h"
 
 namespace rpdata::exec {
@@ -22,182 +19,108 @@ namespace fs = std::filesystem;
 
 namespace {
 // <dir>/p-NNNNN<ext>: one partition's file of a round.
-fs::path partition_file(const fs::path& dir, uint32_t p, const char* ext) {
+fs::path partition_file(const fs::path& dir, uint32_t p, const std::string& ext) {
   char name[32];
-  std::snprintf(name, sizeof(name), "p-%05u%s", p, ext);
-  return dir / name;
+  std::snprintf(name, sizeof(name), "p-%05u", p);
+  return dir / (name + ext);
 }
+
+bool is_reduce(const std::string& round) { return round == "reduce"; }
+// What a round's partitions count: the reduce's drops, else the round's own records.
+std::string counted(const std::string& round) { return is_reduce(round) ? "drops" : round; }
 }  // namespace
 
-fs::path DedupLayout::drop_file(uint32_t p) const { return partition_file(reduce_dir(), p, ".drops"); }
-fs::path DedupLayout::drop_sidecar(uint32_t p) const { return partition_file(reduce_dir(), p, ".json"); }
-fs::path DedupLayout::winners_file(uint32_t p) const { return partition_file(winners_dir(), p, ".winners"); }
-fs::path DedupLayout::winners_sidecar(uint32_t p) const { return partition_file(winners_dir(), p, ".json"); }
-
-KeySpec parse_key_spec(const Recipe& r) {
-  KeySpec k;
-  const Params& d = r.dedup;
-  d.declare("dedup", {Key::text("kind", "exact", "exact, simhash or url_membership"),
-                      Key::require("key", ParamType::kString, "the meta field holding the key (simhash: the signature)"),
-                      Key::integer("partitions", 16, "reduce partitions (1..65536)"),
-                      Key::flag("drop_key", false, "remove the key field after the dedup")});
-  Key order = Key::text("order", "", "a meta integer: the smaller wins (default: plan order)");
-  std::string kind = d.get_string("kind");
-  if (kind == "exact") {
-    k.kind = dedup::DedupKind::kExact;
-    d.declare("kind exact", {order});
-  } else if (kind == "simhash") {
-    k.kind = dedup::DedupKind::kSimHash;
-    d.declare("kind simhash", {order, Key::integer("max_distance", 5, "the Hamming distance of near-duplicates"),
-                               Key::text("book_ids", "redpajama", "book ids \"redpajama\" or \"unique\"")});
-  } else if (kind == "url_membership") {
-    k.kind = dedup::DedupKind::kUrlMembership;
-    d.declare("kind url_membership", {Key::text("url", "url", "the URL field"),
-                                      Key::list("file_order", {}, "the routes in file order"),
-                                      Key::text("scope", "run", "\"run\" or \"dump\": where digests meet")});
-  } else {
-    throw ConfigError("[dedup] kind must be exact, simhash or url_membership, not '" + kind + "'", r.name);
-  }
-  if (k.two_rounds()) {
-    k.url_field = d.get_string("url");
-    k.file_order = d.get_strings("file_order");
-    std::string scope = d.get_string("scope");
-    if (scope != "run" && scope != "dump")
-      throw ConfigError("[dedup] scope must be \"run\" (across every dump of the run) or \"dump\"", r.name);
-    k.scope_per_group = scope == "dump";
-  }
-  if (!d.has("key")) throw ConfigError("[dedup] needs key = \"<meta field>\"", r.name);
-  k.field = d.get_string("key");
-  k.order_field = k.two_rounds() ? "" : d.get_string("order");
-  int64_t partitions = d.get_int("partitions");
-  if (partitions < 1 || partitions > 65536) throw ConfigError("[dedup] partitions must be 1..65536", r.name);
-  k.partitions = static_cast<uint32_t>(partitions);
-  k.drop_field = d.get_bool("drop_key");
-  if (k.kind == dedup::DedupKind::kSimHash) {
-    k.max_distance = static_cast<int>(d.get_int("max_distance"));
-    if (k.max_distance != 5)
-      throw ConfigError("[dedup] max_distance: the 6-band index finds every pair only for 5", r.name);
-    std::string ids = d.get_string("book_ids");
-    if (ids == "redpajama") k.book_ids = dedup::BookIdMode::kRedPajama;
-    else if (ids == "unique") k.book_ids = dedup::BookIdMode::kUnique;
-    else throw ConfigError("[dedup] book_ids must be \"redpajama\" or \"unique\", not '" + ids + "'", r.name);
-    if (!k.order_field.empty()) throw ConfigError("[dedup] book_ids orders the books; drop 'order'", r.name);
-  }
-  d.reject_unused();
-  return k;
+fs::path DedupLayout::unit_file(const std::string& unit, std::string_view ext) const {
+  return keys_dir() / (unit + std::string(ext));
+}
+fs::path DedupLayout::round_file(const std::string& round, uint32_t p) const {
+  return partition_file(stages_dir() / round, p, "." + counted(round));
+}
+fs::path DedupLayout::round_sidecar(const std::string& round, uint32_t p) const {
+  return partition_file(stages_dir() / round, p, ".json");
 }
 
-namespace {
-std::string meta_string(const MetaValue& v) {
-  if (auto* s = std::get_if<std::string>(&v)) return *s;
-  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (auto* j = std::get_if<MetaJson>(&v)) return j->json;
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", std::get<double>(v));
-  return buf;
-}
-
-uint64_t meta_u64(const MetaValue& v, const std::string& field) {
-  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<uint64_t>(*i);
-  if (auto* s = std::get_if<std::string>(&v)) {  // 64-bit values travel as hex strings
-    char* end = nullptr;
-    uint64_t x = std::strtoull(s->c_str(), &end, 16);
-    if (!s->empty() && *end == '\0') return x;
-  }
-  throw InputError("meta field '" + field + "' is not an integer or a hex string");
-}
-}  // namespace
-
-void document_entries(const KeySpec& spec, const Document& doc, uint32_t unit, uint32_t ordinal, UnitKeys& out) {
-  const MetaValue* key = doc.meta.find(spec.field);
-  if (!key) return;  // no key: never a duplicate
-  if (spec.two_rounds()) {
-    const MetaValue* url = doc.meta.find(spec.url_field);
-    if (!url) return;  // no URL: no winner to be, never dropped
-    uint64_t rank = 0;
-    if (!spec.file_order.empty()) {
-      // The unrouted ("": e.g. the optional perplexity step had no model) rank last.
-      auto it = std::find(spec.file_order.begin(), spec.file_order.end(), doc.route);
-      if (it == spec.file_order.end() && !doc.route.empty())
-        throw InputError("document " + doc.id + " goes to route '" + doc.route + "', which [dedup] file_order lacks");
-      rank = static_cast<uint64_t>(it - spec.file_order.begin());
-    }
-    uint64_t group = unit < spec.unit_group.size() ? spec.unit_group[unit] : 0;
-    rank |= group << 32;
-    std::string scope = spec.scope_per_group ? std::to_string(group) + " " : std::string();
-    dedup::Entry u = dedup::exact_entry(scope + meta_string(*url), rank, unit, ordinal);
-    dedup::Entry d = dedup::exact_entry(scope + meta_string(*key), rank, unit, ordinal);
-    out.entries.push_back(u);
-    out.digests.push_back(dedup::DigestEntry{d.h1, d.h2, u.h1, u.h2, rank, unit, ordinal});
-    return;
-  }
-  uint64_t order = (uint64_t{unit} << 32) | ordinal;
-  if (!spec.order_field.empty()) {
-    const MetaValue* o = doc.meta.find(spec.order_field);
-    if (!o) throw InputError("document " + doc.id + " has no order field '" + spec.order_field + "'");
-    order = meta_u64(*o, spec.order_field);
-  }
-  if (spec.kind == dedup::DedupKind::kExact) {
-    out.entries.push_back(dedup::exact_entry(meta_string(*key), order, unit, ordinal));
-  } else {
-    auto e = dedup::simhash_entries(meta_u64(*key, spec.field), order, unit, ordinal);
-    out.entries.insert(out.entries.end(), e.begin(), e.end());
-  }
-}
-
-void finalize_unit_keys(UnitKeys& keys) {
-  // dedup_phase2.py: url_digest[url] = digest over a file's lines, then `for url, digest in
-  // url_digest.items()`: insertion order (the URL's first line) with the last value.
-  auto& v = keys.digests;
-  std::sort(v.begin(), v.end(), [](const dedup::DigestEntry& a, const dedup::DigestEntry& b) {
-    return std::tie(a.order, a.u1, a.u2, a.ordinal) < std::tie(b.order, b.u1, b.u2, b.ordinal);
-  });
-  size_t w = 0;
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j < v.size() && v[j].order == v[i].order && v[j].u1 == v[i].u1 && v[j].u2 == v[i].u2) ++j;
-    dedup::DigestEntry e = v[j - 1];  // last digest
-    e.ordinal = v[i].ordinal;         // first position
-    v[w++] = e;
-    i = j;
-  }
-  v.resize(w);
+std::unique_ptr<dedup::DedupKind> dedup_kind(const Recipe& recipe) {
+  return registries().dedup_kinds.configure(recipe.dedup, recipe.name);
 }
 
 namespace {
 
-// Digest of what a round was computed from: the main stage's unit markers (which carry the
-// shards' sha256) plus, for the members round, the winners' sidecars.
-std::string main_inputs_digest(const Recipe& recipe, const DedupLayout& dl, const Plan& plan, const KeySpec& spec,
-                               const char* stage) {
+// The stages of a dedup run: main, the kind's rounds, apply.
+std::vector<std::string> stage_names(const dedup::DedupKind& kind) {
+  std::vector<std::string> names{"main"};
+  for (const auto& r : kind.rounds()) names.push_back(r);
+  names.push_back("apply");
+  return names;
+}
+
+std::string list_stages(const std::vector<std::string>& names, const char* sep) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : sep) + ("--stage " + n);
+  return out;
+}
+
+// What the kind's rounds and apply stage see of the run: units by plan index.
+dedup::DedupRun dedup_run(const DedupLayout& dl, const Plan& plan) {
+  dedup::DedupRun run;
+  std::vector<std::string> groups;  // in order of first appearance (plans are group-major)
+  for (const auto& u : plan.units) {
+    auto it = std::find(groups.begin(), groups.end(), u.group);
+    if (it == groups.end()) it = groups.insert(groups.end(), u.group);
+    run.unit_group.push_back(static_cast<uint32_t>(it - groups.begin()));
+  }
+  run.unit_file = [dl, &plan](uint32_t u, std::string_view ext) { return dl.unit_file(plan.units[u].name, ext); };
+  run.round_file = [dl](std::string_view round, uint32_t p) { return dl.round_file(std::string(round), p); };
+  run.unit_docs = [dl, &plan](uint32_t u) {
+    fs::path marker = dl.main_layout().unit_marker(plan.units[u].name);
+    int64_t n = read_unit_record(marker).stats.get("docs_out");
+    if (n < 0) throw InputError("main-stage marker has a negative docs_out", marker.string());
+    return static_cast<uint64_t>(n);
+  };
+  return run;
+}
+
+// Digest of what round `rounds[index]` is computed from: the main stage's unit markers (which
+// carry the shards' sha256), then each earlier round's sidecars. Throws ConfigError naming the
+// stage to run when one of them is not complete.
+std::string round_inputs_digest(const Recipe& recipe, const dedup::DedupKind& kind, const DedupLayout& dl,
+                                const Plan& plan, const std::vector<std::string>& rounds, size_t index) {
+  const std::string& stage = rounds[index];
   RunLayout main = dl.main_layout();
   std::string inputs;
   size_t missing = 0;
   for (const auto& u : plan.units) {
     fs::path marker = main.unit_marker(u.name);
-    if (!fs::exists(marker) || !fs::exists(dl.key_file(u.name)) ||
-        (spec.two_rounds() && !fs::exists(dl.digest_file(u.name)))) {
+    bool complete = fs::exists(marker);
+    for (const auto& ext : kind.unit_files()) complete = complete && fs::exists(dl.unit_file(u.name, ext));
+    if (!complete) {
       ++missing;
       continue;
     }
     inputs += io::file_sha256_hex(marker) + "  " + u.name + "\n";
   }
   if (missing)
-    throw ConfigError(std::string("--stage ") + stage + ": the main stage of " + recipe.name + " is not complete (" +
+    throw ConfigError("--stage " + stage + ": the main stage of " + recipe.name + " is not complete (" +
                       std::to_string(missing) + " of " + std::to_string(plan.units.size()) +
                       " units missing); run or resubmit --stage main first");
-  return io::sha256_hex(inputs);
+  std::string digest = io::sha256_hex(inputs);
+  for (size_t k = 0; k < index; ++k) {
+    std::string sidecars;
+    for (uint32_t q = 0; q < kind.keys().partitions; ++q) {
+      if (!fs::exists(dl.round_sidecar(rounds[k], q)) || !fs::exists(dl.round_file(rounds[k], q)))
+        throw ConfigError("--stage " + stage + ": the " + rounds[k] + " stage is not complete (partition " +
+                          std::to_string(q) + " missing); run or resubmit --stage " + rounds[k] + " first");
+      sidecars += io::read_file(dl.round_sidecar(rounds[k], q));
+    }
+    digest = io::sha256_hex(digest + sidecars);
+  }
+  return digest;
 }
 
-struct RoundResult {
-  size_t entries = 0, out = 0;
-};
-
 // This task's partitions of one round: skipped when the sidecar names the same inputs.
-RunSummary run_partitions(const char* round, uint32_t partitions, const RunOptions& options, const std::string& digest,
-                          const std::function<fs::path(uint32_t)>& file, const std::function<fs::path(uint32_t)>& sidecar,
-                          const std::function<RoundResult(uint32_t)>& compute) {
+RunSummary run_partitions(const std::string& round, uint32_t partitions, const RunOptions& options,
+                          const std::string& digest, const DedupLayout& dl,
+                          const std::function<dedup::RoundCounts(uint32_t)>& compute) {
   auto t0 = std::chrono::steady_clock::now();
   RunSummary summary;
   summary.units_total = partitions;
@@ -205,112 +128,72 @@ RunSummary run_partitions(const char* round, uint32_t partitions, const RunOptio
   summary.units_assigned = mine.size();
   for (size_t pi : mine) {
     uint32_t p = static_cast<uint32_t>(pi);
-    if (fs::exists(sidecar(p)) && fs::exists(file(p)) &&
-        io::read_file(sidecar(p)).find("\"inputs\": \"" + digest + "\"") != std::string::npos) {
+    fs::path file = dl.round_file(round, p), sidecar = dl.round_sidecar(round, p);
+    if (fs::exists(sidecar) && fs::exists(file) &&
+        io::read_file(sidecar).find("\"inputs\": \"" + digest + "\"") != std::string::npos) {
       ++summary.units_skipped;
       continue;
     }
     try {
-      fs::create_directories(file(p).parent_path());
-      RoundResult r = compute(p);
-      io::write_file_atomic(sidecar(p), io::JsonObject()
-                                            .num("partition", p)
-                                            .num("entries", static_cast<int64_t>(r.entries))
-                                            .num(std::string(round) == "winners" ? "winners" : "drops",
-                                                 static_cast<int64_t>(r.out))
-                                            .str("sha256", io::file_sha256_hex(file(p)))
-                                            .str("inputs", digest)
-                                            .done() +
-                                            "\n");
+      fs::create_directories(file.parent_path());
+      dedup::RoundCounts r = compute(p);
+      io::write_file_atomic(sidecar, io::JsonObject()
+                                         .num("partition", p)
+                                         .num("entries", static_cast<int64_t>(r.entries))
+                                         .num(counted(round), static_cast<int64_t>(r.out))
+                                         .str("sha256", io::file_sha256_hex(file))
+                                         .str("inputs", digest)
+                                         .done() +
+                                         "\n");
       spdlog::info("{} partition {}/{}: {} entries ({:.1f} MB in memory), {} {}", round, p, partitions, r.entries,
-                   r.entries * sizeof(dedup::DigestEntry) / 1e6, r.out,
-                   std::string(round) == "winners" ? "winning URLs" : "documents dropped");
-      summary.stats.add(std::string("dedup_") + round + "_entries", static_cast<int64_t>(r.entries));
-      summary.stats.add(std::string(round) == "winners" ? "dedup_winners" : "dedup_drops", static_cast<int64_t>(r.out));
+                   r.memory / 1e6, r.out, is_reduce(round) ? "documents dropped" : round);
+      summary.stats.add("dedup_" + round + "_entries", static_cast<int64_t>(r.entries));
+      summary.stats.add("dedup_" + counted(round), static_cast<int64_t>(r.out));
       ++summary.units_processed;
     } catch (const std::exception& e) {
       spdlog::error("{} partition {}: {}", round, p, e.what());
-      summary.failures.push_back(std::string(round) + " partition " + std::to_string(p) + ": " + e.what());
+      summary.failures.push_back(round + " partition " + std::to_string(p) + ": " + e.what());
     }
   }
   summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return summary;
 }
 
-}  // namespace
-
-RunSummary run_winners(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
-                       const RunOptions& options) {
-  std::string digest = main_inputs_digest(recipe, dl, plan, spec, "winners");
-  auto file = [&](uint32_t p) { return dl.winners_file(p); };
-  auto sidecar = [&](uint32_t p) { return dl.winners_sidecar(p); };
-  return run_partitions("winners", spec.partitions, options, digest, file, sidecar, [&](uint32_t p) {
-    std::vector<dedup::DigestEntry> entries;
-    for (const auto& u : plan.units) {
-      auto part = dedup::read_digest_partition(dl.digest_file(u.name), p, spec.partitions);
-      entries.insert(entries.end(), part.begin(), part.end());
-    }
-    RoundResult r{entries.size(), 0};
-    auto won = dedup::digest_winners(entries);
-    r.out = won.size();
-    dedup::write_entry_file(dl.winners_file(p), std::move(won), spec.partitions);
-    return r;
-  });
-}
-
-RunSummary run_reduce(const Recipe& recipe, const KeySpec& spec, const DedupLayout& dl, const Plan& plan,
-                      const RunOptions& options) {
-  std::string digest = main_inputs_digest(recipe, dl, plan, spec, "reduce");
-  if (spec.two_rounds()) {  // the members round also depends on every winners partition
-    std::string winners;
-    for (uint32_t q = 0; q < spec.partitions; ++q) {
-      if (!fs::exists(dl.winners_sidecar(q)) || !fs::exists(dl.winners_file(q)))
-        throw ConfigError("--stage reduce: the winners stage is not complete (partition " + std::to_string(q) +
-                          " missing); run or resubmit --stage winners first");
-      winners += io::read_file(dl.winners_sidecar(q));
-    }
-    digest = io::sha256_hex(digest + winners);
+// One of the kind's rounds for this task's partitions.
+RunSummary run_round(const Recipe& recipe, const dedup::DedupKind& kind, size_t index, const DedupLayout& dl,
+                     const Plan& plan, const dedup::DedupRun& run, const RunOptions& options) {
+  auto rounds = kind.rounds();
+  const std::string& round = rounds[index];
+  std::string digest = round_inputs_digest(recipe, kind, dl, plan, rounds, index);
+  uint32_t partitions = kind.keys().partitions;
+  if (!is_reduce(round)) {
+    dedup::DedupKind::Round compute = kind.round(round, run);
+    return run_partitions(round, partitions, options, digest, dl,
+                          [&](uint32_t p) { return compute(p, dl.round_file(round, p)); });
   }
-  std::optional<BookIds> ids;
-  if (spec.book_ids) ids.emplace(plan, dl.main_layout(), *spec.book_ids);
-  auto file = [&](uint32_t p) { return dl.drop_file(p); };
-  auto sidecar = [&](uint32_t p) { return dl.drop_sidecar(p); };
-  return run_partitions("reduce", spec.partitions, options, digest, file, sidecar, [&](uint32_t p) {
-    std::vector<dedup::Entry> entries;
-    for (const auto& u : plan.units) {
-      auto part = dedup::read_entry_partition(dl.key_file(u.name), p, spec.partitions);
-      entries.insert(entries.end(), part.begin(), part.end());
-    }
-    if (ids)  // near-duplicates are ordered by book id (dedup.py: a smaller id wins, equal ids never drop)
-      for (auto& e : entries) e.order = ids->key(e.unit, e.ordinal);
-    RoundResult r{entries.size(), 0};
-    std::vector<dedup::Drop> drops;
-    if (spec.two_rounds()) {
-      std::vector<dedup::Entry> winners;
-      for (uint32_t q = 0; q < spec.partitions; ++q) {
-        auto part = dedup::read_entry_partition(dl.winners_file(q), p, spec.partitions);
-        winners.insert(winners.end(), part.begin(), part.end());
-      }
-      drops = dedup::url_member_drops(entries, winners);
-    } else {
-      drops = dedup::reduce_partition(entries, spec.kind, spec.max_distance);
-    }
-    r.out = drops.size();
-    dedup::write_drop_file(dl.drop_file(p), drops);
-    return r;
+  dedup::DedupKind::Reduce reduce = kind.reduce(run);
+  return run_partitions(round, partitions, options, digest, dl, [&](uint32_t p) {
+    dedup::RoundCounts counts;
+    std::vector<dedup::Drop> drops = reduce(p, counts);
+    counts.out = drops.size();
+    dedup::write_drop_file(dl.round_file(round, p), drops);
+    return counts;
   });
 }
 
-Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan) {
+// The apply stage's units: each main-stage unit's intermediate shards (+ the reduce sidecars,
+// so a changed reduce redoes the unit). Throws ConfigError when reduce is incomplete.
+Plan apply_plan(uint32_t partitions, const DedupLayout& dl, const Plan& plan) {
   Plan ap;
   ap.recipe = plan.recipe;
   ap.source = plan.source;
   std::vector<PlanPart> sidecars;
-  for (uint32_t p = 0; p < spec.partitions; ++p) {
-    if (!fs::exists(dl.drop_sidecar(p)) || !fs::exists(dl.drop_file(p)))
+  for (uint32_t p = 0; p < partitions; ++p) {
+    fs::path sidecar = dl.round_sidecar("reduce", p);
+    if (!fs::exists(sidecar) || !fs::exists(dl.round_file("reduce", p)))
       throw ConfigError("--stage apply: the reduce stage is not complete (partition " + std::to_string(p) +
                         " missing); run or resubmit --stage reduce first");
-    sidecars.push_back({dl.drop_sidecar(p).filename().string(), "", dl.drop_sidecar(p).string(), ""});
+    sidecars.push_back({sidecar.filename().string(), "", sidecar.string(), ""});
   }
   RunLayout main = dl.main_layout();
   for (const auto& u : plan.units) {
@@ -327,8 +210,6 @@ Plan apply_plan(const KeySpec& spec, const DedupLayout& dl, const Plan& plan) {
   return ap;
 }
 
-namespace {
-
 // Reads the intermediate shards among a unit's parts, in order (sidecars are skipped).
 class IntermediateReader final : public Reader {
  public:
@@ -343,7 +224,7 @@ class IntermediateReader final : public Reader {
         io::JsonlReaderOptions o;
         o.envelope = true;
         // These shards are the main stage's own output: any record it wrote must be read
-        // back, however long (a 70 MB book is one line), so no line limit applies.
+        // back, however long (a 70 MB document is one line), so no line limit applies.
         o.max_line_bytes = std::numeric_limits<uint64_t>::max();
         o.source = in_.source;
         o.id_prefix = in_.unit;
@@ -401,63 +282,58 @@ class DropStep final : public Step {
   uint32_t ordinal_ = 0;
 };
 
-}  // namespace
-
 ReaderFactory intermediate_reader_factory() {
   return [](const ReaderInput& in) -> std::unique_ptr<Reader> { return std::make_unique<IntermediateReader>(in); };
 }
 
-std::unique_ptr<Step> make_drop_step(const KeySpec& spec, const DedupLayout& dl, uint32_t unit, const BookIds* ids) {
-  auto drops_of = [&](uint32_t u) {
-    std::vector<uint32_t> drops;
-    for (uint32_t p = 0; p < spec.partitions; ++p) {
-      auto d = dedup::read_unit_drops(dl.drop_file(p), u);
-      drops.insert(drops.end(), d.begin(), d.end());
-    }
-    std::sort(drops.begin(), drops.end());
-    drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
-    return drops;
-  };
-  std::vector<uint32_t> drops = ids ? ids->final_drops(unit, drops_of) : drops_of(unit);
-  return std::make_unique<DropStep>(std::move(drops), spec.field, spec.drop_field);
+// The reduce's drops of one unit: its ordinals in every partition's drop file, sorted, unique.
+std::vector<uint32_t> reduce_drops(const DedupLayout& dl, uint32_t partitions, uint32_t unit) {
+  std::vector<uint32_t> drops;
+  for (uint32_t p = 0; p < partitions; ++p) {
+    auto d = dedup::read_unit_drops(dl.round_file("reduce", p), unit);
+    drops.insert(drops.end(), d.begin(), d.end());
+  }
+  std::sort(drops.begin(), drops.end());
+  drops.erase(std::unique(drops.begin(), drops.end()), drops.end());
+  return drops;
 }
+
+}  // namespace
 
 std::vector<StageInfo> recipe_stages(const Recipe& recipe) {
   if (!recipe.has_dedup) return {{"", 0}};
-  KeySpec spec = parse_key_spec(recipe);
+  auto kind = dedup_kind(recipe);
   std::vector<StageInfo> stages{{"main", 0}};
-  if (spec.two_rounds()) stages.push_back({"winners", spec.partitions});
-  stages.push_back({"reduce", spec.partitions});
+  for (const auto& r : kind->rounds()) stages.push_back({r, kind->keys().partitions});
   stages.push_back({"apply", 0});
   return stages;
 }
 
 RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan plan, const RunOptions& options,
                             std::function<download::Published()> published) {
-  KeySpec spec = parse_key_spec(recipe);
-  std::vector<std::string> groups;  // in order of first appearance (plans are group-major)
-  for (const auto& u : plan.units) {
-    auto it = std::find(groups.begin(), groups.end(), u.group);
-    if (it == groups.end()) it = groups.insert(groups.end(), u.group);
-    spec.unit_group.push_back(static_cast<uint32_t>(it - groups.begin()));
-  }
+  std::unique_ptr<dedup::DedupKind> kind = dedup_kind(recipe);
+  const dedup::DedupKeys& keys = kind->keys();
+  const std::vector<std::string> rounds = kind->rounds(), names = stage_names(*kind);
   DedupLayout dl{RunLayout{options.out, recipe.source}};
+  const dedup::DedupRun run = dedup_run(dl, plan);
   std::string stage = options.stage.empty() ? "all" : options.stage;
+  if (stage != "all" && std::find(names.begin(), names.end(), stage) == names.end())
+    throw ConfigError("--stage " + stage + ": recipe " + recipe.name + " has the stages " +
+                      list_stages(names, ", ") + " (or all of them in turn)");
   if (stage == "all" && options.task.world_size > 1)
-    throw ConfigError("recipe " + recipe.name +
-                      " has a cross-unit [dedup]: with several tasks run --stage main, then " +
-                      std::string(spec.two_rounds() ? "--stage winners, then " : "") + "--stage reduce, then "
-                      "--stage apply, each on every task (rpdata slurm submit chains them)");
+    throw ConfigError("recipe " + recipe.name + " has a cross-unit [dedup]: with several tasks run " +
+                      list_stages(names, ", then ") +
+                      ", each on every task (rpdata slurm submit chains them)");
   if (stage == "all" && !options.process) stage = "main";  // `rpdata download`
   // The raw plan at the top level from the start, so `rpdata status` sees the run in any stage.
   fs::create_directories(dl.final_layout.work_dir());
   publish_plan(dl.final_layout, plan);
-  std::string names;
-  for (const auto& s : recipe_stages(recipe)) names += (names.empty() ? "\"" : ", \"") + s.name + "\"";
+  std::string quoted;
+  for (const auto& n : names) quoted += (quoted.empty() ? "\"" : ", \"") + n + "\"";
   io::write_file_atomic(dl.stages_dir() / "dedup.json", io::JsonObject()
-                                                            .num("partitions", spec.partitions)
-                                                            .str("key", spec.field)
-                                                            .raw("stages", "[" + names + "]")
+                                                            .num("partitions", keys.partitions)
+                                                            .str("key", keys.field)
+                                                            .raw("stages", "[" + quoted + "]")
                                                             .done() +
                                                             "\n");
   RunSummary last;
@@ -471,8 +347,7 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.source = recipe.source;
     main.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
     main.envelope = true;
-    main.keys = spec;
-    main.keys_dir = dl.keys_dir();
+    main.unit_keys = [&kind, &run](uint32_t unit) { return kind->unit_keys(unit, run); };
     main.count_tokens = false;
     main.published = published;
     fs::create_directories(dl.keys_dir());
@@ -480,19 +355,12 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     last = run_stage(main, plan, options);
     if (!last.failures.empty() || stage == "main" || !options.process) return last;
   }
-  if (stage == "winners" && !spec.two_rounds())
-    throw ConfigError("--stage winners: only [dedup] kind = \"url_membership\" has a winners stage");
-  if (spec.two_rounds() && (stage == "all" || stage == "winners")) {
+  for (size_t k = 0; k < rounds.size(); ++k) {
+    if (stage != "all" && stage != rounds[k]) continue;
     RunOptions ro = options;
     if (stage == "all") ro.task = TaskSpec{0, 1};
-    last = run_winners(recipe, spec, dl, plan, ro);
-    if (!last.failures.empty() || stage == "winners") return last;
-  }
-  if (stage == "all" || stage == "reduce") {
-    RunOptions ro = options;
-    if (stage == "all") ro.task = TaskSpec{0, 1};
-    last = run_reduce(recipe, spec, dl, plan, ro);
-    if (!last.failures.empty() || stage == "reduce") return last;
+    last = run_round(recipe, *kind, k, dl, plan, run, ro);
+    if (!last.failures.empty() || stage == rounds[k]) return last;
   }
   if (stage == "all" || stage == "apply") {
     StageSpec apply;
@@ -501,12 +369,12 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     apply.settings = settings;
     apply.settings.reader_factory = intermediate_reader_factory();
     apply.source = recipe.source;
-    Plan ap = apply_plan(spec, dl, plan);
-    std::shared_ptr<const BookIds> ids;
-    if (spec.book_ids) ids = std::make_shared<const BookIds>(plan, dl.main_layout(), *spec.book_ids);
-    apply.make_steps = [&recipe, &dl, spec, ids, models = settings.models](size_t unit) {
+    Plan ap = apply_plan(keys.partitions, dl, plan);
+    dedup::DedupKind::UnitDrops drops =
+        kind->apply_drops(run, [&dl, &keys](uint32_t unit) { return reduce_drops(dl, keys.partitions, unit); });
+    apply.make_steps = [&recipe, &keys, drops, models = settings.models](size_t unit) {
       std::vector<std::unique_ptr<Step>> steps;
-      steps.push_back(make_drop_step(spec, dl, static_cast<uint32_t>(unit), ids.get()));
+      steps.push_back(std::make_unique<DropStep>(drops(static_cast<uint32_t>(unit)), keys.field, keys.drop_field));
       for (const auto& sc : recipe.post_steps) steps.push_back(step_registry().make(sc.type, sc.params, *models));
       return steps;
     };

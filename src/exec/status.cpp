@@ -118,7 +118,7 @@ std::vector<SourceStatus> run_status(const fs::path& out) {
         std::string_view name = n.get_string();
         if (name == "main") st.stages.push_back({"main", count_files(main.units_dir(), ".json"), st.totals.units});
         else if (name == "apply") st.stages.push_back({"apply", st.totals.units_done, st.totals.units});
-        else st.stages.push_back({std::string(name), count_files(stages / std::string(name), ".json"), partitions});
+        else st.stages.push_back({std::string(name), count_files(stages / std::string(name), ".json"), partitions, true});
       }
     }
     fs::path slurm = out / "_slurm";

@@ -1,9 +1,11 @@
-// The registries a run looks recipe types up in: the generic `jsonl` reader and download
-// shapes, then every source's readers, steps, shapes, slices and samples (sources::register_all).
+// The registries a run looks recipe types up in: the generic `jsonl` reader, download shapes
+// and `exact` dedup kind, then every source's readers, steps, shapes, dedup kinds, slices and
+// samples (sources::register_all).
 #include <functional>
 #include <stdexcept>
 
 #include "rpdata/core/error.h"
+#include "rpdata/dedup/kind.h"
 #include "rpdata/download/builtin.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/jsonl_reader.h"
@@ -49,6 +51,7 @@ const Registries& registries() {
                     Key::integer("batch_docs", 1024, "documents per batch")},
                    configure_jsonl, {".jsonl", ".json"}});
     download::register_builtin(r.planners, r.checksums);
+    r.dedup_kinds.add(dedup::exact_kind_type());
     sources::register_all(r);
     for (const auto& add : added_sources()) add(r);
     return r;

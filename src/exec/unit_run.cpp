@@ -135,7 +135,7 @@ std::vector<fs::path> obtain_input(StageRun& sh, const PlanUnit& unit) {
 struct UnitOutput {
   UnitRecord rec;
   uint64_t input_read = 0;
-  UnitKeys keys;  // main stage of a dedup run
+  std::unique_ptr<dedup::UnitKeys> keys;  // main stage of a dedup run
 };
 
 
@@ -151,10 +151,10 @@ UnitOutput transform(StageRun& sh, const PlanUnit& unit, size_t index, const std
   std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.stage.source});
   auto steps = sh.stage.make_steps(index);
   ShardSink shards(st, staging, unit_stem(unit.name, st.name_suffixes), sh.stage.envelope, sh.token_models);
-  std::optional<KeySink> keys;
-  if (sh.stage.keys) keys.emplace(*sh.stage.keys, static_cast<uint32_t>(index));
+  std::unique_ptr<dedup::UnitKeys> keys;
+  if (sh.stage.unit_keys) keys = sh.stage.unit_keys(static_cast<uint32_t>(index));
   std::vector<Writer*> sinks{&shards};
-  if (keys) sinks.push_back(&*keys);
+  if (keys) sinks.push_back(keys.get());
   Batch batch;
   int64_t docs_in = 0, docs_out = 0;
   while (true) {
@@ -194,8 +194,8 @@ UnitOutput transform(StageRun& sh, const PlanUnit& unit, size_t index, const std
   if (sh.stage.carry_drops) rec.stats.add_drops(sh.stage.carry_drops(index));
   out.input_read = reader->bytes_read();
   if (keys) {
-    out.keys = keys->take();
-    rec.stats.add("dedup_entries", static_cast<int64_t>(out.keys.entries.size()));
+    rec.stats.add("dedup_entries", static_cast<int64_t>(keys->entries()));
+    out.keys = std::move(keys);
   }
   return out;
 }
@@ -264,13 +264,7 @@ void run_unit(StageRun& sh, size_t index) {
     io::rename_durable(staging / s.name, layout.source_dir() / s.name);
     crash_point("renamed", unit.name);
   }
-  if (sh.stage.keys) {
-    if (sh.stage.keys->two_rounds())
-      dedup::write_digest_file(sh.stage.keys_dir / (unit.name + ".digests"), std::move(out.keys.digests),
-                               sh.stage.keys->partitions);
-    dedup::write_entry_file(sh.stage.keys_dir / (unit.name + ".keys"), std::move(out.keys.entries),
-                            sh.stage.keys->partitions);
-  }
+  if (out.keys) out.keys->save();
   double secs = since(t0);
   out.rec.cpu_seconds = thread_cpu_seconds() - cpu0;
   io::write_file_atomic(marker, unit_record_to_json(out.rec, secs));

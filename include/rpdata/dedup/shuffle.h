@@ -1,4 +1,4 @@
-// Cross-unit dedup as map -> shuffle by hash -> reduce (issue 7; spec §1.6, §3.2, §4).
+// Cross-unit dedup as map -> shuffle by hash -> reduce (the kinds' building blocks, dedup/kind.h).
 // Map: each unit writes one entry file with an Entry per document (exact keys) or per band
 // (SimHash), sorted by partition, so reducer p reads only its slice of every unit's file.
 // Reduce: partition p decides which (unit, ordinal) documents lose and writes them sorted.
@@ -22,18 +22,18 @@ struct Entry {
   uint32_t ordinal = 0;  // document position in the unit's stage output
 };
 
-enum class DedupKind {
+// How a reduce partition decides between entries of one bucket.
+enum class ReduceRule {
   kExact,    // equal (h1, h2): all but the smallest (order, unit, ordinal) are dropped
   kSimHash,  // same band bucket h1 and popcount(h2 ^ h2') <= max_distance: the larger order
              // loses (equal orders never drop each other, as dedup.py's `>=` skip)
-  // RedPajama's CommonCrawl digest dedup (dedup_phase2.py): per digest the first URL wins
-  // (winners round, DigestEntry), then every record whose URL won some digest is kept
-  // (members round: Entry keyed by URL, drops = URLs that won nothing).
-  kUrlMembership,
 };
 
-// Winners round of kUrlMembership: one per (file, URL) of a unit, keyed by the digest; the
-// URL's hash rides along so the winner can be re-partitioned by URL.
+// Digest/URL membership (RedPajama's CommonCrawl digest dedup, dedup_phase2.py): per digest
+// the first URL wins (winners round, DigestEntry), then every record whose URL won some digest
+// is kept (members round: Entry keyed by URL, drops = URLs that won nothing). A DigestEntry is
+// one per (file, URL) of a unit, keyed by the digest; the URL's hash rides along so the winner
+// can be re-partitioned by URL.
 struct DigestEntry {
   uint64_t h1 = 0, h2 = 0;  // XXH3-128 of the digest (h1 decides the partition)
   uint64_t u1 = 0, u2 = 0;  // XXH3-128 of the URL
@@ -70,7 +70,7 @@ struct Drop {
 };
 
 // Decides one partition. `entries` is consumed (sorted in place). Returns sorted, unique drops.
-std::vector<Drop> reduce_partition(std::vector<Entry>& entries, DedupKind kind, int max_distance = 5);
+std::vector<Drop> reduce_partition(std::vector<Entry>& entries, ReduceRule rule, int max_distance = 5);
 
 // Winners round, one partition: for each digest the entry of smallest (order, unit, ordinal)
 // wins; returns the winning URLs as Entry{u1, u2} (sorted, unique), ready to be written with

@@ -31,8 +31,9 @@ struct RunOptions {
   bool delete_raw = false;                    // remove a raw input once its unit is complete
   bool verify_sha256 = false;                 // re-hash completed shards before skipping them
   bool yes = false;                           // confirm a download that costs money (requester pays)
-  // Recipes with [dedup]: "main", "winners" (kind url_membership), "reduce" or "apply" runs one stage for this task; ""/"all"
-  // runs all three in order (one task only).
+  // Recipes with [dedup]: "main", one of the dedup kind's rounds (e.g. "reduce") or "apply" runs
+  // that stage for this task (ConfigError for a stage the recipe lacks); ""/"all" runs them all in
+  // order (one task only).
   std::string stage;
   // Overrides [output] tokenizers ("none" = no counting).
   std::optional<std::vector<std::string>> tokenizers;
@@ -71,12 +72,13 @@ void validate_recipe(const Recipe& recipe, bool check_model_files = false);
 // One stage of a run. `partitions` > 0: its tasks split that many hash partitions (at most one
 // task each); 0: its tasks split the plan's units.
 struct StageInfo {
-  std::string name;  // "" for a single-stage recipe, else main | winners | reduce | apply
+  std::string name;  // "" for a single-stage recipe, else main | <a round of the dedup kind> | apply
   uint32_t partitions = 0;
 };
 // The stages of a run of `recipe`, in order: one unnamed stage, or with a cross-unit [dedup]
-// main, then winners for the two-round (URL membership) kind, reduce and apply. `rpdata run`
-// runs them; `rpdata slurm submit` makes one job array each; `rpdata status` reports them.
+// main, the rounds its kind declares (dedup::DedupKind::rounds: reduce, or e.g. winners then
+// reduce) and apply. `rpdata run` runs them and accepts exactly these as --stage; `rpdata
+// slurm submit` makes one job array each; `rpdata status` reports them.
 std::vector<StageInfo> recipe_stages(const Recipe& recipe);
 
 // Runs the task. Throws ConfigError for usage problems; per-input failures are collected in

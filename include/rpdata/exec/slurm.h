@@ -1,7 +1,7 @@
 // Slurm submission for one source's run: an sbatch job array whose task i runs
 // `rpdata run ... --rank i --world-size N`, submitted only for the ranks without a `.done`
 // task marker, so resubmitting after a failure redoes exactly what is not complete. Recipes
-// with a cross-unit [dedup] get one array per stage (main, reduce, apply) chained with
+// with a cross-unit [dedup] get one array per stage (main, the kind's rounds, apply) chained with
 // afterok; arrays above MaxArraySize are split into chunks with a rank offset.
 // (RedPajama's own scripts ran one Slurm array per source; this is that, plus resume.)
 #pragma once
@@ -20,14 +20,16 @@ struct SlurmSubmitOptions {
   int tasks = 1;                      // world size
   int max_parallel = 0;               // `%N` throttle; 0 = none
   std::string partition, time, mem;   // passed to #SBATCH when not empty
-  // Recipes with [dedup]: "main", ["winners",] "reduce" or "apply" (one array each, chained); "" = one stage.
+  // Recipes with [dedup]: "main", one of the dedup kind's rounds (e.g. "reduce") or "apply" (one
+  // array each, chained; exec::recipe_stages); "" = one stage.
   std::string stage;
+  bool partition_stage = false;  // `stage` is a round over hash partitions (no task markers)
   std::vector<std::string> after_ok;  // job ids this array waits for (--dependency=afterok:...)
 };
 
 // Ranks 0..tasks-1 whose task marker `<label>.done` (of this stage) is absent, ascending.
-// The reduce stage keeps no task markers of its own (its partitions skip themselves when
-// done): all its ranks are pending.
+// A partition stage (a dedup round) keeps no task markers of its own (its partitions skip
+// themselves when done): all its ranks are pending.
 std::vector<int> pending_ranks(const SlurmSubmitOptions& o);
 
 // Splits ascending ranks into arrays whose indices stay below MaxArraySize: chunk k holds the

@@ -21,8 +21,9 @@ struct TaskState {
 
 // Progress of a run with a cross-unit [dedup] (exec/stages.h): units or partitions done.
 struct StageProgress {
-  std::string stage;  // main | reduce | apply
+  std::string stage;  // main, the dedup kind's rounds (e.g. reduce), apply
   int64_t done = 0, total = 0;
+  bool partitions = false;  // counts hash partitions (a round), else inputs
 };
 
 // A Slurm array job of this source still in the queue (from squeue).

@@ -1,9 +1,10 @@
-// The sources: each registers its reader formats, step types, download shapes and slices
-// through one function, sources::<name>::register_source, listed once in
+// The sources: each registers its reader formats, step types, download shapes, dedup kinds
+// and slices through one function, sources::<name>::register_source, listed once in
 // src/sources/registry.cpp.
 #pragma once
 
 #include "rpdata/core/registry.h"
+#include "rpdata/dedup/kind.h"
 #include "rpdata/download/checksums.h"
 #include "rpdata/download/planner.h"
 #include "rpdata/download/selector.h"
@@ -11,13 +12,14 @@
 namespace rpdata {
 
 // Everything a run looks recipe types up in: reader formats, step types, download shapes
-// (input planners, checksum kinds, input selectors), the slices and the samples.
+// (input planners, checksum kinds, input selectors), dedup kinds, the slices and the samples.
 struct Registries {
   StepRegistry steps;
   ReaderRegistry readers;
   download::PlannerRegistry planners;
   download::ChecksumRegistry checksums;
   download::SelectorRegistry selectors;
+  dedup::DedupKindRegistry dedup_kinds;
   std::vector<SourceInfo> sources;
   std::vector<SampleSource> samples;
   // Recipes a source ships as text (name, TOML) besides the ones built from configs/.

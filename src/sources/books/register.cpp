@@ -1,6 +1,7 @@
 // Books' recipe vocabulary: the `books` reader, `pg_strip_license` and `book_simhash`.
 #include "rpdata/dedup/simhash.h"
 #include "rpdata/sources/registry.h"
+#include "rpdata/sources/books/book_ids.h"
 #include "rpdata/sources/books/books.h"
 
 namespace rpdata::sources::books {
@@ -38,6 +39,7 @@ void register_source(Registries& r) {
                {Key::integer("width", dedup::kSimhashWidth, "the shingle width in characters (1..1000)"),
                 Key::text("meta_key", "simhash", "the meta field receiving the signature")},
                [](const Params& p, const ModelLookup&) { return std::make_unique<BookSimhashStep>(p); }});
+  r.dedup_kinds.add(simhash_kind_type());
   // Books3 is not distributed any more: its sample is a local input (--input), PG-19 a mirror.
   r.samples.push_back({"book", "sample/book", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },

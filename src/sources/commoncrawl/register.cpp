@@ -10,6 +10,7 @@
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/sample.h"
+#include "rpdata/sources/commoncrawl/url_membership.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
 
 namespace rpdata::sources::commoncrawl {
@@ -171,6 +172,7 @@ void register_source(Registries& r) {
                  return std::make_unique<quality::CcClassifierFormat>(p.get_string("source_prefix"), p.get_string("job"),
                                                                       p.get_string("line_key"), models.skips_missing());
                }});
+  r.dedup_kinds.add(url_membership_kind_type());
   r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
                        [](const SampleSource::Options&) { return int64_t{-1}; }, train_sample_classifier});

@@ -86,6 +86,12 @@ TEST(Registries, EveryTypeDeclaresItsKeysAndReadsNoOther) {
     d.set("select_by", t.name);
     r.selectors.configure(d, "t");
   });
+  check_declarations("dedup kind", r.dedup_kinds.types(), [&](const dedup::DedupKindType& t) {
+    Params d("dedup");
+    d.set("kind", t.name);
+    d.set("key", std::string("k"));
+    r.dedup_kinds.configure(d, "t");
+  });
 }
 
 TEST(StepRegistry, DuplicateRegistrationRejected) {

@@ -22,7 +22,7 @@ struct Doc {
 };
 
 // The whole map -> shuffle -> reduce -> apply path through files, with P partitions.
-std::set<std::pair<uint32_t, uint32_t>> run(const std::vector<Doc>& docs, DedupKind kind, uint32_t partitions,
+std::set<std::pair<uint32_t, uint32_t>> run(const std::vector<Doc>& docs, ReduceRule kind, uint32_t partitions,
                                             const fs::path& dir) {
   uint32_t units = 0;
   for (const auto& d : docs) units = std::max(units, d.unit + 1);
@@ -30,7 +30,7 @@ std::set<std::pair<uint32_t, uint32_t>> run(const std::vector<Doc>& docs, DedupK
     std::vector<Entry> entries;
     for (const auto& d : docs) {
       if (d.unit != u) continue;
-      if (kind == DedupKind::kExact) {
+      if (kind == ReduceRule::kExact) {
         entries.push_back(exact_entry(d.key, d.order, d.unit, d.ordinal));
       } else {
         auto e = simhash_entries(d.sig, d.order, d.unit, d.ordinal);
@@ -70,14 +70,14 @@ TEST(Shuffle, ExactDedupKeepsFirstByOrderWhateverThePartitionCount) {
   ASSERT_GT(expected.size(), 500u);
   for (uint32_t partitions : {1u, 3u, 16u}) {
     test::TempDir dir;
-    EXPECT_EQ(run(docs, DedupKind::kExact, partitions, dir.path()), expected) << partitions;
+    EXPECT_EQ(run(docs, ReduceRule::kExact, partitions, dir.path()), expected) << partitions;
   }
 }
 
 TEST(Shuffle, ExactDedupHonoursAnExplicitOrderOverPosition) {
   std::vector<Doc> docs = {{0, 0, 9, "x", 0}, {1, 0, 1, "x", 0}, {1, 1, 5, "y", 0}};
   test::TempDir dir;
-  auto dropped = run(docs, DedupKind::kExact, 2, dir.path());
+  auto dropped = run(docs, ReduceRule::kExact, 2, dir.path());
   EXPECT_EQ(dropped, (std::set<std::pair<uint32_t, uint32_t>>{{0, 0}}));
 }
 
@@ -104,7 +104,7 @@ TEST(Shuffle, SimHashBandsFindEveryPairWithinDistanceFive) {
   ASSERT_GT(expected.size(), 60u);
   for (uint32_t partitions : {1u, 5u}) {
     test::TempDir dir;
-    EXPECT_EQ(run(docs, DedupKind::kSimHash, partitions, dir.path()), expected) << partitions;
+    EXPECT_EQ(run(docs, ReduceRule::kSimHash, partitions, dir.path()), expected) << partitions;
   }
 }
 

@@ -87,6 +87,7 @@ TEST(Slurm, PendingRanksOfAStageReadThatStagesMarkers) {
   o.stage = "apply";
   EXPECT_EQ(pending_ranks(o), (std::vector<int>{0, 1}));
   o.stage = "reduce";
+  o.partition_stage = true;
   EXPECT_EQ(pending_ranks(o), (std::vector<int>{0, 1}));
   fs::remove_all(out);
 }

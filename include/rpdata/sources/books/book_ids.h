@@ -1,10 +1,11 @@
-// Internal to exec: RedPajama's book ids for the cross-unit SimHash stage (RP:data_prep/book/
-// dedup.py, spec section 4). A book's id is its position in its input group (PG-19 or Books3,
-// plan order: unit, then position in the unit's main-stage output): `str(line + chunk*2000)`,
-// restarting at 0 in each group (BookIdMode::kRedPajama), or continuing across groups
-// (kUnique). The reduce orders near-duplicates by these ids; with kRedPajama the apply stage
-// also gives every book the keep flag of the LAST book (plan order) holding its id, as
-// dedup.py's one value_dict did. Everything follows from the main stage's per-unit counts.
+// RedPajama's book ids for the cross-unit SimHash dedup (RP:data_prep/book/dedup.py, spec
+// section 4). A book's id is its position in its input group (PG-19 or Books3, plan order:
+// unit, then position in the unit's main-stage output): `str(line + chunk*2000)`, restarting
+// at 0 in each group (BookIdMode::kRedPajama), or continuing across groups (kUnique). The
+// reduce orders near-duplicates by these ids; with kRedPajama the apply stage also gives every
+// book the keep flag of the LAST book (plan order) holding its id, as dedup.py's one
+// value_dict did. Everything follows from the main stage's per-unit document counts. The
+// `simhash` dedup kind (simhash_kind.cpp) uses them.
 #pragma once
 
 #include <algorithm>
@@ -13,18 +14,18 @@
 #include <vector>
 
 #include "rpdata/core/error.h"
+#include "rpdata/dedup/kind.h"
 #include "rpdata/dedup/simhash.h"
-#include "rpdata/exec/layout.h"
-#include "rpdata/exec/manifest.h"
 
-namespace rpdata::exec {
+namespace rpdata::sources::books {
 
 class BookIds {
  public:
-  // Reads the document count of every unit from its main-stage marker (all must exist).
-  BookIds(const Plan& plan, const RunLayout& main_layout, dedup::BookIdMode mode);
-  // From known counts (tests): `groups[u]` = group index of unit u (groups in first-seen order).
+  // `groups[u]` = group index of unit u (groups numbered in first-seen order), `docs[u]` = its
+  // document count.
   BookIds(const std::vector<uint32_t>& groups, const std::vector<uint64_t>& docs, dedup::BookIdMode mode);
+  // Of a dedup run whose main stage is complete (every unit's document count).
+  BookIds(const dedup::DedupRun& run, dedup::BookIdMode mode);
 
   uint64_t key(uint32_t unit, uint32_t ordinal) const { return first_key_[unit] + ordinal; }
 
@@ -79,4 +80,7 @@ std::vector<uint32_t> BookIds::final_drops(uint32_t unit, DropsOf&& drops_of) co
   return out;
 }
 
-}  // namespace rpdata::exec
+// `[dedup] kind = "simhash"` with RedPajama's book ids (registered by register_source).
+dedup::DedupKindType simhash_kind_type();
+
+}  // namespace rpdata::sources::books

@@ -1,8 +1,8 @@
-// RedPajama's CommonCrawl digest dedup (dedup_phase2.py) as [dedup] kind = "url_membership":
-// per file a {url: digest} dict (last digest, first position), the first URL of each new
-// digest wins in file order, and every record whose URL won is kept. Checked against a direct
-// transcription of the Python on random data, for several partition counts, and at run level
-// (one process vs separate stages on three tasks).
+// RedPajama's CommonCrawl digest dedup (dedup_phase2.py) as [dedup] kind = "url_membership"
+// (sources/commoncrawl/url_membership.h): per file a {url: digest} dict (last digest, first
+// position), the first URL of each new digest wins in file order, and every record whose URL
+// won is kept. Checked against a direct transcription of the Python on random data, for
+// several partition counts, and at run level (one process vs separate stages on three tasks).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,14 +10,19 @@
 #include <random>
 #include <set>
 
-#include "exec/stages.h"
 #include "rpdata/core/error.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/sources/commoncrawl/url_membership.h"
 #include "test_support.h"
 
-namespace rpdata::exec {
+namespace rpdata::sources::commoncrawl {
 namespace {
 namespace fs = std::filesystem;
+using exec::parse_recipe;
+using exec::Recipe;
+using exec::run_source;
+using exec::RunOptions;
+using exec::TaskSpec;
 using test::TempDir;
 
 struct Rec {
@@ -74,52 +79,61 @@ std::set<std::pair<uint32_t, uint32_t>> python_reference(const std::vector<Rec>&
   return kept;
 }
 
+std::unique_ptr<dedup::DedupKind> url_kind(const std::vector<std::string>& order, uint32_t partitions,
+                                           bool per_group = false) {
+  Params d("dedup");
+  d.set("key", std::string("digest"));
+  d.set("url", std::string("url"));
+  d.set("file_order", order);
+  d.set("partitions", int64_t{partitions});
+  d.set("scope", std::string(per_group ? "dump" : "run"));
+  d.set("kind", std::string("url_membership"));
+  return exec::registries().dedup_kinds.configure(d, "test");
+}
+
+// Key files under `dir`: u<unit><ext>; round files: <round><p>.
+dedup::DedupRun test_run(const fs::path& dir, uint32_t units, const std::vector<uint32_t>& groups) {
+  dedup::DedupRun run;
+  run.unit_group = groups.empty() ? std::vector<uint32_t>(units, 0) : groups;
+  run.unit_file = [dir](uint32_t u, std::string_view ext) { return dir / ("u" + std::to_string(u) + std::string(ext)); };
+  run.round_file = [dir](std::string_view r, uint32_t p) { return dir / (std::string(r) + std::to_string(p)); };
+  return run;
+}
+
+// The kind's main stage, rounds and reduce, in files under `dir`.
 std::set<std::pair<uint32_t, uint32_t>> ours(const std::vector<Rec>& recs, const std::vector<std::string>& order,
                                              uint32_t units, uint32_t partitions, const fs::path& dir,
                                              const std::vector<uint32_t>& groups = {}, bool per_group = false) {
-  KeySpec spec;
-  spec.unit_group = groups;
-  spec.scope_per_group = per_group;
-  spec.kind = dedup::DedupKind::kUrlMembership;
-  spec.field = "digest";
-  spec.url_field = "url";
-  spec.file_order = order;
-  spec.partitions = partitions;
+  auto kind = url_kind(order, partitions, per_group);
+  dedup::DedupRun run = test_run(dir, units, groups);
   for (uint32_t u = 0; u < units; ++u) {
-    UnitKeys keys;
-    for (const auto& r : recs) {
-      if (r.unit != u) continue;
+    auto keys = kind->unit_keys(u, run);
+    std::vector<Rec> mine;
+    for (const auto& r : recs)
+      if (r.unit == u) mine.push_back(r);
+    std::sort(mine.begin(), mine.end(), [](const Rec& a, const Rec& b) { return a.ordinal < b.ordinal; });
+    Batch batch;
+    for (const auto& r : mine) {
+      EXPECT_EQ(r.ordinal, batch.docs.size());  // ordinals are positions in the unit
       Document d;
       d.id = std::to_string(u) + "/" + std::to_string(r.ordinal);
       d.route = r.route;
       d.meta.set("url", MetaValue(r.url));
       d.meta.set("digest", MetaValue(r.digest));
-      document_entries(spec, d, u, r.ordinal, keys);
+      batch.docs.push_back(std::move(d));
     }
-    finalize_unit_keys(keys);
-    dedup::write_digest_file(dir / ("u" + std::to_string(u) + ".digests"), keys.digests, partitions);
-    dedup::write_entry_file(dir / ("u" + std::to_string(u) + ".keys"), keys.entries, partitions);
+    keys->write(batch);
+    keys->close();
+    keys->save();
   }
-  for (uint32_t p = 0; p < partitions; ++p) {
-    std::vector<dedup::DigestEntry> e;
-    for (uint32_t u = 0; u < units; ++u) {
-      auto part = dedup::read_digest_partition(dir / ("u" + std::to_string(u) + ".digests"), p, partitions);
-      e.insert(e.end(), part.begin(), part.end());
-    }
-    dedup::write_entry_file(dir / ("w" + std::to_string(p)), dedup::digest_winners(e), partitions);
-  }
+  EXPECT_EQ(kind->rounds(), (std::vector<std::string>{"winners", "reduce"}));
+  auto winners = kind->round("winners", run);
+  for (uint32_t p = 0; p < partitions; ++p) winners(p, run.round_file("winners", p));
+  auto reduce = kind->reduce(run);
   std::set<std::pair<uint32_t, uint32_t>> dropped;
   for (uint32_t p = 0; p < partitions; ++p) {
-    std::vector<dedup::Entry> records, winners;
-    for (uint32_t u = 0; u < units; ++u) {
-      auto part = dedup::read_entry_partition(dir / ("u" + std::to_string(u) + ".keys"), p, partitions);
-      records.insert(records.end(), part.begin(), part.end());
-    }
-    for (uint32_t q = 0; q < partitions; ++q) {
-      auto part = dedup::read_entry_partition(dir / ("w" + std::to_string(q)), p, partitions);
-      winners.insert(winners.end(), part.begin(), part.end());
-    }
-    for (const auto& d : dedup::url_member_drops(records, winners)) dropped.insert({d.unit, d.ordinal});
+    dedup::RoundCounts counts;
+    for (const auto& d : reduce(p, counts)) dropped.insert({d.unit, d.ordinal});
   }
   std::set<std::pair<uint32_t, uint32_t>> kept;
   for (const auto& r : recs)
@@ -185,22 +199,25 @@ TEST(UrlMembership, DumpsRankBeforeRoutesAndScopePerDump) {
 }
 
 TEST(UrlMembership, RouteOutsideFileOrderIsAnError) {
-  KeySpec spec;
-  spec.kind = dedup::DedupKind::kUrlMembership;
-  spec.field = "digest";
-  spec.url_field = "url";
-  spec.file_order = {"en_head"};
+  TempDir dir;
+  auto kind = url_kind({"en_head"}, 1);
+  dedup::DedupRun run = test_run(dir.path(), 1, {});
   Document d;
   d.id = "u/0";
   d.route = "en_tail";
   d.meta.set("url", std::string("http://a"));
   d.meta.set("digest", std::string("sha1:A"));
-  UnitKeys keys;
-  EXPECT_THROW(document_entries(spec, d, 0, 0, keys), InputError);
-  d.route = "";  // unrouted documents rank after every listed route
-  document_entries(spec, d, 0, 0, keys);
-  ASSERT_EQ(keys.digests.size(), 1u);
-  EXPECT_EQ(keys.digests[0].order, 1u);
+  Batch batch;
+  batch.docs.push_back(d);
+  EXPECT_THROW(kind->unit_keys(0, run)->write(batch), InputError);
+  batch.docs[0].route = "";  // unrouted documents rank after every listed route
+  auto keys = kind->unit_keys(0, run);
+  keys->write(batch);
+  keys->close();
+  keys->save();
+  auto digests = dedup::read_digest_partition(run.unit_file(0, ".digests"), 0, 1);
+  ASSERT_EQ(digests.size(), 1u);
+  EXPECT_EQ(digests[0].order, 1u);
 }
 
 const char* kRecipe = R"(
@@ -285,4 +302,4 @@ TEST(UrlMembership, RunLevelStagesOnThreeTasksMatchOneProcessAndThePython) {
 }
 
 }  // namespace
-}  // namespace rpdata::exec
+}  // namespace rpdata::sources::commoncrawl

@@ -1,25 +1,15 @@
-#include "book_ids.h"
+#include "rpdata/sources/books/book_ids.h"
 
 #include <algorithm>
-#include <map>
 
 #include "rpdata/core/error.h"
 
-namespace rpdata::exec {
+namespace rpdata::sources::books {
 
-BookIds::BookIds(const Plan& plan, const RunLayout& main_layout, dedup::BookIdMode mode) : mode_(mode) {
-  std::map<std::string, uint32_t> index;
-  std::vector<uint32_t> groups;
+BookIds::BookIds(const dedup::DedupRun& run, dedup::BookIdMode mode) : mode_(mode) {
   std::vector<uint64_t> docs;
-  for (const auto& u : plan.units) {
-    auto it = index.emplace(u.group, static_cast<uint32_t>(index.size())).first;
-    groups.push_back(it->second);
-    UnitRecord rec = read_unit_record(main_layout.unit_marker(u.name));
-    int64_t n = rec.stats.get("docs_out");
-    if (n < 0) throw InputError("main-stage marker has a negative docs_out", main_layout.unit_marker(u.name).string());
-    docs.push_back(static_cast<uint64_t>(n));
-  }
-  init(groups, docs);
+  for (uint32_t u = 0; u < run.units(); ++u) docs.push_back(run.unit_docs(u));
+  init(run.unit_group, docs);
 }
 
 BookIds::BookIds(const std::vector<uint32_t>& groups, const std::vector<uint64_t>& docs, dedup::BookIdMode mode)
@@ -59,4 +49,4 @@ std::pair<uint32_t, uint32_t> BookIds::holder(uint32_t g, uint64_t key) const {
   return {UINT32_MAX, 0};
 }
 
-}  // namespace rpdata::exec
+}  // namespace rpdata::sources::books

@@ -1,22 +1,26 @@
-// RedPajama's book ids in the cross-unit SimHash stages (exec/book_ids.h): ids per [[inputs]]
-// group, the reduce ordering by id, and the apply stage's flag inheritance, against the
-// whole-corpus library decision (dedup::simhash_keep with book_signatures / book_keep_options,
-// itself checked against the Python dedup.py reference), for any split into units and
-// partitions; and the [[inputs]] / [dedup] book_ids recipe checks.
+// RedPajama's book ids in the cross-unit `simhash` dedup kind (sources/books/book_ids.h): ids
+// per [[inputs]] group, the reduce ordering by id, and the apply stage's flag inheritance,
+// against the whole-corpus library decision (dedup::simhash_keep with book_signatures /
+// book_keep_options, itself checked against the Python dedup.py reference), for any split into
+// units and partitions; and the [[inputs]] / [dedup] book_ids recipe checks.
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "exec/book_ids.h"
 #include "rpdata/core/error.h"
 #include "rpdata/dedup/shuffle.h"
 #include "rpdata/dedup/simhash.h"
 #include "rpdata/exec/recipe.h"
 #include "rpdata/exec/runner.h"
+#include "rpdata/sources/books/book_ids.h"
 
-namespace rpdata::exec {
+namespace rpdata::sources::books {
 namespace {
 using dedup::BookIdMode;
+using exec::group_recipe;
+using exec::parse_recipe;
+using exec::Recipe;
+using exec::validate_recipe;
 
 TEST(BookIds, KeysRestartPerGroupOnlyInRedPajamaMode) {
   // Units: pg19 (3 docs, 2 docs), books3 (2 docs, 0 docs, 4 docs).
@@ -59,7 +63,7 @@ std::vector<bool> staged_keep(const std::vector<uint64_t>& sigs, const std::vect
       }
   std::vector<dedup::Drop> drops;
   for (auto& p : parts) {
-    auto d = dedup::reduce_partition(p, dedup::DedupKind::kSimHash);
+    auto d = dedup::reduce_partition(p, dedup::ReduceRule::kSimHash);
     drops.insert(drops.end(), d.begin(), d.end());
   }
   auto drops_of = [&](uint32_t u) {
@@ -169,4 +173,4 @@ TEST(InputGroups, RecipeChecks) {
 }
 
 }  // namespace
-}  // namespace rpdata::exec
+}  // namespace rpdata::sources::books
