@@ -15,6 +15,26 @@
 namespace rpdata::test {
 namespace fs = std::filesystem;
 
+std::map<std::string, std::string> published_files(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    std::string rel = fs::relative(e.path(), dir).string();
+    if (e.is_regular_file() && rel.rfind("_work", 0) != 0) files[rel] = read_all(e.path());
+  }
+  return files;
+}
+
+exec::RunOptions local_run(const fs::path& out, const std::vector<fs::path>& inputs, int rank, int world,
+                           const std::string& stage) {
+  exec::RunOptions o;
+  o.out = out;
+  o.inputs = inputs;
+  o.task = exec::TaskSpec{rank, world};
+  o.stage = stage;
+  o.fetch.progress = false;
+  return o;
+}
+
 Params step_params(const std::string& type) {
   const StepType* t = exec::step_registry().find(type);
   if (!t) throw std::logic_error("no step type " + type);

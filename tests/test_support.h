@@ -6,7 +6,11 @@
 #include <filesystem>
 #include <string>
 
+#include <map>
+#include <vector>
+
 #include "rpdata/core/params.h"
+#include "rpdata/exec/runner.h"
 
 namespace rpdata::test {
 
@@ -59,6 +63,12 @@ std::filesystem::path source_dir();
 // A [[steps]] table of a registered step type, its keys declared (as the registry declares
 // them), for tests that build the step's class directly.
 Params step_params(const std::string& type);
+// What a run published under `dir` (relative path -> bytes), its _work/ left out.
+std::map<std::string, std::string> published_files(const std::filesystem::path& dir);
+// RunOptions of task `rank` of `world` running `stage` ("" for all) on local `inputs` into
+// `out`, without progress output.
+exec::RunOptions local_run(const std::filesystem::path& out, const std::vector<std::filesystem::path>& inputs,
+                           int rank, int world, const std::string& stage);
 std::string read_all(const std::filesystem::path& p);
 void write_all(const std::filesystem::path& p, const std::string& data);
 // Decompresses a .zst file (all frames).

@@ -121,15 +121,6 @@ frame_docs = 2
 tokenizers = []
 )";
 
-std::map<std::string, std::string> published(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    std::string rel = fs::relative(e.path(), dir).string();
-    if (e.is_regular_file() && rel.rfind("_work", 0) != 0) files[rel] = test::read_all(e.path());
-  }
-  return files;
-}
-
 TEST(DedupKinds, KindRegisteredByTestCodeRunsThroughItsOwnRounds) {
   TempDir dir;
   std::vector<fs::path> inputs;
@@ -147,13 +138,7 @@ TEST(DedupKinds, KindRegisteredByTestCodeRunsThroughItsOwnRounds) {
   }
   Recipe recipe = parse_recipe(kRecipe, "toy.toml");
   auto options = [&](const std::string& out, int rank, int world, const std::string& stage) {
-    RunOptions o;
-    o.out = dir / out;
-    o.inputs = inputs;
-    o.task = TaskSpec{rank, world};
-    o.stage = stage;
-    o.fetch.progress = false;
-    return o;
+    return test::local_run(dir / out, inputs, rank, world, stage);
   };
   RunSummary one = run_source(recipe, options("one", 0, 1, ""));
   ASSERT_TRUE(one.failures.empty()) << one.failures.front();
@@ -180,7 +165,7 @@ TEST(DedupKinds, KindRegisteredByTestCodeRunsThroughItsOwnRounds) {
   EXPECT_NE(e.find("the census stage is not complete"), std::string::npos) << e;
   for (const char* stage : {"census", "reduce", "apply"})
     for (int r = 0; r < 2; ++r) ASSERT_TRUE(run_source(recipe, options("two", r, 2, stage)).failures.empty()) << stage;
-  EXPECT_EQ(published(dir / "two" / "toy"), published(dir / "one" / "toy"));
+  EXPECT_EQ(test::published_files(dir / "two" / "toy"), test::published_files(dir / "one" / "toy"));
 }
 
 }  // namespace

@@ -31,15 +31,6 @@ frame_docs = 2
 tokenizers = []
 )";
 
-std::map<std::string, std::string> published(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    std::string rel = fs::relative(e.path(), dir).string();
-    if (e.is_regular_file() && rel.rfind("_work", 0) != 0) files[rel] = test::read_all(e.path());
-  }
-  return files;
-}
-
 struct Toy {
   TempDir dir;
   std::vector<fs::path> inputs;
@@ -59,13 +50,7 @@ struct Toy {
     }
   }
   RunOptions options(const std::string& out, int rank, int world, const std::string& stage) {
-    RunOptions o;
-    o.out = dir / out;
-    o.inputs = inputs;
-    o.task = TaskSpec{rank, world};
-    o.stage = stage;
-    o.fetch.progress = false;
-    return o;
+    return test::local_run(dir / out, inputs, rank, world, stage);
   }
 };
 
@@ -78,7 +63,7 @@ TEST(Stages, ExactDedupKeepsFirstOccurrenceInPlanOrder) {
   size_t expected = 0;
   for (const auto& [u, h] : t.docs) expected += seen.insert(h).second;
   std::string all;
-  for (const auto& [name, bytes] : published(t.dir / "one" / "toy"))
+  for (const auto& [name, bytes] : test::published_files(t.dir / "one" / "toy"))
     if (name.ends_with(".jsonl.zst")) all += test::read_zst(t.dir / "one" / "toy" / name);
   EXPECT_EQ(static_cast<size_t>(std::count(all.begin(), all.end(), '\n')), expected);
   EXPECT_EQ(all.find("\"h\""), std::string::npos);  // drop_key
@@ -91,7 +76,7 @@ TEST(Stages, ExactDedupKeepsFirstOccurrenceInPlanOrder) {
 TEST(Stages, SeparateStagesOnSeveralTasksGiveTheSameBytes) {
   Toy t;
   ASSERT_TRUE(run_source(t.recipe, t.options("one", 0, 1, "")).failures.empty());
-  auto expected = published(t.dir / "one" / "toy");
+  auto expected = test::published_files(t.dir / "one" / "toy");
   ASSERT_GE(expected.size(), 8u);  // shards, indexes, manifests
   for (int world : {2, 3}) {
     std::string out = "w" + std::to_string(world);
@@ -99,7 +84,7 @@ TEST(Stages, SeparateStagesOnSeveralTasksGiveTheSameBytes) {
     EXPECT_THROW(run_source(t.recipe, t.options(out, 0, world, "reduce")), ConfigError);
     for (const char* stage : {"main", "reduce", "apply"})
       for (int r = 0; r < world; ++r) ASSERT_TRUE(run_source(t.recipe, t.options(out, r, world, stage)).failures.empty());
-    EXPECT_EQ(published(t.dir / out / "toy"), expected) << world;
+    EXPECT_EQ(test::published_files(t.dir / out / "toy"), expected) << world;
   }
   // Several tasks without --stage is a usage error (the stages need a barrier).
   EXPECT_THROW(run_source(t.recipe, t.options("w9", 0, 2, "")), ConfigError);

@@ -254,13 +254,7 @@ TEST(UrlMembership, RunLevelStagesOnThreeTasksMatchOneProcessAndThePython) {
   }
   Recipe recipe = parse_recipe(kRecipe, "toy.toml");
   auto options = [&](const std::string& out, int rank, int world, const std::string& stage) {
-    RunOptions o;
-    o.out = dir / out;
-    o.inputs = inputs;
-    o.task = TaskSpec{rank, world};
-    o.stage = stage;
-    o.fetch.progress = false;
-    return o;
+    return test::local_run(dir / out, inputs, rank, world, stage);
   };
   ASSERT_TRUE(run_source(recipe, options("one", 0, 1, "")).failures.empty());
   auto expected = python_reference(recs, {""}, 4);
