@@ -65,6 +65,7 @@ int run(int argc, char** argv, const std::function<void(Registries&)>& extra_sou
   register_slurm(app);
   register_plan(app);
   register_classifier(app);
+  register_models(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

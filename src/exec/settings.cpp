@@ -39,9 +39,14 @@ Keys run_output_keys() {
 }
 
 Settings resolve_settings(const Recipe& r, bool check_model_files) {
+  return resolve_settings(r, std::make_shared<quality::RunModels>(check_model_files
+                                                                      ? quality::parse_missing_models(r.missing_models)
+                                                                      : quality::MissingModels::kUnchecked));
+}
+
+Settings resolve_settings(const Recipe& r, std::shared_ptr<const ModelLookup> models) {
   Settings s;
-  s.models = std::make_shared<quality::RunModels>(
-      check_model_files ? quality::parse_missing_models(r.missing_models) : quality::MissingModels::kUnchecked);
+  s.models = std::move(models);
   r.download.declare("run", run_download_keys());
   r.read.declare("run", run_read_keys());
   r.output.declare("run", run_output_keys());
@@ -92,6 +97,23 @@ void validate_recipe(const Recipe& recipe, bool check_model_files) {
     if (!e.path().empty()) throw;
     throw ConfigError(e.message(), recipe.name);  // name the recipe the key came from
   }
+}
+
+std::vector<quality::ModelUse> recipe_models(const Recipe& recipe) {
+  auto models = std::make_shared<quality::RecordingModels>();
+  std::vector<std::string> tokenizers;
+  try {
+    if (recipe.inputs.empty()) tokenizers = resolve_settings(recipe, models).tokenizers;
+    for (const auto& g : recipe.inputs) tokenizers = resolve_settings(group_recipe(recipe, g), models).tokenizers;
+    build_steps(recipe, *models);
+    for (const auto& sc : recipe.post_steps) step_registry().make(sc.type, sc.params, *models);
+  } catch (const ConfigError& e) {
+    if (!e.path().empty()) throw;
+    throw ConfigError(e.message(), recipe.name);
+  }
+  for (const auto& t : tokenizers)
+    if (t != "none") models->find("[output] tokenizers", quality::tokenizer_files(t));
+  return models->uses();
 }
 
 std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r, const ModelLookup& models) {

@@ -48,6 +48,8 @@ struct Settings {
 
 // `check_model_files` false: validation only, missing model files are not looked for.
 Settings resolve_settings(const Recipe& r, bool check_model_files = true);
+// With the given model lookup (the recipe's missing_models is not consulted).
+Settings resolve_settings(const Recipe& r, std::shared_ptr<const ModelLookup> models);
 std::vector<std::unique_ptr<Step>> build_steps(const Recipe& r, const ModelLookup& models);
 // sha256 over [read], [[steps]], [output] and the tokenizers actually counted.
 std::string settings_digest(const Recipe& r, const std::vector<std::string>& tokenizers);

@@ -59,11 +59,18 @@ MissingModels parse_missing_models(const std::string& text) {
   throw ConfigError("missing_models must be \"error\" or \"skip\", not '" + text + "'");
 }
 
-fs::path RunModels::find(const std::string& user, const std::vector<std::string>& files) const {
+namespace {
+fs::path find_first_existing(const std::vector<std::string>& files) {
   for (const auto& f : files) {
     fs::path p = find_model(f);
     if (!p.empty()) return p;
   }
+  return {};
+}
+}  // namespace
+
+fs::path RunModels::find(const std::string& user, const std::vector<std::string>& files) const {
+  if (fs::path p = find_first_existing(files); !p.empty()) return p;
   std::string names;
   for (const auto& f : files) names += (names.empty() ? "'" : " or '") + f + "'";
   if (policy_ == MissingModels::kUnchecked) return files.empty() ? fs::path() : fs::path(files[0]);
@@ -78,6 +85,18 @@ fs::path RunModels::find(const std::string& user, const std::vector<std::string>
     spdlog::warn("{}: model file {} not found under {}; SKIPPED (missing_models = \"skip\")", user, names,
                  model_dirs_text());
   return {};
+}
+
+fs::path RecordingModels::find(const std::string& user, const std::vector<std::string>& files) const {
+  ModelUse use{user, files, find_first_existing(files)};
+  std::lock_guard lock(mu_);
+  uses_.push_back(use);
+  return use.found.empty() && !files.empty() ? fs::path(files[0]) : use.found;
+}
+
+std::vector<ModelUse> RecordingModels::uses() const {
+  std::lock_guard lock(mu_);
+  return uses_;
 }
 
 std::unique_ptr<Step> skipped_step(std::string name) { return std::make_unique<PassThrough>(std::move(name)); }

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "rpdata/quality/model_files.h"
 #include "rpdata/sources/registry.h"
 #include "rpdata/core/stats.h"
 #include "rpdata/exec/recipe.h"
@@ -68,6 +69,9 @@ const std::vector<SampleSource>& sample_sources();
 // named by steps (ccnet_lid, ccnet_perplexity) are checked only with `check_model_files`
 // (run_source does so when it will process; downloading needs no models).
 void validate_recipe(const Recipe& recipe, bool check_model_files = false);
+// Every model file the recipe names (its reader, steps, post-steps and [output] tokenizers),
+// each with where it was found or not; nothing is loaded.
+std::vector<quality::ModelUse> recipe_models(const Recipe& recipe);
 
 // One stage of a run. `partitions` > 0: its tasks split that many hash partitions (at most one
 // task each); 0: its tasks split the plan's units.

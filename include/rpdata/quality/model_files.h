@@ -48,6 +48,26 @@ class RunModels final : public ModelLookup {
   MissingModels policy_;
 };
 
+// A model a recipe names, as the lookup saw it: who asked, the files tried, the one found.
+struct ModelUse {
+  std::string user;
+  std::vector<std::string> files;
+  std::filesystem::path found;  // empty: none of `files` is present
+};
+
+// A ModelLookup that records every lookup and never fails (`rpdata models`): a found file is
+// returned, a missing one as named, as when only validating.
+class RecordingModels final : public ModelLookup {
+ public:
+  std::filesystem::path find(const std::string& user, const std::vector<std::string>& files) const override;
+  bool skips_missing() const override { return false; }
+  std::vector<ModelUse> uses() const;
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::vector<ModelUse> uses_;
+};
+
 // The step a type builds when its model is missing and the run skips missing models: every
 // document passes unchanged.
 std::unique_ptr<Step> skipped_step(std::string name);
