@@ -103,7 +103,31 @@ const ParamValue* Params::given(const std::string& key) const {
   return it == values_.end() ? nullptr : &it->second;
 }
 
+Params::Params(const Params& other) {
+  std::lock_guard lock(other.mu_);
+  section_ = other.section_;
+  values_ = other.values_;
+  used_ = other.used_;
+  declared_ = other.declared_;
+}
+
+Params& Params::operator=(const Params& other) {
+  if (this == &other) return *this;
+  std::scoped_lock lock(mu_, other.mu_);
+  section_ = other.section_;
+  values_ = other.values_;
+  used_ = other.used_;
+  declared_ = other.declared_;
+  return *this;
+}
+
+std::vector<DeclaredKey> Params::declared() const {
+  std::lock_guard lock(mu_);
+  return declared_;
+}
+
 void Params::declare(const std::string& owner, const Keys& keys) const {
+  std::lock_guard lock(mu_);
   for (const auto& d : declared_)
     if (d.owner == owner) return;
   for (const auto& k : keys) {
@@ -117,20 +141,20 @@ void Params::declare(const std::string& owner, const Keys& keys) const {
   }
 }
 
-const ParamValue* Params::read(const std::string& key, const Key** declared) const {
-  *declared = nullptr;
+ParamValue Params::read(const std::string& key) const {
+  std::lock_guard lock(mu_);
+  const Key* declared = nullptr;
   for (const auto& d : declared_)
     if (d.key.name == key) {
-      *declared = &d.key;
+      declared = &d.key;
       break;
     }
-  if (!*declared) throw std::logic_error("[" + section_ + "] key '" + key + "' is read but no type declares it");
+  if (!declared) throw std::logic_error("[" + section_ + "] key '" + key + "' is read but no type declares it");
   used_.insert(key);
   auto it = values_.find(key);
-  if (it != values_.end()) return &it->second;
-  const Key& k = **declared;
-  if (k.fallback) return &*k.fallback;
-  if (k.required) throw ConfigError("missing required key '" + key + "' in [" + section_ + "]");
+  if (it != values_.end()) return it->second;
+  if (declared->fallback) return *declared->fallback;
+  if (declared->required) throw ConfigError("missing required key '" + key + "' in [" + section_ + "]");
   throw std::logic_error("[" + section_ + "] key '" + key + "' has no default: check has() before reading it");
 }
 
@@ -151,37 +175,37 @@ const char* value_type_name(const ParamValue& v) {
                     value_type_name(*v))
 
 std::string Params::get_string(const std::string& key) const {
-  const Key* k;
-  const ParamValue* v = read(key, &k);
+  const ParamValue value = read(key);
+  const ParamValue* v = &value;
   if (auto* s = std::get_if<std::string>(v)) return *s;
   RPDATA_WRONG_TYPE("a string");
 }
 
 int64_t Params::get_int(const std::string& key) const {
-  const Key* k;
-  const ParamValue* v = read(key, &k);
+  const ParamValue value = read(key);
+  const ParamValue* v = &value;
   if (auto* i = std::get_if<int64_t>(v)) return *i;
   RPDATA_WRONG_TYPE("an integer");
 }
 
 double Params::get_double(const std::string& key) const {
-  const Key* k;
-  const ParamValue* v = read(key, &k);
+  const ParamValue value = read(key);
+  const ParamValue* v = &value;
   if (auto* d = std::get_if<double>(v)) return *d;
   if (auto* i = std::get_if<int64_t>(v)) return static_cast<double>(*i);
   RPDATA_WRONG_TYPE("a number");
 }
 
 bool Params::get_bool(const std::string& key) const {
-  const Key* k;
-  const ParamValue* v = read(key, &k);
+  const ParamValue value = read(key);
+  const ParamValue* v = &value;
   if (auto* b = std::get_if<bool>(v)) return *b;
   RPDATA_WRONG_TYPE("true or false");
 }
 
 std::vector<std::string> Params::get_strings(const std::string& key) const {
-  const Key* k;
-  const ParamValue* v = read(key, &k);
+  const ParamValue value = read(key);
+  const ParamValue* v = &value;
   if (auto* l = std::get_if<std::vector<std::string>>(v)) return *l;
   if (auto* s = std::get_if<std::string>(v)) return {*s};
   RPDATA_WRONG_TYPE("a list of strings");
@@ -232,6 +256,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 void Params::reject_unknown() const {
+  std::lock_guard lock(mu_);
   for (const auto& [key, value] : values_) {
     bool declared = false;
     for (const auto& d : declared_) declared = declared || d.key.name == key;
@@ -252,6 +277,7 @@ void Params::reject_unknown() const {
 
 void Params::reject_unused() const {
   reject_unknown();
+  std::lock_guard lock(mu_);
   for (const auto& [key, value] : values_)
     if (!used_.count(key))
       throw ConfigError("key '" + key + "' in [" + section_ + "] has no effect with these settings");

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -55,10 +56,14 @@ struct DeclaredKey {
   Key key;
 };
 
+// Reads and declarations may come from several threads at once (steps are built per unit by
+// the workers); a copy takes the bookkeeping as it is.
 class Params {
  public:
   Params() = default;
   explicit Params(std::string section) : section_(std::move(section)) {}
+  Params(const Params& other);
+  Params& operator=(const Params& other);
 
   void set(const std::string& key, ParamValue value) { values_[key] = std::move(value); }
   bool has(const std::string& key) const { return values_.count(key) != 0; }
@@ -69,7 +74,7 @@ class Params {
   // Declares the keys `owner` reads from this section. A second declaration by the same
   // owner is ignored; two owners may declare one key only with the same type and default.
   void declare(const std::string& owner, const Keys& keys) const;
-  const std::vector<DeclaredKey>& declared() const { return declared_; }
+  std::vector<DeclaredKey> declared() const;
 
   // Typed reads of declared keys: the recipe's value, else the declared default. A missing
   // required key is a ConfigError, a wrong type a ConfigError naming the expected one.
@@ -89,9 +94,10 @@ class Params {
   void reject_unknown() const;
 
  private:
-  const ParamValue* read(const std::string& key, const Key** declared) const;
+  ParamValue read(const std::string& key) const;
   std::string section_;
-  std::map<std::string, ParamValue> values_;
+  std::map<std::string, ParamValue> values_;  // set while parsing, then only read
+  mutable std::mutex mu_;                     // guards used_ and declared_
   mutable std::set<std::string> used_;
   mutable std::vector<DeclaredKey> declared_;
 };
