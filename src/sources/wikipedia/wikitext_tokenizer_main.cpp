@@ -1,5 +1,16 @@
-// Part of wikitext_tokenizer.cpp: the tokenizer's main loop (Tokenizer._parse), its end
-// handling and the safety checks of unsafe contexts, in mwparserfromhell's order.
+// The wikitext tokenizer's main loop (Tokenizer._parse), its end handling and the safety
+// checks of unsafe contexts, in mwparserfromhell's order (class in wikitext_tokenizer.h).
+#include "wikitext_tokenizer.h"
+
+#include <stdexcept>
+#include <utility>
+
+namespace rpdata::sources::wikipedia::detail::tokenizer {
+namespace {
+
+const char* kSingle[] = {"br", "wbr", "hr", "meta", "link", "img", "li", "dt", "dd", "th", "td", "tr"};
+
+}  // namespace
 
 bool Tokenizer::verify_safe(const Chunk& t) {
   uint64_t c = ctx();
@@ -257,3 +268,5 @@ Tokens Tokenizer::parse_loop(std::vector<HeadingClose>& closes) {
     ++head_;
   }
 }
+
+}  // namespace rpdata::sources::wikipedia::detail::tokenizer
