@@ -16,8 +16,9 @@ Faults are chosen by the URL path prefix; "n times" counts per (fault, file) sin
   /retry-after/<n>/<file>      429 with "Retry-After: 1" n times
   /slow/<file>                 trickles the body at ~200 bytes/s
   /delay/<ms>/<file>           waits <ms> milliseconds, then serves normally (concurrency tests)
-  /gate/<n>/<file>             holds each request until <n> file requests are in flight at once
-                               (or 30 s have passed), then serves normally: overlap made certain
+  /gate/<n>/<file>             a barrier: holds each request until <n> requests have reached this
+                               gate since /reset (or 20 s have passed), then serves normally; the
+                               first <n> are then all in flight at once, whatever the scheduling
   /norange/<file>              ignores Range, always 200 with the whole body
   /badrange/<file>             answers a Range request with 206 for the whole file (start 0)
   /notfound/<file>             404
@@ -40,7 +41,8 @@ LOCK = threading.Lock()
 COUNTS = {}    # (fault, file) -> faults injected so far
 LOG = {}       # url path -> list of (status, range header)
 INFLIGHT = [0, 0]  # [current, max]
-GATE = threading.Condition(LOCK)  # /gate/ requests wait on it for the in-flight count
+GATE = threading.Condition(LOCK)  # /gate/ requests wait on it for their gate's arrivals
+ARRIVED = {}   # (n, file) -> requests that reached that gate since /reset
 
 SLOWDOWN_BODY = (b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
                  b'<Message>Please reduce your request rate.</Message>'
@@ -117,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 COUNTS.clear()
                 LOG.clear()
+                ARRIVED.clear()
                 INFLIGHT[:] = [0, 0]
             return self.send_small(200, b'ok\n')
         if parsed.path == '/stats':
@@ -165,10 +168,11 @@ class Handler(BaseHTTPRequestHandler):
         if fault == 'delay':
             time.sleep(n / 1000.0)
         if fault == 'gate':
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 20
             with GATE:
+                ARRIVED[(n, name)] = ARRIVED.get((n, name), 0) + 1
                 GATE.notify_all()
-                while INFLIGHT[0] < n and time.monotonic() < deadline:
+                while ARRIVED[(n, name)] < n and time.monotonic() < deadline:
                     GATE.wait(deadline - time.monotonic())
 
         with open(file_path, 'rb') as f:
