@@ -71,9 +71,9 @@ fs::path find_first_existing(const std::vector<std::string>& files) {
 
 fs::path RunModels::find(const std::string& user, const std::vector<std::string>& files) const {
   if (fs::path p = find_first_existing(files); !p.empty()) return p;
+  if (policy_ == MissingModels::kUnchecked) return files.empty() ? fs::path() : fs::path(files[0]);
   std::string names;
   for (const auto& f : files) names += (names.empty() ? "'" : " or '") + f + "'";
-  if (policy_ == MissingModels::kUnchecked) return files.empty() ? fs::path() : fs::path(files[0]);
   if (policy_ == MissingModels::kError)
     throw ConfigError(user + ": no model file " + names + " under " + model_dirs_text() +
                       " (set RPDATA_MODELS; `rpdata download tokenizer` fetches the tokenizers; a recipe with "
