@@ -5,8 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 out="${1:-out/sample}"
-# Token counts need the tokenizer models; use the shared real models when they sit beside us.
-if [ -z "${RPDATA_MODELS:-}" ] && [ -d ../shared/realdata/models ]; then
-  export RPDATA_MODELS="$(cd ../shared/realdata/models && pwd)"
-fi
+# Models: the bundled ones (models/) and stand-ins trained from the sample, in OUT/_models.
 exec build/rpdata sample --out "$out"

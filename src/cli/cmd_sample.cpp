@@ -1,6 +1,7 @@
-// `rpdata sample --out DIR`: the main job on the bundled offline sample. It generates each
-// source's raw sample into a local mirror (DIR/_mirror/<source>), then runs the sample
-// recipe through the real downloader (file:// URLs) and pipeline, and prints the table.
+// `rpdata sample --out DIR`: the main job on the bundled offline sample. It installs the
+// bundled models into DIR/_models, generates each source's raw sample into a local mirror
+// (DIR/_mirror/<source>) with the stand-in models the source trains from it, then runs the
+// sample recipe through the real downloader (file:// URLs) and pipeline, and prints the table.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <map>
 
 #include "common.h"
+#include "rpdata/exec/bundled_models.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
@@ -26,6 +28,11 @@ std::map<std::string, SampleSource::Options> g_options;
 
 int run_sample() {
   int rc = 0;
+  // The sample's models: the bundled ones (models/README.md) and those each source trains
+  // from its sample, searched before any other model dir so every user sees the same table.
+  fs::path models = fs::path(g_out) / "_models";
+  exec::install_bundled_models(exec::bundled_models_dir(), models);
+  tokenize::prefer_model_dir(models);
   for (const auto& src : exec::sample_sources()) {
     if (!g_only.empty() && std::find(g_only.begin(), g_only.end(), src.source) == g_only.end()) continue;
     fs::path mirror = fs::path(g_out) / "_mirror" / src.source;
@@ -38,11 +45,7 @@ int run_sample() {
     for (const auto& n : names) sums += io::file_sha256_hex(mirror / n) + "  " + n + "\n";
     io::write_file_atomic(mirror / "SHA256SUMS", sums);
     spdlog::info("sample: wrote {} {} raw files to {}", names.size(), src.source, mirror.string());
-    if (src.make_models) {
-      fs::path models = fs::path(g_out) / "_models";
-      src.make_models(models);
-      tokenize::add_model_search_dir(models);
-    }
+    if (src.make_models) src.make_models(models);
 
     RunArgs a;
     a.source = src.source;

@@ -76,7 +76,8 @@ fs::path RunModels::find(const std::string& user, const std::vector<std::string>
   for (const auto& f : files) names += (names.empty() ? "'" : " or '") + f + "'";
   if (policy_ == MissingModels::kError)
     throw ConfigError(user + ": no model file " + names + " under " + model_dirs_text() +
-                      " (set RPDATA_MODELS; `rpdata download tokenizer` fetches the tokenizers; a recipe with "
+                      " (`rpdata models download --recipe RECIPE` fetches the published ones, `rpdata models list RECIPE` "
+                      "says how to get each; set RPDATA_MODELS to a dir holding them; a recipe with "
                       "missing_models = \"skip\" runs without the model)");
   static std::mutex mu;
   static std::set<std::string> warned;

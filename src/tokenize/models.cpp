@@ -1,5 +1,6 @@
 #include "rpdata/tokenize/models.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <mutex>
 
@@ -19,19 +20,22 @@ std::vector<fs::path>& extra_dirs() {
 }
 }  // namespace
 
-void add_model_search_dir(const fs::path& dir) {
+void prefer_model_dir(const fs::path& dir) {
   std::lock_guard lock(g_extra_mu);
-  extra_dirs().push_back(dir);
+  auto& dirs = extra_dirs();
+  if (std::find(dirs.begin(), dirs.end(), dir) == dirs.end()) dirs.insert(dirs.begin(), dir);
 }
 
 std::vector<fs::path> model_search_dirs() {
   std::vector<fs::path> dirs;
+  {
+    std::lock_guard lock(g_extra_mu);
+    dirs = extra_dirs();
+  }
   if (const char* env = std::getenv("RPDATA_MODELS"); env && *env) dirs.emplace_back(env);
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) dirs.push_back(fs::path(xdg) / "rpdata" / "models");
   else if (const char* home = std::getenv("HOME"); home && *home)
     dirs.push_back(fs::path(home) / ".cache" / "rpdata" / "models");
-  std::lock_guard lock(g_extra_mu);
-  for (const auto& d : extra_dirs()) dirs.push_back(d);
   return dirs;
 }
 

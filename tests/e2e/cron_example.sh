@@ -3,10 +3,10 @@
 # rerun after completion is a no-op that still exits 0 with identical outputs.
 source "$(dirname "$0")/lib.bash"
 RPDATA="$(realpath "$RPDATA")"; SRC="$(realpath "$SRC")"
-export HOME="$WORK/home" RPDATA_MODELS="$WORK/no-models" RPDATA="$RPDATA"
+export HOME="$WORK/home" RPDATA_MODELS="$WORK/ref/_models" RPDATA="$RPDATA"
 mkdir -p "$HOME"
 "$RPDATA" sample --out "$WORK/ref" --no-progress -q > /dev/null 2>&1
-flags=(--recipe sample/c4 --mirror "$WORK/ref/_mirror/c4" --tokenizers none)
+flags=(--recipe sample/c4 --mirror "$WORK/ref/_mirror/c4")
 # Hold the lock as a running copy would.
 mkdir -p "$WORK/out"
 exec 8> "$WORK/out/.rpdata-c4.cron.lock"

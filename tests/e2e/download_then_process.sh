@@ -4,6 +4,7 @@
 # same bytes as `rpdata run` without touching the mirror (it is gone by then).
 source "$(dirname "$0")/lib.bash"
 "$RPDATA" sample --out "$WORK/ref" --no-progress -q > /dev/null
+export RPDATA_MODELS="$WORK/ref/_models"  # the models the sample ran with
 mirror="$WORK/mirror"
 cp -r "$WORK/ref/_mirror/c4" "$mirror"
 "$RPDATA" download c4 --recipe sample/c4 --mirror "$mirror" --out "$WORK/dp" --threads 2 --no-progress -q ||

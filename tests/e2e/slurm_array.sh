@@ -37,7 +37,7 @@ scontrol() { timeout 10 /usr/bin/scontrol "$@"; }
 echo "cluster up after ${SECONDS}s"
 
 # No tokenizer models in either run, whatever this machine has cached.
-export HOME="$WORK/home" RPDATA_MODELS="$WORK/no-models"
+export HOME="$WORK/home" RPDATA_MODELS="$WORK/ref/_models"  # the models the sample runs with
 mkdir -p "$HOME" "$WORK/logs"
 "$RPDATA" sample --out "$WORK/ref" --c4-docs 6000 --no-progress -q > /dev/null
 mirror="$WORK/ref/_mirror/c4"
@@ -54,7 +54,7 @@ wait_array() {
 # One array task's final state from scontrol (MinJobAge keeps finished jobs for an hour).
 task_state() { scontrol -o show job "$1_$2" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2 || true; }
 
-cmd="exec '$RPDATA' run c4 --recipe sample/c4 --mirror '$mirror' --out '$out' --tokenizers none --no-progress -q"
+cmd="exec '$RPDATA' run c4 --recipe sample/c4 --mirror '$mirror' --out '$out' --no-progress -q"
 # Task 1 SIGKILLs itself after its input's shards are staged (kill -9 mid-input).
 crash='if [ "$SLURM_ARRAY_TASK_ID" = 1 ]; then export RPDATA_TEST_CRASH=staged:1; fi; '
 job=$(sbatch --parsable --array=0-3 --chdir="$WORK" -o "$WORK/logs/%A_%a.out" --wrap "$crash$cmd") \

@@ -5,12 +5,12 @@
 source "$(dirname "$0")/lib.bash"
 SECONDS=0
 RPDATA="$(realpath "$RPDATA")"; SRC="$(realpath "$SRC")"
-export HOME="$WORK/home" RPDATA_MODELS="$WORK/no-models"
+export HOME="$WORK/home" RPDATA_MODELS="$WORK/ref/_models"  # the models the sample runs with
 mkdir -p "$HOME"
 "$RPDATA" sample --out "$WORK/ref" --c4-docs 3000 --no-progress -q > /dev/null 2>&1
 mirror="$WORK/ref/_mirror/c4"
 out="$WORK/run"
-args=(c4 --recipe sample/c4 --mirror "$mirror" --out "$out" --tokenizers none)
+args=(c4 --recipe sample/c4 --mirror "$mirror" --out "$out")
 for r in 0 2; do "$RPDATA" run "${args[@]}" --rank $r --world-size 4 --no-progress -q || fail "local rank $r"; done
 
 "$RPDATA" slurm submit "${args[@]}" --tasks 4 --max-parallel 2 --time 10:00 --dry-run > "$WORK/dry.txt" \

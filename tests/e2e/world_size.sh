@@ -2,6 +2,7 @@
 # Same bytes with world size 1, 3 and 7 (flags, and Slurm array variables), any thread count.
 source "$(dirname "$0")/lib.bash"
 "$RPDATA" sample --out "$WORK/ref" --c4-docs 3000 --no-progress -q > /dev/null
+export RPDATA_MODELS="$WORK/ref/_models"  # the models the sample ran with
 mirror="$WORK/ref/_mirror/c4"
 for world in 3 7; do
   for ((r = 0; r < world; r++)); do

@@ -22,6 +22,13 @@ Faults are chosen by the URL path prefix; "n times" counts per (fault, file) sin
   /norange/<file>              ignores Range, always 200 with the whole body
   /badrange/<file>             answers a Range request with 206 for the whole file (start 0)
   /notfound/<file>             404
+  /html200/<file>              200 with an HTML error page in place of the file (a broken mirror)
+Google Drive's large-file download (drive.google.com/uc + drive.usercontent.google.com/download):
+  /uc?export=download&id=<file>  200 with Drive's "can't scan this file for viruses" page, whose
+                               form (action /download; hidden id, export, confirm=t, uuid) leads on
+  /download?id=<file>&export=download&confirm=t&uuid=<u>  the file (Range works); without
+                               confirm=t, the page again; an id under quota/ gets Drive's
+                               quota-exceeded HTML page
 Control endpoints:
   /reset                       clears counters and the request log
   /stats?path=<url path>       one line per request to that path: "<status> <Range header or ->"
@@ -142,11 +149,46 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 INFLIGHT[0] -= 1
 
+    def send_html(self, body):
+        self.record(200)
+        self.send_response(200)
+        self.send_header('Content-Type', 'text/html; charset=utf-8')
+        self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def drive_page(self, file_id):
+        port = self.server.server_address[1]
+        return (('<!DOCTYPE html><html><head><title>Google Drive - Virus scan warning</title>'
+                 '<meta http-equiv="content-type" content="text/html; charset=utf-8"/></head><body>'
+                 '<div class="uc-main"><div id="uc-text"><p class="uc-warning-caption">Google Drive can&#39;t '
+                 'scan this file for viruses.</p><p class="uc-warning-subcaption"><span class="uc-name-size">'
+                 '<a href="/open?id=%s">model.bin</a> (1.1G)</span> is too large for Google to scan for '
+                 'viruses. Would you still like to download this file?</p>'
+                 '<form id="download-form" action="http://127.0.0.1:%d/download" method="get">'
+                 '<input type="submit" id="uc-download-link" class="goog-inline-block jfk-button '
+                 'jfk-button-action" value="Download anyway"/><input type="hidden" name="id" value="%s">'
+                 '<input type="hidden" name="export" value="download"><input type="hidden" name="confirm" '
+                 'value="t"><input type="hidden" name="uuid" value="5d1f7c2e-0b0a-4a43-9b7e-1c2d3e4f5a6b">'
+                 '</form></div></div></body></html>') % (file_id, port, file_id)).encode()
+
     def serve_fault(self, path):
+        if path in ('/uc', '/download'):
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            file_id = query.get('id', [''])[0]
+            if find_file(file_id) is None:
+                return self.send_small(404, b'not found\n')
+            if path == '/uc' or query.get('confirm', [''])[0] != 't':
+                return self.send_html(self.drive_page(file_id))
+            if file_id.startswith('quota/'):
+                return self.send_html(b'<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title>'
+                                      b'</head><body>Too many users have viewed or downloaded this file '
+                                      b'recently.</body></html>')
+            return self.serve_file('ok', file_id, 0)
         parts = path.lstrip('/').split('/')
         fault = parts[0]
         try:
-            if fault in ('ok', 'slow', 'norange', 'badrange', 'notfound'):
+            if fault in ('ok', 'slow', 'norange', 'badrange', 'notfound', 'html200'):
                 name, n, code = '/'.join(parts[1:]), 0, 0
             elif fault in ('drop', 'truncate', 'retry-after', 'delay', 'gate'):
                 n, name, code = int(parts[1]), '/'.join(parts[2:]), 0
@@ -157,9 +199,15 @@ class Handler(BaseHTTPRequestHandler):
         except (IndexError, ValueError):
             return self.send_small(400, b'bad fault spec\n')
 
+        return self.serve_file(fault, name, n, code)
+
+    def serve_file(self, fault, name, n, code=0):
         file_path = find_file(name)
         if fault == 'notfound' or file_path is None:
             return self.send_small(404, b'not found\n')
+        if fault == 'html200':
+            return self.send_html(b'<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>'
+                                  b'<body><h1>Bad Gateway</h1><p>The mirror is being updated.</p></body></html>\n')
         if fault == 'status' and take_fault(fault, name, n):
             body = SLOWDOWN_BODY if code == 503 else b'injected %d\n' % code
             return self.send_small(code, body)

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,23 @@ struct SampleSource {
   // Models the sample recipe needs that no one publishes offline, made into `models`.
   std::function<void(const std::filesystem::path& models)> make_models;
   std::vector<std::string> inputs;  // local inputs (--input) among the files written, relative to the mirror
+};
+
+// A model file recipes name, as its publisher distributes it: `rpdata models download` fetches
+// it into a model dir and checks it, `rpdata models list` says where it comes from.
+struct PublishedModel {
+  std::string name;               // `rpdata models download NAME`
+  std::string file;               // its path under a model dir, as the recipes name it
+  std::string description;        // one line: what it is, who uses it
+  std::vector<std::string> urls;  // tried in order; empty: the user fetches it by hand (`how`)
+  std::optional<uint64_t> size;   // pinned, where published or known
+  std::string sha256;             // pinned, where published or known (lowercase hex)
+  std::string licence;
+  std::string how;                // provenance; for a by-hand model, how to get it
+  // Throws VerifyError (the path, the reason) unless the file is a usable model of its kind:
+  // a tokenizer that tokenizes, a supervised fastText model with the expected labels, a
+  // complete KenLM binary (not an ARPA), ...
+  std::function<void(const std::filesystem::path&)> verify;
 };
 
 }  // namespace rpdata

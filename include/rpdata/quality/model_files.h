@@ -1,8 +1,8 @@
 // Where model files are found, what a run does when one is missing, and models loaded once,
 // when first used. Every model a recipe names (language id, classifiers, SentencePiece,
 // KenLM, tokenizers) is an absolute path or a path relative to the model dirs:
-// $RPDATA_MODELS, then ~/.cache/rpdata/models (or $XDG_CACHE_HOME/rpdata/models), then any
-// dir added by tokenize::add_model_search_dir.
+// any dir given to tokenize::prefer_model_dir, then $RPDATA_MODELS, then
+// ~/.cache/rpdata/models (or $XDG_CACHE_HOME/rpdata/models).
 #pragma once
 
 #include <filesystem>

@@ -22,6 +22,7 @@ struct Registries {
   dedup::DedupKindRegistry dedup_kinds;
   std::vector<SourceInfo> sources;
   std::vector<SampleSource> samples;
+  std::vector<PublishedModel> models;  // the models its production recipes name (`rpdata models`)
   // Recipes a source ships as text (name, TOML) besides the ones built from configs/.
   std::vector<std::pair<std::string, std::string>> recipes;
 };

@@ -15,9 +15,10 @@ namespace rpdata::tokenize {
 
 std::vector<std::string> known_tokenizers();  // {"neox", "llama"}
 std::vector<std::filesystem::path> model_search_dirs();
-// Appends a directory searched after those (process-wide; `rpdata sample` adds the models it
-// trains for the sample, OUT/_models).
-void add_model_search_dir(const std::filesystem::path& dir);
+// Adds a directory searched before those (process-wide): `rpdata sample` puts OUT/_models,
+// the models it installs and trains for the sample, first, so the sample's results do not
+// depend on the models a user has elsewhere.
+void prefer_model_dir(const std::filesystem::path& dir);
 // Candidate relative paths of a tokenizer's model file inside a models dir.
 std::vector<std::filesystem::path> model_relative_paths(const std::string& name);
 // The first existing model file for `name`, or empty.

@@ -7,11 +7,14 @@
 #include "rpdata/sources/commoncrawl/planner.h"
 #include "rpdata/quality/cc_classifier.h"
 #include "rpdata/quality/cc_classifier_steps.h"
+#include "rpdata/quality/lm_train.h"
+#include "rpdata/quality/model_checks.h"
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/sample.h"
 #include "rpdata/sources/commoncrawl/url_membership.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
+#include "rpdata/text/ccnet_normalize.h"
 
 namespace rpdata::sources::commoncrawl {
 namespace {
@@ -85,6 +88,23 @@ void train_sample_classifier(const fs::path& models) {
   o.extra_args = {"-epoch", "50"};  // 160 lines: fastText's 5 epochs leave it near 50/50
   auto r = quality::train_supervised(train, model, o);
   spdlog::info("sample: trained the CC quality classifier {} ({} words, {} labels)", model.string(), r.words, r.labels);
+}
+
+// The sample's stand-in for cc_net's en.sp.model + en.arpa.bin (several GB, not bundled):
+// trained on cc_net-normalized fluent English from the page templates, so fluent pages score
+// low, word salad high. The sample recipe's cutoffs are set on this model's scale.
+void train_sample_perplexity_models(const fs::path& models) {
+  std::vector<std::string> lines;
+  for (const auto& line : english_training_lines(2000)) lines.push_back(text::normalize(line));
+  fs::path sp = models / "ccnet_sample" / "en.sp.model", arpa = models / "ccnet_sample" / "en.arpa";
+  quality::train_perplexity_pair(lines, 300, 3, sp, arpa);
+  spdlog::info("sample: trained the stand-in perplexity models {} and {} ({} sentences)", sp.string(), arpa.string(),
+               lines.size());
+}
+
+void make_sample_models(const fs::path& models) {
+  train_sample_classifier(models);
+  train_sample_perplexity_models(models);
 }
 
 ReaderFactory configure_wet(const Params& p, const ModelLookup&) {
@@ -173,9 +193,34 @@ void register_source(Registries& r) {
                                                                       p.get_string("line_key"), models.skips_missing());
                }});
   r.dedup_kinds.add(url_membership_kind_type());
+  // The models of configs/commoncrawl.toml besides lid.176: cc_net's English pair, from the
+  // URLs of cc_net's Makefile (facebookresearch/cc_net @ bda555b, `lang_models`), and
+  // RedPajama's classifier, linked from RedPajama-Data rp_v1's data_prep/cc/README.md
+  // (@ 45b37c2) to Google Drive. No checksums are published for them.
+  const std::string ccnet_lm = "dl.fbaipublicfiles.com/cc_net/lm/";
+  r.models.push_back({"ccnet-en-sp", "ccnet/en.sp.model", "cc_net's English SentencePiece model (perplexity stage)",
+                      {"https://" + ccnet_lm + "en.sp.model", "http://" + ccnet_lm + "en.sp.model"}, std::nullopt, "",
+                      "cc_net (MIT)", "cc_net's Makefile, target lang_models",
+                      [](const fs::path& p) { quality::check_sentencepiece(p); }});
+  r.models.push_back({"ccnet-en-lm", "ccnet/en.arpa.bin", "cc_net's English 5-gram KenLM binary (perplexity stage)",
+                      {"https://" + ccnet_lm + "en.arpa.bin", "http://" + ccnet_lm + "en.arpa.bin"}, std::nullopt, "",
+                      "cc_net (MIT)", "cc_net's Makefile, target lang_models",
+                      [](const fs::path& p) { quality::check_kenlm_binary(p); }});
+  r.models.push_back({"ccnet-cutoffs", "ccnet/cutoff.csv", "cc_net's perplexity percentiles per language (buckets)",
+                      {"https://raw.githubusercontent.com/facebookresearch/cc_net/"
+                       "bda555bd1cf1ee2e0b925363e62a61cd46c8b60d/cc_net/data/cutoff.csv"},
+                      21364, "62a2ff3c587a110610dd7d8750712cbba9da08088ce4f158780d349ac35d430d", "cc_net (MIT)",
+                      "cc_net's cc_net/data/cutoff.csv, identical in RedPajama-Data rp_v1's copy of cc_net", nullptr});
+  r.models.push_back({"cc-classifier", "classifier/model.bin",
+                      "RedPajama's CommonCrawl quality classifier (fastText, __label__wiki vs __label__cc)",
+                      {"https://drive.google.com/uc?export=download&id=1DnsfpWWE0jFPCoYe6clwqb3Ub5Ac92s1"}, std::nullopt,
+                      "", "RedPajama-Data (Apache-2.0)",
+                      "Google Drive, linked from RedPajama-Data's data_prep/cc/README.md; or train one with "
+                      "`rpdata classifier`",
+                      [](const fs::path& p) { quality::check_fasttext_supervised(p, {"__label__wiki", "__label__cc"}, 2); }});
   r.samples.push_back({"commoncrawl", "sample/commoncrawl", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); },
-                       [](const SampleSource::Options&) { return int64_t{-1}; }, train_sample_classifier});
+                       [](const SampleSource::Options&) { return int64_t{-1}; }, make_sample_models});
 }
 
 }  // namespace rpdata::sources::commoncrawl

@@ -125,13 +125,24 @@ std::string_view any(Rng& rng, const A& list) {
   return list[rng.below(list.size())];
 }
 
-// One sentence line: two template sentences (so a line is rarely repeated by chance).
-std::string english_line(Rng& rng) {
+// One of the first `known` entries of `list` (all of them when `known` is 0).
+template <typename A>
+std::string_view first(Rng& rng, const A& list, size_t known) {
+  return list[rng.below(known ? known : list.size())];
+}
+
+// One sentence line: two template sentences (so a line is rarely repeated by chance). With
+// `half`, each phrase comes from the first half of its list only.
+// (The four draws sit in one expression, whose evaluation order the compiler picks; the
+// sample's pinned bytes are g++'s order, so keep its shape.)
+std::string english_line(Rng& rng, bool half = false) {
+  const size_t s = half ? kEnSubject.size() / 2 : 0, v = half ? kEnVerb.size() / 2 : 0,
+               p = half ? kEnPlace.size() / 2 : 0, t = half ? kEnTime.size() / 2 : 0;
   std::string line;
   for (int k = 0; k < 2; ++k) {
     if (k) line += ' ';
-    line += std::string(any(rng, kEnSubject)) + " " + std::string(any(rng, kEnVerb)) + " " +
-            std::string(any(rng, kEnPlace)) + " " + std::string(any(rng, kEnTime)) + ".";
+    line += std::string(first(rng, kEnSubject, s)) + " " + std::string(first(rng, kEnVerb, v)) + " " +
+            std::string(first(rng, kEnPlace, p)) + " " + std::string(first(rng, kEnTime, t)) + ".";
   }
   return line;
 }
@@ -269,6 +280,13 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
   lg.write(listing_text);
   lg.close();
   return names;
+}
+
+std::vector<std::string> english_training_lines(int count, uint64_t seed) {
+  Rng rng{seed};
+  std::vector<std::string> lines;
+  for (int i = 0; i < count; ++i) lines.push_back(english_line(rng, /*half=*/true));
+  return lines;
 }
 
 void write_classifier_training(const std::filesystem::path& file, uint64_t seed) {

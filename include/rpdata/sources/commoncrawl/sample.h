@@ -29,6 +29,12 @@ std::vector<std::string> write_sample(const std::filesystem::path& dir, const Sa
 // boilerplate. Deterministic.
 void write_classifier_training(const std::filesystem::path& file, uint64_t seed = 20230401);
 
+// Fluent English sentences from half of each phrase list of the sample's page templates: the
+// training text of the sample's stand-in SentencePiece + KenLM pair (cc_net's are several
+// GB). Pages then score by how many phrases the model has not seen: fluent pages spread over
+// the head and middle buckets, word salad lands in the tail. Deterministic.
+std::vector<std::string> english_training_lines(int count, uint64_t seed = 20230402);
+
 // "sha1:<BASE32>" of `block`, as CommonCrawl's WARC-Block-Digest.
 std::string block_digest(std::string_view block);
 
