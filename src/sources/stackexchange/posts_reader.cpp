@@ -52,6 +52,12 @@ std::string site_from_unit_name(const std::string& unit_name) {
   for (std::string_view ext : {".7z", ".xml"})
     if (ends_with(s, ext)) s.resize(s.size() - ext.size());
   if (ends_with(s, "-Posts")) s.resize(s.size() - 6);
+  // Every site is a host name ("stackoverflow.com", "beer.stackexchange.com"); a name without
+  // a dot ("Posts.xml" extracted by hand) would make urls like https://Posts/questions/1.
+  if (s.empty() || s.find('.') == std::string::npos || s.front() == '.' || s.back() == '.')
+    throw ConfigError("cannot tell the Stack Exchange site from the input name '" + unit_name +
+                      "': name the file after its site (beer.stackexchange.com.7z, "
+                      "beer.stackexchange.com-Posts.xml) or set [read] site");
   return s;
 }
 

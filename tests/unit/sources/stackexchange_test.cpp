@@ -31,6 +31,9 @@ struct Result {
 
 Result read_all_docs(const fs::path& path, PostsReaderOptions o = {}) {
   if (o.id_prefix.empty()) o.id_prefix = path.filename().string();
+  // Files named after no site (corrupt.7z, Posts.xml) are read as a test site's.
+  if (o.site.empty() && path.filename().string().find(".stackexchange.com") == std::string::npos)
+    o.site = "test.stackexchange.com";
   PostsReader reader(path, o);
   Result r;
   Batch b;
@@ -114,6 +117,9 @@ TEST(StackExchangeReader, SiteNamesAndSelection) {
   EXPECT_EQ(site_from_unit_name("beer.stackexchange.com.7z"), "beer.stackexchange.com");
   EXPECT_EQ(site_from_unit_name("stackoverflow.com-Posts.7z"), "stackoverflow.com");
   EXPECT_EQ(site_from_unit_name("math.meta.stackexchange.com.7z"), "math.meta.stackexchange.com");
+  // A Posts.xml taken out of its dump by hand names no site: an error, not https://Posts/...
+  for (const char* name : {"Posts.xml", "Posts.7z", "dump/Posts.xml", "-Posts.xml"})
+    EXPECT_THROW(site_from_unit_name(name), ConfigError) << name;
   auto top = select_top_sites({{"b", 5}, {"a", 5}, {"c", 9}, {"d", 1}}, 3);
   ASSERT_EQ(top.size(), 3u);
   EXPECT_EQ(top[0].name, "c");
@@ -185,12 +191,12 @@ TEST(StackExchangeReader, AnswersBeforeTheirQuestionBeyondTheBufferSpillAndStill
   for (int i = 0; i < 50; ++i) rows += a(2000 + i, 1 + i % 10, std::to_string(i), "<p>early " + std::to_string(i) + "</p>");
   for (int i = 0; i < 10; ++i) rows += q(1 + i, "3", "Title " + std::to_string(i), "<p>q</p>");
   for (int i = 0; i < 20; ++i) rows += a(3000 + i, 1 + i % 10, "2", "<p>late " + std::to_string(i) + "</p>");
-  test::write_all(dir / "Posts.xml", posts_xml(rows));
-  Result memory = read_all_docs(dir / "Posts.xml");
+  test::write_all(dir / "tea.stackexchange.com-Posts.xml", posts_xml(rows));
+  Result memory = read_all_docs(dir / "tea.stackexchange.com-Posts.xml");
   PostsReaderOptions o;
   o.max_buffer_bytes = 4096;
   o.spill_dir = dir / "spill";
-  Result bounded = read_all_docs(dir / "Posts.xml", o);
+  Result bounded = read_all_docs(dir / "tea.stackexchange.com-Posts.xml", o);
   ASSERT_EQ(memory.docs.size(), 10u);
   ASSERT_EQ(bounded.docs.size(), memory.docs.size());
   for (size_t i = 0; i < memory.docs.size(); ++i) EXPECT_EQ(record(bounded.docs[i]), record(memory.docs[i]));
@@ -203,8 +209,8 @@ TEST(StackExchangeReader, AnswersBeforeTheirQuestionBeyondTheBufferSpillAndStill
 TEST(StackExchangeBadInput, TruncatedXmlWithoutFooter) {
   test::TempDir dir;
   std::string xml = posts_xml(q(1, "1", "T", "<p>b</p>"));
-  test::write_all(dir / "Posts.xml", xml.substr(0, xml.size() - 20));
-  EXPECT_THROW(read_all_docs(dir / "Posts.xml"), TruncatedInputError);
+  test::write_all(dir / "tea.stackexchange.com-Posts.xml", xml.substr(0, xml.size() - 20));
+  EXPECT_THROW(read_all_docs(dir / "tea.stackexchange.com-Posts.xml"), TruncatedInputError);
 }
 
 TEST(StackExchangeBadInput, MalformedRowsAndInvalidUtf8AreCountedDrops) {

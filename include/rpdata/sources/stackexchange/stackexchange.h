@@ -46,7 +46,8 @@ struct PostsReaderOptions {
 
 // "beer.stackexchange.com.7z" -> "beer.stackexchange.com", "stackoverflow.com-Posts.7z" ->
 // "stackoverflow.com" (post_processing.py maps Stack Overflow's files to stackoverflow.com),
-// "x.stackexchange.com-Posts.xml" -> "x.stackexchange.com".
+// "x.stackexchange.com-Posts.xml" -> "x.stackexchange.com". ConfigError when the name is no
+// site's ("Posts.xml").
 std::string site_from_unit_name(const std::string& unit_name);
 
 // Reads one site. Rows are lines 3..N-1 (RedPajama: count = lines - 3); each is parsed by
