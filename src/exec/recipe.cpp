@@ -58,6 +58,10 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.source = *s;
     } else if (k == "description") {
       r.description = node.value_or<std::string>("");
+    } else if (k == "snapshot") {
+      auto s = node.value_exact<std::string>();
+      if (!s) throw ConfigError("'snapshot' must be a string", origin);
+      r.snapshot = *s;
     } else if (k == "missing_models") {
       auto s = node.value_exact<std::string>();
       if (!s || (*s != "error" && *s != "skip"))
@@ -120,7 +124,7 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, missing_models, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
+                            "' (expected source, description, snapshot, missing_models, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }

@@ -11,6 +11,16 @@
 namespace rpdata::exec {
 
 namespace {
+// The recipe the run used and its snapshot note ("" when it has none or cannot be loaded).
+std::string snapshot_note(const RunLayout& layout) {
+  try {
+    Recipe r = load_recipe(read_plan(layout.plan_file()).recipe);
+    return r.snapshot.empty() ? "" : r.name + ": " + r.snapshot;
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 int64_t full_inputs(const std::string& source, int64_t fallback) {
   try {
     Recipe r = load_recipe(source);
@@ -38,6 +48,7 @@ Report build_report(const std::filesystem::path& out, const std::string& tokeniz
     for (const auto& name : slice.run_names) {
       if (std::find(in_run.begin(), in_run.end(), name) == in_run.end()) continue;
       SourceTotals t = merge_manifest({out, name}, false);
+      if (std::string note = snapshot_note({out, name}); !note.empty()) row.snapshot_notes.push_back(note);
       auto it = t.tokens.find(tokenizer);
       row.counted = (row.in_run ? row.counted : true) && it != t.tokens.end();
       row.in_run = true;
@@ -78,6 +89,12 @@ std::string report_to_json(const Report& r) {
           .boolean("extrapolated", row.inputs_done < row.inputs_full)
           .real("share", row.share)
           .real("ratio_to_published", row.published > 0 ? row.extrapolated / row.published : 0);
+      std::string notes = "[";
+      for (const auto& n : row.snapshot_notes) {
+        if (notes.size() > 1) notes += ", ";
+        io::append_json_string(notes, n, io::JsonStyle::kPython);
+      }
+      o.raw("snapshot_notes", notes + "]");
     }
     sources.raw(row.source, o.done());
   }
@@ -122,6 +139,8 @@ std::string report_to_table(const Report& r) {
   std::snprintf(line, sizeof(line), "%-14s %14s %9s %16s %7s %12s\n", "total", "", "",
                 billions(r.total_extrapolated).c_str(), "", billions(r.total_published).c_str());
   out += line;
+  for (const auto& row : r.rows)
+    for (const auto& n : row.snapshot_notes) out += "snapshot: " + n + "\n";
   if (r.partial)
     out += "* extrapolation: tokens / (inputs done / inputs of the full recipe); a partial run, not a measurement.\n";
   out += "tokenizer: " + r.tokenizer + "; published counts are GPT-NeoX-20B tokens (RedPajama-Data-1T README),\n"

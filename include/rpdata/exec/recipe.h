@@ -34,6 +34,9 @@ struct Recipe {
   std::string name;    // "c4", "sample/c4", or the file path it came from
   std::string source;  // the source module: "c4"
   std::string description;
+  // The snapshot RedPajama used and what its host serves today, where they differ (live
+  // data, a withdrawn dataset, a growing bucket); `rpdata recipe` and `rpdata report` say it.
+  std::string snapshot;
   // What a run does when a model the recipe names is absent: "error" before any work
   // (production recipes), or "skip" the model's rule with a warning (sample recipes).
   std::string missing_models = "error";

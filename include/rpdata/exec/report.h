@@ -25,6 +25,9 @@ struct ReportRow {
   double published = 0;
   double share = 0;             // of the run's (extrapolated) total
   double published_share = 0;
+  // "<recipe>: <snapshot>" of each recipe that made this slice and says its snapshot differs
+  // from RedPajama's or may (live data, a withdrawn dataset, a growing bucket).
+  std::vector<std::string> snapshot_notes;
 };
 
 struct Report {

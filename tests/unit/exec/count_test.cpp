@@ -87,5 +87,29 @@ TEST(Report, PartialRunIsExtrapolatedAndLabelled) {
   EXPECT_EQ(build_report(dir / "out", "neox").rows[1].counted, false);
 }
 
+// A recipe whose snapshot differs from RedPajama's says so in the report of its run.
+TEST(Report, SnapshotNotesOfTheRecipesUsedAreShown) {
+  TempDir dir;
+  auto names = sources::c4::write_sample(dir / "raw", {1, 20, 3});
+  std::string toml = builtin_recipe_text("sample/c4");
+  toml.insert(toml.find("\n[download]"), "\nsnapshot = \"today's files, not RedPajama's\"\n");
+  test::write_all(dir / "c4.toml", toml);
+  RunOptions o;
+  o.out = dir / "out";
+  for (const auto& n : names) o.inputs.push_back(dir / "raw" / n);
+  o.tokenizers = std::vector<std::string>{};
+  Recipe recipe = load_recipe((dir / "c4.toml").string());
+  EXPECT_EQ(recipe.snapshot, "today's files, not RedPajama's");
+  ASSERT_TRUE(run_source(recipe, o).failures.empty());
+  Report r = build_report(dir / "out", "neox");
+  std::string table = report_to_table(r);
+  EXPECT_NE(table.find("snapshot: " + (dir / "c4.toml").string() + ": today's files, not RedPajama's\n"), std::string::npos)
+      << table;
+  EXPECT_NE(report_to_json(r).find("\"snapshot_notes\": [\""), std::string::npos);
+  // The production recipes that read live or withdrawn data say so.
+  for (const char* name : {"github", "book", "books3", "arxiv", "wikipedia", "stackexchange"})
+    EXPECT_FALSE(load_recipe(name).snapshot.empty()) << name;
+}
+
 }  // namespace
 }  // namespace rpdata::exec
