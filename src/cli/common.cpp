@@ -52,6 +52,9 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   cmd.add_option("--out,-o", a.out, "Run directory; shards land in OUT/SOURCE/")->required(out_required);
   cmd.add_option("--recipe", a.recipe,
                  "Recipe: a built-in name (c4, sample/c4) or a .toml path; default: the SOURCE recipe");
+  cmd.add_option("--set", a.sets,
+                 "Override one recipe key, SECTION.KEY=VALUE (download, read, output, plan, dedup; VALUE as "
+                 "in TOML), e.g. --set download.until=2303 stops arXiv at RedPajama's snapshot; repeatable");
   cmd.add_option("--mirror", a.mirror,
                  "Fetch raw inputs from this base URL or local directory instead of the recipe's host");
   cmd.add_option("--limit", a.limit, "Only the first N inputs of the recipe (a partial run)")
@@ -97,6 +100,7 @@ std::vector<std::string> task_args(const RunArgs& a) {
   if (!a.out.empty()) out.insert(out.end(), {"--out", absolute(a.out)});
   if (!a.recipe.empty())  // a recipe file is named absolutely
     out.insert(out.end(), {"--recipe", exec::builtin_recipe_text(a.recipe).empty() ? absolute(a.recipe) : a.recipe});
+  for (const auto& s : a.sets) out.insert(out.end(), {"--set", s});
   if (!a.mirror.empty())
     out.insert(out.end(), {"--mirror", a.mirror.find("://") == std::string::npos ? absolute(a.mirror) : a.mirror});
   if (a.limit >= 0) out.insert(out.end(), {"--limit", std::to_string(a.limit)});
@@ -118,6 +122,7 @@ exec::Recipe load_run_recipe(const RunArgs& a) {
   exec::Recipe r = exec::load_recipe(a.recipe.empty() ? a.source : a.recipe);
   if (r.source != a.source)
     throw ConfigError("recipe '" + r.name + "' builds source '" + r.source + "', not '" + a.source + "'");
+  for (const auto& s : a.sets) exec::apply_override(r, s);
   return r;
 }
 

@@ -27,13 +27,14 @@ struct RunArgs {
   bool yes = false;
   bool no_progress = false;
   std::vector<std::string> tokenizers;
+  std::vector<std::string> sets;  // --set SECTION.KEY=VALUE recipe overrides, in order
   std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)
 };
 
 // A validator for integer flags with a readable message.
 CLI::Validator at_least(long min);
 
-// Adds SOURCE, --recipe, --out, --mirror, --limit, --rank, --world-size, --threads,
+// Adds SOURCE, --recipe, --set, --out, --mirror, --limit, --rank, --world-size, --threads,
 // --verify-sha256 and --no-progress; `with_inputs` adds --input, `with_delete` --delete-raw.
 // `with_task` adds --rank and --world-size (not for `slurm submit`, where the array chooses).
 void add_run_flags(CLI::App& cmd, RunArgs& args, bool with_inputs, bool with_delete, bool out_required = true,

@@ -140,6 +140,35 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
   return r;
 }
 
+void apply_override(Recipe& recipe, const std::string& assignment) {
+  const std::string usage = "--set " + assignment + ": expected SECTION.KEY=VALUE with SECTION one of download, read, "
+                            "output, plan, dedup";
+  size_t dot = assignment.find('.'), eq = assignment.find('=');
+  if (dot == std::string::npos || eq == std::string::npos || dot > eq || dot == 0 || eq == dot + 1)
+    throw ConfigError(usage);
+  std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1),
+              value = assignment.substr(eq + 1);
+  Params* p = section == "download" ? &recipe.download
+              : section == "read"   ? &recipe.read
+              : section == "output" ? &recipe.output
+              : section == "plan"   ? &recipe.plan
+              : section == "dedup"  ? &recipe.dedup
+                                    : nullptr;
+  if (!p) throw ConfigError(usage);
+  if ((section == "download" || section == "read") && !recipe.inputs.empty())
+    throw ConfigError("--set " + assignment + ": recipe " + recipe.name + " gives [" + section +
+                      "] per [[inputs]] group");
+  if (section == "dedup" && !recipe.has_dedup) throw ConfigError("--set " + assignment + ": recipe has no [dedup]");
+  toml::table parsed;
+  try {
+    parsed = toml::parse("v = " + value);
+  } catch (const toml::parse_error&) {
+    parsed = toml::table{{"v", value}};  // not a TOML value: the text itself
+  }
+  Params one = to_params(parsed, section, "--set " + assignment);
+  p->set(key, *one.given("v"));
+}
+
 int64_t recipe_input_count(const Recipe& r) {
   const ParamValue* v = r.download.given("count");
   const int64_t* n = v ? std::get_if<int64_t>(v) : nullptr;

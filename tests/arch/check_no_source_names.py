@@ -28,7 +28,7 @@ ALLOWED = [
      "--help examples name a real recipe, as a user would type it"),
     ("src/cli/cmd_classifier.cpp", r".",
      "`rpdata classifier` builds cc_net's quality classifier from Wikipedia references: a tool, not a source"),
-    ("src/cli/common.cpp", r"arXiv's requester-pays|e\.g\. books3|e\.g\. book,",
+    ("src/cli/common.cpp", r"arXiv's requester-pays|stops arXiv at|e\.g\. books3|e\.g\. book,",
      "flag help names the recipe that uses a feature, as an example"),
 ]
 

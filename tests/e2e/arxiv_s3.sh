@@ -14,6 +14,8 @@ done
 mkdir -p "$WORK/s3/arxiv/src"
 cp "$WORK/gen/_mirror/arxiv/arXiv_src_2303_001.tar" "$WORK/s3/arxiv/src/"
 cp "$WORK/gen/_mirror/arxiv/arXiv_src_2303_001.tar" "$WORK/s3/arxiv/src/arXiv_src_2303_002.tar"
+# A later month than RedPajama's snapshot: --set download.until=2303 leaves it out.
+cp "$WORK/gen/_mirror/arxiv/arXiv_src_2303_001.tar" "$WORK/s3/arxiv/src/arXiv_src_2304_001.tar"
 echo "not a source tar" > "$WORK/s3/arxiv/src/README.txt"
 {
   echo '<?xml version="1.0" encoding="UTF-8"?>'
@@ -45,14 +47,21 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$WORK/noyes.log"; fail "expected exit 2 without --yes, got $rc"; }
-grep -q '2 file(s) to fetch' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "no byte estimate"; }
+grep -q '3 file(s) to fetch' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "no byte estimate"; }
+set +e
+"$RPDATA" run arxiv --recipe "$WORK/arxiv.toml" --set download.until=2303 --out "$WORK/out" --tokenizers none \
+  --no-progress > /dev/null 2> "$WORK/noyes.log"
+set -e
+grep -q '2 file(s) to fetch' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "until did not bound the estimate"; }
+grep -q '1 object(s) after 2303 left out' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "until not reported"; }
 grep -q 'estimated requester-pays cost \$0.00' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "no cost estimate"; }
 grep -q 'rerun with --yes' "$WORK/noyes.log" || fail "no --yes hint"
 [ ! -e "$WORK/out/arxiv/_work/raw/arXiv_src_2303_001.tar" ] || fail "downloaded without --yes"
 
-# 2. With --yes: both tars fetched, verified against the manifest, processed.
-"$RPDATA" run arxiv --recipe "$WORK/arxiv.toml" --out "$WORK/out" --tokenizers none --no-progress --yes 2> "$WORK/yes.log" \
-  || { cat "$WORK/yes.log"; fail "run --yes failed"; }
+# 2. With --yes: both tars up to 2303 fetched, verified against the manifest, processed.
+"$RPDATA" run arxiv --recipe "$WORK/arxiv.toml" --set download.until=2303 --out "$WORK/out" --tokenizers none \
+  --no-progress --yes 2> "$WORK/yes.log" || { cat "$WORK/yes.log"; fail "run --yes failed"; }
+[ ! -e "$WORK/out/arxiv/_work/raw/arXiv_src_2304_001.tar" ] || fail "fetched a tar after until"
 n=$(zstd -dc "$WORK"/out/arxiv/arXiv_src_2303_00[12]-*.jsonl.zst | wc -l)
 [ "$n" = 10 ] || fail "expected 10 papers, got $n"
 grep -q 'e2e/secret+KEY' "$WORK/yes.log" "$WORK/noyes.log" && fail "the secret appears in a log"

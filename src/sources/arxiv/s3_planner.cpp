@@ -6,6 +6,7 @@
 // with [download] pattern/first/count instead.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "rpdata/core/error.h"
@@ -22,6 +23,7 @@ namespace {
 
 struct S3Keys {
   std::string uri, name_prefix, name_suffix, manifest, endpoint, region;
+  int64_t until = 0;  // the last YYMM kept (0: all)
   bool requester_pays = true;
   double price_per_gb = kEgressUsdPerGb;
 };
@@ -55,6 +57,15 @@ void confirm_cost(const std::string& bucket_url, const Published& expects, doubl
                                   bucket_url, usd));
 }
 
+// Whether a name that starts with YYMM ("2303_001.tar") is at or before `until` (YYMM).
+// arXiv's years run 1991-2090: 91..99 are the 1900s.
+bool within(const std::string& rest, int64_t until) {
+  if (rest.size() < 4 || !std::all_of(rest.begin(), rest.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+    return true;  // not dated: kept
+  auto month_index = [](int64_t yymm) { return (yymm / 100 >= 91 ? 1900 : 2000) * 12 + (yymm / 100) * 12 + yymm % 100; };
+  return month_index(std::stoll(rest.substr(0, 4))) <= month_index(until);
+}
+
 class S3Planner : public InputPlanner {
  public:
   S3Planner(S3Keys keys, std::unique_ptr<InputPlanner> mirror) : k_(std::move(keys)), mirror_(std::move(mirror)) {}
@@ -74,6 +85,7 @@ class S3Planner : public InputPlanner {
     io::S3Client client({loc.bucket, k_.region, k_.endpoint, k_.requester_pays}, creds, ctx.fetch);
 
     Planned out;
+    size_t after = 0;  // objects past `until`
     out.fetch = client.fetch_options();
     const std::string bucket_url = "s3://" + loc.bucket + "/" + loc.prefix;
     if (!k_.manifest.empty()) {
@@ -92,12 +104,18 @@ class S3Planner : public InputPlanner {
         continue;  // only files directly under the prefix
       if (!name.starts_with(k_.name_prefix) || !name.ends_with(k_.name_suffix)) continue;
       if (!k_.manifest.empty() && name == k_.manifest) continue;
+      if (k_.until && !within(name.substr(k_.name_prefix.size()), k_.until)) {
+        ++after;
+        continue;
+      }
       out.units.push_back({name, client.object_url(o.key), ""});
       auto& x = out.expects[name];
       if (!x.size) x.size = o.size;  // the listing's size when the manifest lacks the file
     }
+    if (after) spdlog::info("s3: {} object(s) after {} left out ([download] until)", after, k_.until);
     if (out.units.empty())
-      throw ConfigError("no objects under " + bucket_url + " match the recipe's name_prefix/name_suffix");
+      throw ConfigError("no objects under " + bucket_url + " match the recipe's name_prefix/name_suffix" +
+                        (k_.until ? " up to until = " + std::to_string(k_.until) : std::string()));
     out.before_fetch = [bucket_url, expects = out.expects, price = k_.price_per_gb](
                            const std::vector<const PlanUnit*>& todo, const fs::path& raw_dir, bool yes) {
       confirm_cost(bucket_url, expects, price, todo, raw_dir, yes);
@@ -130,7 +148,9 @@ PlannerType s3_planner_type() {
            Key::number("price_per_gb", kEgressUsdPerGb, "egress price, USD per GB, for the estimate"),
            Key::text("pattern", "", "a mirror's path with {index} (used with --mirror)"),
            Key::integer("first", 0, "the mirror's first index"),
-           Key::integer("count", 0, "the mirror's number of inputs")},
+           Key::integer("count", 0, "the mirror's number of inputs"),
+           Key::integer("until", 0, "the last YYMM kept (names <name_prefix>YYMM_...): 2303 stops at RedPajama's "
+                                    "snapshot; 0 keeps every object")},
           [](const Params& d) -> std::unique_ptr<InputPlanner> {
             S3Keys k;
             k.uri = d.get_string("s3");
@@ -141,6 +161,9 @@ PlannerType s3_planner_type() {
             k.region = d.get_string("region");
             k.requester_pays = d.get_bool("requester_pays");
             k.price_per_gb = d.get_double("price_per_gb");
+            k.until = d.get_int("until");
+            if (k.until != 0 && (k.until < 0 || k.until > 9999 || k.until % 100 < 1 || k.until % 100 > 12))
+              throw ConfigError("[download] until must be YYMM (e.g. 2303), or 0");
             if (!k.uri.starts_with("s3://")) throw ConfigError("[download] s3 must be an s3://bucket/prefix URI");
             std::unique_ptr<InputPlanner> mirror;
             std::string pattern = d.get_string("pattern");

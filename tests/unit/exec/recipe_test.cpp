@@ -111,6 +111,34 @@ TEST(Recipe, UnknownKeysAreNamed) {
   EXPECT_NE(msg.find("known: json_style,"), std::string::npos) << msg;
 }
 
+// --set SECTION.KEY=VALUE: TOML values typed as in a recipe, other text as a string, checked
+// like the recipe's own keys.
+TEST(Recipe, OverridesSetKeysLikeTheRecipe) {
+  Recipe r = load_recipe("arxiv");
+  apply_override(r, "download.until=2303");
+  apply_override(r, "read.timezone=local");
+  apply_override(r, "output.tokenizers=[\"neox\"]");
+  apply_override(r, "output.zstd_level=9");
+  EXPECT_EQ(param_value_text(*r.download.given("until")), "2303");
+  EXPECT_EQ(param_value_text(*r.read.given("timezone")), "\"local\"");
+  EXPECT_EQ(param_value_text(*r.output.given("tokenizers")), "[\"neox\"]");
+  validate_recipe(r);
+  for (const char* bad : {"until=2303", "download.=1", ".until=1", "steps.type=x", "download.until"})
+    EXPECT_THROW(apply_override(r, bad), ConfigError) << bad;
+  Recipe c4 = load_recipe("c4");
+  EXPECT_THROW(apply_override(c4, "dedup.partitions=4"), ConfigError);  // c4 has no [dedup]
+  apply_override(c4, "download.untill=1");
+  try {
+    validate_recipe(c4);
+    ADD_FAILURE() << "a misspelt --set key passed";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("'untill' in [download]"), std::string::npos) << e.what();
+  }
+  Recipe bad_month = load_recipe("arxiv");
+  apply_override(bad_month, "download.until=2313");
+  EXPECT_THROW(validate_recipe(bad_month), ConfigError);
+}
+
 // Without the "(default)" notes, explaining the explanation gives it back: every value
 // --explain prints is the one the run reads, and it is valid recipe TOML.
 std::string explained_values(const std::string& text) {
