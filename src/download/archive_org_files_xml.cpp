@@ -80,6 +80,19 @@ Published parse_archive_org_files_xml(std::string_view xml) {
   return f.out;
 }
 
+ChecksumType archive_org_item_files_xml_type() {
+  return {"archive_org_item_files_xml",
+          "the files.xml of each input's own Internet Archive item (one item per input, as the Wikipedia dump "
+          "copies <lang>wiki-<date>): size and md5",
+          {checksums_file_key("the item's files.xml next to the input, with the planner's placeholders "
+                              "(\"{language}wiki-20230320_files.xml\")")},
+          [](const Params& d) {
+            return std::make_unique<InputChecksumFile>(d.get_string("checksums_file"), [](const std::string& xml) {
+              return parse_archive_org_files_xml(xml);
+            });
+          }};
+}
+
 ChecksumType archive_org_files_xml_type() {
   return {"archive_org_files_xml", "the Internet Archive item's files.xml: size and md5 per file",
           {checksums_file_key("the item's files.xml (e.g. \"<item>_files.xml\") under the base URL")},

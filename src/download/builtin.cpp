@@ -25,6 +25,7 @@ void register_builtin(PlannerRegistry& planners, ChecksumRegistry& checksums) {
   checksums.add(md5sums_type());
   checksums.add(hf_lfs_pointer_type());
   checksums.add(archive_org_files_xml_type());
+  checksums.add(archive_org_item_files_xml_type());
   checksums.add(listing_checksums_type());
 }
 

@@ -17,6 +17,7 @@ ChecksumType sha256sums_type();             // digest_lists.cpp
 ChecksumType md5sums_type();                // digest_lists.cpp
 ChecksumType hf_lfs_pointer_type();         // hf_lfs_pointer.cpp
 ChecksumType archive_org_files_xml_type();  // archive_org_files_xml.cpp
+ChecksumType archive_org_item_files_xml_type();  // archive_org_files_xml.cpp
 ChecksumType listing_checksums_type();      // listing_checksums.cpp
 
 // The `checksums_file` key of the kinds that read one file of sums.

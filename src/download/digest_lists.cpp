@@ -1,6 +1,6 @@
 // sha256sum / md5sum style checksum files: "sha256sums" is one file for the whole run under
-// the base URL (checksums_file, default SHA256SUMS); "md5sums" is one file next to each input,
-// its name possibly holding the planner's placeholders (Wikimedia's
+// the base URL (checksums_file, default SHA256SUMS); "md5sums" is one file next to each input
+// (InputChecksumFile), its name possibly holding the planner's placeholders (Wikimedia's
 // <lang>wiki-<date>-md5sums.txt).
 #include <sstream>
 
@@ -27,25 +27,18 @@ Published parse_digest_list(const std::string& text, size_t hex_len, std::string
   return out;
 }
 
-class Md5Sums : public Checksums {
- public:
-  explicit Md5Sums(std::string file) : file_(std::move(file)) {}
-  io::Expect expect(const PlanUnit& file, const Published&, const ChecksumContext& ctx) const override {
-    std::string name = ctx.planner ? ctx.planner->expand(file_, file) : file_;
-    if (name.find('{') != std::string::npos)
-      throw DownloadError("no value for the placeholder in checksums_file " + file_ + " of " + file.name, file.url);
-    std::string url = file.url.substr(0, file.url.rfind('/')) + "/" + percent_encode_segment(name);
-    auto md5s = parse_md5sums(ctx.fetcher.get(url));
-    auto it = md5s.find(file.name);
-    if (it == md5s.end()) throw DownloadError("no checksum published for " + file.name + " in " + name, url);
-    return it->second;
-  }
-
- private:
-  std::string file_;
-};
-
 }  // namespace
+
+io::Expect InputChecksumFile::expect(const PlanUnit& file, const Published&, const ChecksumContext& ctx) const {
+  std::string name = ctx.planner ? ctx.planner->expand(file_, file) : file_;
+  if (name.find('{') != std::string::npos)
+    throw DownloadError("no value for the placeholder in checksums_file " + file_ + " of " + file.name, file.url);
+  std::string url = file.url.substr(0, file.url.rfind('/')) + "/" + percent_encode_segment(name);
+  auto table = parse_(ctx.fetcher.get(url));
+  auto it = table.find(file.name);
+  if (it == table.end()) throw DownloadError("no checksum published for " + file.name + " in " + name, url);
+  return it->second;
+}
 
 Published parse_sha256sums(const std::string& text) { return parse_digest_list(text, 64, &io::Expect::sha256); }
 Published parse_md5sums(const std::string& text) { return parse_digest_list(text, 32, &io::Expect::md5); }
@@ -64,7 +57,7 @@ ChecksumType md5sums_type() {
   return {"md5sums",
           "an md5sum-style file next to each input, named with the planner's placeholders",
           {checksums_file_key("the sums file's name, with the planner's placeholders ({language}, ...)")},
-          [](const Params& d) { return std::make_unique<Md5Sums>(d.get_string("checksums_file")); }};
+          [](const Params& d) { return std::make_unique<InputChecksumFile>(d.get_string("checksums_file"), parse_md5sums); }};
 }
 
 }  // namespace rpdata::download

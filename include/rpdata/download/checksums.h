@@ -77,6 +77,20 @@ class ChecksumFile : public Checksums {
   Parse parse_;
 };
 
+// A checksum file next to each input (in its URL's folder), named with the planner's
+// placeholders (Wikimedia's <lang>wiki-<date>-md5sums.txt, an Internet Archive item's
+// <item>_files.xml), fetched and parsed for each input; the input must have an entry.
+class InputChecksumFile : public Checksums {
+ public:
+  using Parse = std::function<Published(const std::string& text)>;
+  InputChecksumFile(std::string file, Parse parse) : file_(std::move(file)), parse_(std::move(parse)) {}
+  io::Expect expect(const PlanUnit& file, const Published& table, const ChecksumContext& ctx) const override;
+
+ private:
+  std::string file_;
+  Parse parse_;
+};
+
 // A fixed table (e.g. gathered from the groups of a multi-group recipe): a file without an
 // entry is checked by length only.
 class PublishedChecksums : public Checksums {

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The wikipedia_archive_org recipe against a loopback server laid out as the Internet Archive
+# keeps the Wikimedia dumps: one item per language, /download/<lang>wiki-20230320/<file>, each
+# with its own <lang>wiki-20230320_files.xml (size, md5). Its records equal those of the
+# dump-host layout; a dump replaced by an HTML page (status 200) fails its md5 and only its
+# language; an item without its files.xml fails its language, naming the missing file.
+source "$(dirname "$0")/lib.bash"
+export HOME="$WORK/home"
+"$RPDATA" sample --only wikipedia --out "$WORK/gen" --no-progress -q > /dev/null 2>&1 || fail "sample generation failed"
+export RPDATA_MODELS="$WORK/gen/_models"  # the tokenizer the sample used
+
+# The items, built from the sample's dump-host mirror (<lang>wiki/20230320/...).
+files_xml() {  # ITEM_DIR: the item's files.xml, as archive.org writes it (name, source, size, md5, sha1)
+  {
+    echo '<?xml version="1.0" encoding="UTF-8"?>'
+    echo '<files>'
+    for f in "$1"/*; do
+      case "$f" in *_files.xml) continue ;; esac
+      echo "  <file name=\"$(basename "$f")\" source=\"original\">"
+      echo "    <size>$(stat -c %s "$f")</size>"
+      echo "    <md5>$(md5sum < "$f" | cut -c1-32)</md5>"
+      echo "    <sha1>$(sha1sum < "$f" | cut -c1-40)</sha1>"
+      echo "  </file>"
+    done
+    echo '</files>'
+  } > "$1/$(basename "$1")_files.xml"
+}
+for lang in de en uk; do
+  item="$WORK/ia/download/${lang}wiki-20230320"
+  mkdir -p "$item"
+  cp "$WORK/gen/_mirror/wikipedia/${lang}wiki/20230320/${lang}wiki-20230320-pages-articles-multistream.xml.bz2" "$item/"
+  files_xml "$item"
+done
+start_fault_server "$WORK/ia"
+run_ia() {  # OUT [more flags]: the three sample languages from the loopback archive
+  local out="$1"; shift
+  "$RPDATA" run wikipedia --recipe wikipedia_archive_org --mirror "$base/ok/download" \
+    --set 'download.languages=["de", "en", "uk"]' --out "$out" --no-progress "$@"
+}
+
+run_ia "$WORK/o1" 2> "$WORK/log1" || { cat "$WORK/log1"; fail "archive.org layout run failed"; }
+zstdcat "$WORK"/o1/wikipedia/*.jsonl.zst | sha256sum > "$WORK/ia.sha"
+zstdcat "$WORK"/gen/wikipedia/*.jsonl.zst | sha256sum > "$WORK/host.sha"
+cmp -s "$WORK/ia.sha" "$WORK/host.sha" || fail "records differ from the dump host's layout"
+python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
+  "$base/stats?path=/ok/download/enwiki-20230320/enwiki-20230320_files.xml" | grep -q '^200' ||
+  fail "the item's files.xml was not read"
+"$RPDATA" report "$WORK/o1" | grep -q '^snapshot: wikipedia_archive_org: ' || fail "report lacks the snapshot note"
+
+# A dump replaced by an HTML page with status 200: caught by the item's md5, only uk fails.
+cp "$WORK/ia/download/ukwiki-20230320/ukwiki-20230320-pages-articles-multistream.xml.bz2" "$WORK/uk.bz2"
+printf '<!DOCTYPE html>\n<html><body>Item is being derived, try later</body></html>\n' \
+  > "$WORK/ia/download/ukwiki-20230320/ukwiki-20230320-pages-articles-multistream.xml.bz2"
+set +e; run_ia "$WORK/o2" --set download.max_attempts=1 2> "$WORK/log2"; rc=$?; set -e
+[ "$rc" = 1 ] || { cat "$WORK/log2"; fail "expected exit 1 for a corrupt item, got $rc"; }
+grep -q 'ukwiki-20230320-pages-articles-multistream.xml.bz2' "$WORK/log2" || { cat "$WORK/log2"; fail "the failure does not name the file"; }
+grep -qi 'md5\|size' "$WORK/log2" || { cat "$WORK/log2"; fail "the failure is not a checksum mismatch"; }
+ls "$WORK"/o2/wikipedia/dewiki-*.jsonl.zst "$WORK"/o2/wikipedia/enwiki-*.jsonl.zst > /dev/null || fail "the good items were not processed"
+ls "$WORK"/o2/wikipedia/ukwiki-* > /dev/null 2>&1 && fail "the corrupt item left output"
+cp "$WORK/uk.bz2" "$WORK/ia/download/ukwiki-20230320/ukwiki-20230320-pages-articles-multistream.xml.bz2"
+
+# An item without its files.xml: its language fails, naming the file it looked for.
+rm "$WORK/ia/download/dewiki-20230320/dewiki-20230320_files.xml"
+set +e; run_ia "$WORK/o3" --set download.max_attempts=1 2> "$WORK/log3"; rc=$?; set -e
+[ "$rc" = 1 ] || { cat "$WORK/log3"; fail "expected exit 1 without a files.xml, got $rc"; }
+grep -q 'dewiki-20230320_files.xml' "$WORK/log3" || { cat "$WORK/log3"; fail "the missing files.xml is not named"; }
+echo OK
