@@ -17,7 +17,7 @@ const std::map<std::string, std::vector<std::string>> kValues = {
     {"--out", {"/tmp/out"}},       {"--recipe", {"sample/c4"}}, {"--mirror", {"/tmp/mirror"}},
     {"--limit", {"3"}},            {"--threads", {"2"}},        {"--tokenizers", {"neox,llama"}},
     {"--input", {"/"}},            {"--rank", {"1"}},           {"--world-size", {"4"}},
-    {"--stage", {"main"}},
+    {"--stage", {"main"}},         {"--set", {"download.until=2303"}},
 };
 
 std::vector<std::string> parse_back(CLI::App& app, std::vector<std::string> args) {
@@ -68,6 +68,8 @@ TEST(TaskArgs, EveryRunFlagReachesTheTask) {
     EXPECT_EQ(b.yes, a.yes);
     EXPECT_EQ(b.no_progress, a.no_progress);
     EXPECT_EQ(b.tokenizers, a.tokenizers);
+    EXPECT_EQ(b.sets, a.sets);
+    EXPECT_EQ(b.sets, std::vector<std::string>{"download.until=2303"});
   }
 }
 
