@@ -63,6 +63,7 @@ std::string explain_recipe(const Recipe& r) {
   out += "source = " + param_value_text(r.source) + "\n";
   if (!r.description.empty()) out += "description = " + param_value_text(r.description) + "\n";
   if (!r.snapshot.empty()) out += "snapshot = " + param_value_text(r.snapshot) + "\n";
+  if (!r.fallbacks.empty()) out += "fallbacks = " + param_value_text(r.fallbacks) + "\n";
   out += "missing_models = " + param_value_text(r.missing_models) + "\n";
   if (r.inputs.empty()) {
     append_section(out, "[download]", r.download);

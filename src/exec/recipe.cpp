@@ -58,6 +58,14 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.source = *s;
     } else if (k == "description") {
       r.description = node.value_or<std::string>("");
+    } else if (k == "fallbacks") {
+      const toml::array* arr = node.as_array();
+      if (!arr) throw ConfigError("'fallbacks' must be a list of recipe names or paths", origin);
+      for (const auto& item : *arr) {
+        auto s = item.value_exact<std::string>();
+        if (!s) throw ConfigError("'fallbacks' must be a list of recipe names or paths", origin);
+        r.fallbacks.push_back(*s);
+      }
     } else if (k == "snapshot") {
       auto s = node.value_exact<std::string>();
       if (!s) throw ConfigError("'snapshot' must be a string", origin);
@@ -124,7 +132,7 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
       r.has_dedup = true;
     } else {
       throw ConfigError("unknown top-level key '" + k +
-                            "' (expected source, description, snapshot, missing_models, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
+                            "' (expected source, description, snapshot, fallbacks, missing_models, [download], [read], [[inputs]], [[steps]], [dedup], [[post_steps]], [output], [plan])",
                         origin);
     }
   }

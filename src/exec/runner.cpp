@@ -11,6 +11,7 @@
 #include <optional>
 #include <thread>
 
+#include "fallbacks.h"
 #include "input_groups.h"
 #include "inputs.h"
 #include "rpdata/core/error.h"
@@ -133,6 +134,7 @@ RunSummary run_source(const Recipe& recipe, const RunOptions& options) {
   single.source = recipe.source;
   single.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
   single.published = published;
+  single.fallbacks = DownloadFallbacks::make(recipe, settings, options, layout);
   return run_stage(single, plan, opts);
 }
 

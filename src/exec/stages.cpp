@@ -12,6 +12,7 @@
 #include "rpdata/io/hash.h"
 #include "rpdata/io/json_writer.h"
 #include "rpdata/io/jsonl_reader.h"
+#include "fallbacks.h"
 #include "inputs.h"
 
 namespace rpdata::exec {
@@ -347,6 +348,7 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.source = recipe.source;
     main.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
     main.envelope = true;
+    main.fallbacks = DownloadFallbacks::make(recipe, settings, options, dl.final_layout);
     main.unit_keys = [&kind, &run](uint32_t unit) { return kind->unit_keys(unit, run); };
     main.count_tokens = false;
     main.published = published;

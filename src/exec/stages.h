@@ -25,6 +25,8 @@
 
 namespace rpdata::exec {
 
+class DownloadFallbacks;
+
 struct StageSpec {
   std::string name;  // "" for a single-stage run, else "main" or "apply"
   RunLayout layout;  // where this stage's shards, markers and task markers go
@@ -42,6 +44,8 @@ struct StageSpec {
   // The checksum table downloads are checked against (download::Checksums), loaded when the
   // stage starts; unset for stages that download nothing.
   std::function<download::Published()> published;
+  // Other recipes' downloads for an input this one cannot fetch (recipe `fallbacks`); may be null.
+  std::shared_ptr<const DownloadFallbacks> fallbacks;
 };
 
 // The layouts of a dedup run under OUT/<source>/_work/stages.

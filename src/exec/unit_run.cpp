@@ -1,5 +1,7 @@
 #include "unit_run.h"
 
+#include "fallbacks.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -122,11 +124,23 @@ std::vector<fs::path> obtain_input(StageRun& sh, const PlanUnit& unit) {
     }
     fs::create_directories(raw.parent_path());
     // An existing raw file is re-checked against the published checksum by the fetcher.
-    download::ChecksumContext cc{sh.fetcher, "", sh.settings.planner.get(), nullptr};
-    io::Expect expect = sh.settings.checksums->expect({part.name, part.url, part.path, {}}, sh.sums, cc);
-    if (!part.md5.empty()) expect.md5 = part.md5;  // published by the source's listing
-    if (part.size) expect.size = part.size;
-    sh.fetcher.fetch(part.url, raw, expect);
+    try {
+      download::ChecksumContext cc{sh.fetcher, "", sh.settings.planner.get(), nullptr};
+      io::Expect expect = sh.settings.checksums->expect({part.name, part.url, part.path, {}}, sh.sums, cc);
+      if (!part.md5.empty()) expect.md5 = part.md5;  // published by the source's listing
+      if (part.size) expect.size = part.size;
+      sh.fetcher.fetch(part.url, raw, expect);
+    } catch (const DownloadError& e) {
+      if (!sh.stage.fallbacks) throw;
+      spdlog::warn("{}: {}; trying the recipe's fallbacks", part.name, e.message());
+      std::string from;
+      try {
+        from = sh.stage.fallbacks->fetch(part.name, raw, sh.fetcher);
+      } catch (const DownloadError& f) {
+        throw DownloadError(e.message() + "; " + f.message(), e.path());
+      }
+      spdlog::info("{}: fetched from fallback {}", part.name, from);
+    }
   }
   return paths;
 }

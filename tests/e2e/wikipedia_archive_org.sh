@@ -3,7 +3,8 @@
 # keeps the Wikimedia dumps: one item per language, /download/<lang>wiki-20230320/<file>, each
 # with its own <lang>wiki-20230320_files.xml (size, md5). Its records equal those of the
 # dump-host layout; a dump replaced by an HTML page (status 200) fails its md5 and only its
-# language; an item without its files.xml fails its language, naming the missing file.
+# language; an item without its files.xml fails its language, naming the missing file. The
+# production recipe falls back to these items for a dump the dump host has dropped.
 source "$(dirname "$0")/lib.bash"
 export HOME="$WORK/home"
 "$RPDATA" sample --only wikipedia --out "$WORK/gen" --no-progress -q > /dev/null 2>&1 || fail "sample generation failed"
@@ -58,6 +59,22 @@ grep -qi 'md5\|size' "$WORK/log2" || { cat "$WORK/log2"; fail "the failure is no
 ls "$WORK"/o2/wikipedia/dewiki-*.jsonl.zst "$WORK"/o2/wikipedia/enwiki-*.jsonl.zst > /dev/null || fail "the good items were not processed"
 ls "$WORK"/o2/wikipedia/ukwiki-* > /dev/null 2>&1 && fail "the corrupt item left output"
 cp "$WORK/uk.bz2" "$WORK/ia/download/ukwiki-20230320/ukwiki-20230320-pages-articles-multistream.xml.bz2"
+
+# The production recipe's fallback: the dump host has lost uk's date, so uk comes from its
+# archive item and de/en from the host; the records are the same as ever.
+for lang in de en; do
+  mkdir -p "$WORK/ia/host/${lang}wiki/20230320"
+  cp "$WORK/gen/_mirror/wikipedia/${lang}wiki/20230320/"* "$WORK/ia/host/${lang}wiki/20230320/"
+done
+sed -e "s|^base_url = .*|base_url = \"$base/ok/download\"|" "$SRC/configs/wikipedia_archive_org.toml" > "$WORK/ia.toml"
+sed -e "s|^base_url = .*|base_url = \"$base/ok/host\"|" -e "s|^fallbacks = .*|fallbacks = [\"$WORK/ia.toml\"]|" \
+  "$SRC/configs/wikipedia.toml" > "$WORK/host.toml"
+"$RPDATA" run wikipedia --recipe "$WORK/host.toml" --set 'download.languages=["de", "en", "uk"]' \
+  --set download.max_attempts=1 --out "$WORK/o4" --no-progress 2> "$WORK/log4" || { cat "$WORK/log4"; fail "run with a fallback failed"; }
+grep -q 'ukwiki-20230320-pages-articles-multistream.xml.bz2: fetched from fallback .*ia.toml' "$WORK/log4" ||
+  { cat "$WORK/log4"; fail "uk was not fetched from the fallback"; }
+grep -q 'dewiki.*fetched from fallback' "$WORK/log4" && fail "de came from the fallback"
+zstdcat "$WORK"/o4/wikipedia/*.jsonl.zst | sha256sum | cmp -s - "$WORK/host.sha" || fail "records differ with a fallback"
 
 # An item without its files.xml: its language fails, naming the file it looked for.
 rm "$WORK/ia/download/dewiki-20230320/dewiki-20230320_files.xml"

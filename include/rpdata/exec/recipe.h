@@ -37,6 +37,10 @@ struct Recipe {
   // The snapshot RedPajama used and what its host serves today, where they differ (live
   // data, a withdrawn dataset, a growing bucket); `rpdata recipe` and `rpdata report` say it.
   std::string snapshot;
+  // Recipes of the same source, reading and writing alike, whose downloads are tried in order
+  // for an input this recipe's own download cannot fetch (e.g. the Internet Archive's copy of
+  // a dump the dump host has dropped).
+  std::vector<std::string> fallbacks;
   // What a run does when a model the recipe names is absent: "error" before any work
   // (production recipes), or "skip" the model's rule with a warning (sample recipes).
   std::string missing_models = "error";

@@ -1,0 +1,80 @@
+#include "fallbacks.h"
+
+#include <spdlog/spdlog.h>
+
+#include "rpdata/core/error.h"
+
+namespace rpdata::exec {
+
+std::shared_ptr<const DownloadFallbacks> DownloadFallbacks::make(const Recipe& recipe, const Settings& settings,
+                                                                 const RunOptions& options, const RunLayout& layout) {
+  if (recipe.fallbacks.empty() || !options.download || !options.inputs.empty() || !options.mirror.empty())
+    return nullptr;
+  auto f = std::shared_ptr<DownloadFallbacks>(new DownloadFallbacks());
+  f->options_ = options;
+  f->options_.limit = -1;  // a fallback is asked for any input of the run
+  f->layout_ = layout;
+  const std::string digest = settings_digest(recipe, settings.tokenizers);
+  for (const auto& name : recipe.fallbacks) {
+    auto alt = std::make_unique<Alt>();
+    alt->recipe = load_recipe(name);
+    if (alt->recipe.source != recipe.source)
+      throw ConfigError("fallback recipe '" + name + "' builds source '" + alt->recipe.source + "', not '" +
+                            recipe.source + "'",
+                        recipe.name);
+    alt->settings = resolve_settings(alt->recipe, false);
+    if (settings_digest(alt->recipe, settings.tokenizers) != digest)
+      throw ConfigError("fallback recipe '" + name + "' reads or writes differently ([read], steps, [output]); a "
+                        "fallback may differ only in [download]",
+                        recipe.name);
+    if (!alt->settings.planner) throw ConfigError("fallback recipe '" + name + "' downloads nothing", recipe.name);
+    f->alts_.push_back(std::move(alt));
+  }
+  return f;
+}
+
+void DownloadFallbacks::plan(Alt& alt) const {
+  std::call_once(alt.planned, [&] {
+    try {
+      Plan p = build_plan(alt.recipe, alt.settings, options_, layout_, &alt.extras);
+      for (const auto& u : p.units)
+        for (const auto& part : unit_parts(u)) alt.parts[part.name] = part;
+      checksum_table(alt.settings, options_, alt.extras);
+    } catch (const Error& e) {
+      alt.plan_error = e.message();
+    }
+  });
+}
+
+std::string DownloadFallbacks::fetch(const std::string& name, const std::filesystem::path& raw,
+                                     io::Fetcher& fetcher) const {
+  std::string failures;
+  for (const auto& alt : alts_) {
+    plan(*alt);
+    const std::string& who = alt->recipe.name;
+    if (!alt->plan_error.empty()) {
+      failures += "; " + who + ": " + alt->plan_error;
+      continue;
+    }
+    auto it = alt->parts.find(name);
+    if (it == alt->parts.end()) {
+      failures += "; " + who + ": does not list " + name;
+      continue;
+    }
+    const PlanPart& part = it->second;
+    try {
+      download::ChecksumContext cc{fetcher, download_base(alt->settings, options_), alt->settings.planner.get(),
+                                   &alt->extras.listed};
+      io::Expect expect = alt->settings.checksums->expect({part.name, part.url, part.path, {}}, alt->extras.table, cc);
+      if (!part.md5.empty()) expect.md5 = part.md5;
+      if (part.size) expect.size = part.size;
+      fetcher.fetch(part.url, raw, expect);
+      return who + ": " + part.url;
+    } catch (const Error& e) {
+      failures += "; " + who + ": " + e.message();
+    }
+  }
+  throw DownloadError("no fallback could fetch " + name + failures);
+}
+
+}  // namespace rpdata::exec
