@@ -1,9 +1,8 @@
-// `rpdata doctor`: a preflight of a run that downloads no input. Per recipe: the recipe is
-// valid, its inputs can be planned (listings, manifests, credentials), the first input answers
-// a HEAD (or a 1-byte Range GET) on the host the run would use, its published checksum can
-// be obtained, signed requests are accepted, the models are present, and the disk under --out
-// has room for the `rpdata plan` estimate; and, for Slurm runs, that sbatch and sinfo work.
-// Nothing is written under --out (listings are fetched into a temporary directory).
+// `rpdata doctor`: a preflight of a run that downloads no input and writes nothing under --out.
+// Per recipe: valid, plannable (listings, manifests, credentials), the first input answering a
+// HEAD (or a 1-byte Range GET) on the host the run would use, its checksum obtainable, signed
+// requests accepted, models present, room on the disk for the `rpdata plan` estimate; and, for
+// Slurm runs, sbatch and sinfo working.
 #pragma once
 
 #include <cstdint>
