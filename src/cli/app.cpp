@@ -31,6 +31,7 @@ constexpr const char* kFooter =
     "  rpdata report runs/rp                  # token counts vs RedPajama's published ones\n"
     "  rpdata count shard.jsonl.zst -j 2      # docs, bytes, GPT-NeoX tokens of any JSONL\n"
     "  rpdata recipe c4                       # the recipe, with each threshold's provenance\n"
+    "  rpdata doctor c4 --out runs/rp         # preflight: hosts, checksums, credentials, models, disk\n"
     "Exit codes: 0 ok, 1 a task failed, 2 usage or configuration error.";
 
 }  // namespace
@@ -66,6 +67,7 @@ int run(int argc, char** argv, const std::function<void(Registries&)>& extra_sou
   register_plan(app);
   register_classifier(app);
   register_models(app);
+  register_doctor(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

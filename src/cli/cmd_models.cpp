@@ -43,24 +43,6 @@ std::string size_text(const fs::path& p) {
   return ec ? "?" : size_text(static_cast<double>(n));
 }
 
-// Prints rows as columns; the last column is not padded.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-  std::vector<size_t> width;
-  for (const auto& r : rows)
-    for (size_t c = 0; c + 1 < r.size(); ++c) {
-      if (width.size() <= c) width.resize(c + 1);
-      width[c] = std::max(width[c], r[c].size());
-    }
-  for (const auto& r : rows) {
-    std::string line;
-    for (size_t c = 0; c < r.size(); ++c) {
-      line += r[c];
-      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
-    }
-    std::printf("%s\n", line.c_str());
-  }
-}
-
 // The published model among a use's files (the first one the catalog knows).
 const PublishedModel* published_for(const quality::ModelUse& use) {
   for (const auto& f : use.files)

@@ -186,7 +186,6 @@ void ProgressLine::update(uint64_t done, uint64_t total) {
   }
 }
 
-namespace {
 std::string human_bytes(double b) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};
   int u = 0;
@@ -198,7 +197,23 @@ std::string human_bytes(double b) {
   std::snprintf(buf, sizeof(buf), u ? "%.1f %s" : "%.0f %s", b, units[u]);
   return buf;
 }
-}  // namespace
+
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width;
+  for (const auto& r : rows)
+    for (size_t c = 0; c + 1 < r.size(); ++c) {
+      if (width.size() <= c) width.resize(c + 1);
+      width[c] = std::max(width[c], r[c].size());
+    }
+  for (const auto& r : rows) {
+    std::string line;
+    for (size_t c = 0; c < r.size(); ++c) {
+      line += r[c];
+      if (c + 1 < r.size()) line += std::string(width[c] - r[c].size() + 2, ' ');
+    }
+    std::printf("%s\n", line.c_str());
+  }
+}
 
 void print_run_table(const std::string& out) {
   auto sources = exec::run_sources(out);

@@ -49,6 +49,12 @@ exec::Recipe load_run_recipe(const RunArgs& args);
 // Runs and reports; returns the exit code (0 ok, 1 some input failed).
 int execute_run(const RunArgs& args, bool download, bool process);
 
+// "298.4 MB" (decimal units, up to TB).
+std::string human_bytes(double bytes);
+
+// Prints rows as columns on stdout; the last column is not padded.
+void print_table(const std::vector<std::vector<std::string>>& rows);
+
 // Prints the per-source table (docs, bytes, shards, tokens) of a run directory.
 void print_run_table(const std::string& out);
 
@@ -66,6 +72,7 @@ void register_slurm(CLI::App& app);
 void register_plan(CLI::App& app);
 void register_classifier(CLI::App& app);
 void register_models(CLI::App& app);
+void register_doctor(CLI::App& app);
 
 // A one-line progress bar on a terminal (stderr), else an info line every 30 s.
 class ProgressLine {

@@ -1,6 +1,6 @@
 // The shared downloader's Fetcher: the retry loop with backoff around single requests
 // (http_request.cpp), resumable downloads into a locked .part file with verification and an
-// atomic rename, and in-memory gets.
+// atomic rename, in-memory gets, and probes (http_probe.cpp).
 #include "rpdata/io/http_fetch.h"
 
 #include <spdlog/spdlog.h>
@@ -75,6 +75,7 @@ struct Fetcher::Impl {
     int checksum_restarts = 0;
     int backoff_step = 0;
     std::string last_failure;
+    long last_status = 0;
     while (attempts < max_attempts) {
       ++attempts;
       uint64_t before = sink.size();
@@ -92,11 +93,13 @@ struct Fetcher::Impl {
         spdlog::warn("fetch {}: {}; downloading again from scratch", shown, last_failure);
         continue;
       }
-      if (r.kind == Outcome::kFatal)
-        throw DownloadError(fmt::format("{} (attempt {} of {}; not retryable)", r.reason, attempts,
-                                        max_attempts),
-                            shown);
+      if (r.kind == Outcome::kFatal) {
+        std::string what = fmt::format("{} (attempt {} of {}; not retryable)", r.reason, attempts, max_attempts);
+        if (r.status >= 400) throw HttpStatusError(r.status, what, shown);
+        throw DownloadError(what, shown);
+      }
       last_failure = r.reason;
+      last_status = r.status;
       if (r.kind == Outcome::kRestart) {
         sink.truncate();
         spdlog::warn("fetch {}: attempt {}/{}: {}; restarting from byte 0", shown, attempts,
@@ -105,14 +108,19 @@ struct Fetcher::Impl {
       }
       if (sink.size() > before) backoff_step = 0;  // progress was made: don't escalate
       if (attempts >= max_attempts) break;
-      double wait = backoff_s(backoff_step++, r.retry_after_s);
-      spdlog::warn("fetch {}: attempt {}/{} failed: {}; retrying in {:.2f} s", shown, attempts,
-                   max_attempts, r.reason, wait);
-      if (options.on_retry_wait) options.on_retry_wait(wait);
-      std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+      wait_before_retry(shown, attempts, max_attempts, backoff_step++, r);
     }
-    throw DownloadError(
-        fmt::format("gave up after {} attempts; last failure: {}", attempts, last_failure), shown);
+    std::string what = fmt::format("gave up after {} attempts; last failure: {}", attempts, last_failure);
+    if (last_status >= 400) throw HttpStatusError(last_status, what, shown);
+    throw DownloadError(what, shown);
+  }
+
+  // Waits before retry `step` (logged as attempt `attempt` of `max`).
+  void wait_before_retry(const std::string& shown, int attempt, int max, int step, const Outcome& r) {
+    double wait = backoff_s(step, r.retry_after_s);
+    spdlog::warn("fetch {}: attempt {}/{} failed: {}; retrying in {:.2f} s", shown, attempt, max, r.reason, wait);
+    if (options.on_retry_wait) options.on_retry_wait(wait);
+    std::this_thread::sleep_for(std::chrono::duration<double>(wait));
   }
 };
 
@@ -204,6 +212,48 @@ HttpPage Fetcher::get_page(const std::string& url, uint64_t max_body_bytes) {
   impl_->download(url, sink, /*resume=*/false, nullptr, Expect{}, nullptr, &c);
   return HttpPage{c.effective_url.empty() ? url : c.effective_url, c.status, std::move(c.header_lines), sink.take(),
                   c.truncated};
+}
+
+ProbeResult Fetcher::probe(const std::string& url) {
+  const std::string shown = redact_url(url);
+  ProbeResult res;
+  if (is_file_url(url)) {
+    res.method = "stat";
+    res.url = shown;
+    res.size = local_file_size(url);
+    res.status = res.size ? 200 : 404;
+    if (!res.size) res.failure = "no such file";
+    return res;
+  }
+  const std::string host = host_key(url);
+  int budget = std::max(1, impl_->options.max_attempts);
+  bool range_get = false;
+  int step = 0;
+  Outcome r;
+  while (res.attempts < budget) {
+    ++res.attempts;
+    r = impl_->requester.probe(url, shown, host, range_get, res);
+    if (!range_get && (res.status == 405 || res.status == 501)) {  // HEAD refused: ask for byte 0
+      range_get = true;
+      ++budget;
+      continue;
+    }
+    if (r.kind == Outcome::kComplete) return res;
+    if (r.kind == Outcome::kFatal) {
+      if (res.status > 0) {
+        res.failure = r.reason;
+        return res;
+      }
+      throw DownloadError(fmt::format("{} ({}; not retryable)", r.reason, res.method), shown);
+    }
+    if (res.attempts >= budget) break;
+    impl_->wait_before_retry(shown, res.attempts, budget, step++, r);
+  }
+  if (res.status > 0) {
+    res.failure = fmt::format("{} after {} attempts", r.reason, res.attempts);
+    return res;
+  }
+  throw DownloadError(fmt::format("gave up after {} attempts; last failure: {}", res.attempts, r.reason), shown);
 }
 
 }  // namespace rpdata::io

@@ -154,10 +154,21 @@ size_t on_body(char* data, size_t size, size_t nmemb, void* user) {
   return len;
 }
 
-// Transient transport failures worth another request; anything else (bad URL, missing
-// file://, TLS verification, too many redirects) fails at once.
-bool retryable_curl_code(CURLcode rc) {
-  switch (rc) {
+}  // namespace
+
+Requester::Requester(const FetchOptions& options) : options_(options), hosts_(options) {
+  curl_global_once();
+  for (const auto& h : options_.headers) {
+    curl_slist* next = curl_slist_append(headers_, h.c_str());
+    if (!next) throw DownloadError("cannot build the request header list");
+    headers_ = next;
+  }
+}
+
+Requester::~Requester() { curl_slist_free_all(headers_); }
+
+bool retryable_curl_code(int curl_code) {
+  switch (static_cast<CURLcode>(curl_code)) {
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
@@ -180,18 +191,42 @@ bool retryable_curl_code(CURLcode rc) {
 
 bool retryable_status(long status) { return status == 408 || status == 429 || status >= 500; }
 
-}  // namespace
-
-Requester::Requester(const FetchOptions& options) : options_(options), hosts_(options) {
-  curl_global_once();
-  for (const auto& h : options_.headers) {
-    curl_slist* next = curl_slist_append(headers_, h.c_str());
-    if (!next) throw DownloadError("cannot build the request header list");
-    headers_ = next;
+Requester::HeaderList Requester::prepare(void* curl, std::string_view method, const std::string& url,
+                                         const std::string& shown, char* errbuf) {
+  CURL* c = curl;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_s);
+  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
+  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kCurlBufferSize);
+  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  // Signed headers are made per attempt (a signature carries its time) on a private list.
+  HeaderList signed_headers(nullptr, curl_slist_free_all);
+  if (options_.sign) {
+    curl_slist* list = nullptr;
+    for (const curl_slist* h = headers_; h; h = h->next) list = curl_slist_append(list, h->data);
+    for (const auto& h : options_.sign(method, url)) {
+      curl_slist* next = curl_slist_append(list, h.c_str());
+      if (!next) {
+        curl_slist_free_all(list);
+        throw DownloadError("cannot build the request header list", shown);
+      }
+      list = next;
+    }
+    signed_headers.reset(list);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
+  } else if (headers_) {
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_);
   }
+  return signed_headers;
 }
-
-Requester::~Requester() { curl_slist_free_all(headers_); }
 
 Outcome Requester::attempt(const std::string& url, const std::string& shown, const std::string& host,
                            Sink& sink, bool resume, Progress* progress,
@@ -210,42 +245,12 @@ Outcome Requester::attempt(const std::string& url, const std::string& shown, con
   char errbuf[CURL_ERROR_SIZE] = {0};
   std::string range = std::to_string(t.offset) + "-";
   CURL* c = curl.get();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https,file");
-  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_s);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_bytes_per_s);
-  curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, options_.low_speed_time_s);
-  curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kCurlBufferSize);
-  curl_easy_setopt(c, CURLOPT_USERAGENT, options_.user_agent.c_str());
-  // Signed headers are made per attempt (a signature carries its time) on a private list.
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> signed_headers(nullptr, curl_slist_free_all);
-  if (options_.sign) {
-    curl_slist* list = nullptr;
-    for (const curl_slist* h = headers_; h; h = h->next) list = curl_slist_append(list, h->data);
-    for (const auto& h : options_.sign("GET", url)) {
-      curl_slist* next = curl_slist_append(list, h.c_str());
-      if (!next) {
-        curl_slist_free_all(list);
-        throw DownloadError("cannot build the request header list", shown);
-      }
-      list = next;
-    }
-    signed_headers.reset(list);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  } else if (headers_) {
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers_);
-  }
+  HeaderList headers = prepare(c, "GET", url, shown, errbuf);
   if (t.offset > 0) curl_easy_setopt(c, CURLOPT_RANGE, range.c_str());
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
 
   CURLcode rc;
   {
@@ -309,6 +314,7 @@ Outcome Requester::attempt(const std::string& url, const std::string& shown, con
     return out;
   }
   out.reason = describe_status(t.status, t.error_body);
+  out.status = t.status;
   if (retryable_status(t.status)) {
     out.kind = Outcome::kRetry;
     if (t.status == 429 || t.status == 503) out.retry_after_s = parse_retry_after(t.retry_after);

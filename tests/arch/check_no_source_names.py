@@ -22,7 +22,7 @@ HOSTS = ["huggingface.co/datasets", "dumps.wikimedia.org", "data.commoncrawl.org
 
 # (path prefix, line pattern, reason)
 ALLOWED = [
-    ("src/cli/", r'rpdata (run|download|process|plan|slurm submit|recipe|count) c4\b|runs/rp/c4|/data/c4/en|'
+    ("src/cli/", r'rpdata (run|download|process|plan|slurm submit|recipe|count|doctor) c4\b|runs/rp/c4|/data/c4/en|'
                  r'c4-train\.00000|first \d+ (of 1024 )?C4 files|\(c4, sample/c4\)|\(c4, \.\.\.\)|recipe c4\)|'
                  r'--whole-file book\.txt',
      "--help examples name a real recipe, as a user would type it"),

@@ -22,6 +22,7 @@ Faults are chosen by the URL path prefix; "n times" counts per (fault, file) sin
   /norange/<file>              ignores Range, always 200 with the whole body
   /badrange/<file>             answers a Range request with 206 for the whole file (start 0)
   /notfound/<file>             404
+  /nohead/<file>               405 (Allow: GET) to a HEAD; a GET is served as /ok/
   /html200/<file>              200 with an HTML error page in place of the file (a broken mirror)
 Google Drive's large-file download (drive.google.com/uc + drive.usercontent.google.com/download):
   /uc?export=download&id=<file>  200 with Drive's "can't scan this file for viruses" page, whose
@@ -29,6 +30,8 @@ Google Drive's large-file download (drive.google.com/uc + drive.usercontent.goog
   /download?id=<file>&export=download&confirm=t&uuid=<u>  the file (Range works); without
                                confirm=t, the page again; an id under quota/ gets Drive's
                                quota-exceeded HTML page
+HEAD is answered like GET without the body (the same status and headers; "Content-Length"
+is the body's a GET would get), and is logged like a GET.
 Control endpoints:
   /reset                       clears counters and the request log
   /stats?path=<url path>       one line per request to that path: "<status> <Range header or ->"
@@ -96,9 +99,31 @@ def parse_range(header, size):
     return start, min(end, size - 1)
 
 
+class Discard:
+    """A wfile for a HEAD answer once its headers are out: the body is not sent."""
+
+    def write(self, data):
+        return len(data)
+
+    def flush(self):
+        pass
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'fault_server/1'
+
+    def end_headers(self):
+        super().end_headers()
+        if self.command == 'HEAD':
+            self.wfile = Discard()
+
+    def do_HEAD(self):
+        real = self.wfile
+        try:
+            self.do_GET()
+        finally:
+            self.wfile = real
 
     def log_message(self, fmt, *args):  # quiet; the tests read /stats instead
         if os.environ.get('FAULT_SERVER_VERBOSE'):
@@ -188,7 +213,7 @@ class Handler(BaseHTTPRequestHandler):
         parts = path.lstrip('/').split('/')
         fault = parts[0]
         try:
-            if fault in ('ok', 'slow', 'norange', 'badrange', 'notfound', 'html200'):
+            if fault in ('ok', 'slow', 'norange', 'badrange', 'notfound', 'html200', 'nohead'):
                 name, n, code = '/'.join(parts[1:]), 0, 0
             elif fault in ('drop', 'truncate', 'retry-after', 'delay', 'gate'):
                 n, name, code = int(parts[1]), '/'.join(parts[2:]), 0
@@ -205,6 +230,8 @@ class Handler(BaseHTTPRequestHandler):
         file_path = find_file(name)
         if fault == 'notfound' or file_path is None:
             return self.send_small(404, b'not found\n')
+        if fault == 'nohead' and self.command == 'HEAD':
+            return self.send_small(405, b'', [('Allow', 'GET')])
         if fault == 'html200':
             return self.send_html(b'<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>'
                                   b'<body><h1>Bad Gateway</h1><p>The mirror is being updated.</p></body></html>\n')

@@ -13,12 +13,14 @@ botocore's S3SigV4Auth (Debian's python3-botocore), answering S3's errors as XML
   403 AccessDenied            no Authorization, or x-amz-request-payer: requester missing or
                               unsigned (the bucket is requester-pays)
   403 RequestTimeTooSkewed    x-amz-date more than 15 minutes off
-Implemented: ListObjectsV2 (GET /bucket?list-type=2, prefix, max-keys, continuation-token)
-and GET object with Range (206 / 416).
+Implemented: ListObjectsV2 (GET /bucket?list-type=2, prefix, max-keys, continuation-token),
+GET object with Range (206 / 416) and HEAD object (GET's status and headers, no body).
 
 Fault injection (unsigned control endpoints; counts per key since /_ctl/reset):
   /_ctl/fault?kind=slowdown&n=N&key=K   503 SlowDown for the next N GETs of K
   /_ctl/fault?kind=drop&n=N&key=K       full Content-Length, half the body, then a TCP reset
+  /_ctl/fault?kind=deny&n=N&key=K       403 AccessDenied for the next N GETs or HEADs of K (an
+                                        object the credentials may not read)
   /_ctl/reset                           clear faults and the log
   /_ctl/log                             one line per S3 request: "<status> <path> <range or ->"
 Exits 3 when botocore cannot be imported (the tests skip).
@@ -124,8 +126,30 @@ def verify(handler):
     return None
 
 
+class Discard:
+    """A wfile for a HEAD answer once its headers are out: the body is not sent."""
+
+    def write(self, data):
+        return len(data)
+
+    def flush(self):
+        pass
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+
+    def end_headers(self):
+        super().end_headers()
+        if self.command == "HEAD":
+            self.wfile = Discard()
+
+    def do_HEAD(self):
+        real = self.wfile
+        try:
+            self.do_GET()
+        finally:
+            self.wfile = real
 
     def log_message(self, *args):
         pass
@@ -218,6 +242,9 @@ class Handler(BaseHTTPRequestHandler):
         if not full.startswith(os.path.realpath(bdir) + os.sep) or not os.path.isfile(full):
             self.record(404, path)
             return self.send_body(404, error_xml("NoSuchKey", "The specified key does not exist."))
+        if take_fault("deny", key):
+            self.record(403, path)
+            return self.send_body(403, error_xml("AccessDenied", "Access Denied"))
         if take_fault("slowdown", key):
             self.record(503, path)
             return self.send_body(503, error_xml("SlowDown", "Please reduce your request rate."))

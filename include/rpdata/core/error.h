@@ -8,6 +8,7 @@
 #include <source_location>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace rpdata {
 
@@ -61,6 +62,19 @@ class IoError : public Error {
 class DownloadError : public Error {
  public:
   using Error::Error;
+};
+
+// A download the server answered with an HTTP error status (after any retries): callers can
+// tell a refusal (401, 403) from an absence (404).
+class HttpStatusError : public DownloadError {
+ public:
+  HttpStatusError(long status, std::string message, std::string path = {},
+                  std::source_location where = std::source_location::current())
+      : DownloadError(std::move(message), std::move(path), std::nullopt, where), status_(status) {}
+  long status() const { return status_; }
+
+ private:
+  long status_;
 };
 
 // A completed output that no longer verifies (size or sha256 mismatch).

@@ -67,6 +67,13 @@ class InputPlanner {
   virtual bool listing_needs_network() const { return false; }
   // False for shapes an [[inputs]] group cannot use (the group names the units itself).
   virtual bool groupable() const { return true; }
+  // For a planner whose requests are signed: where its credentials come from, for messages
+  // ("AWS credentials from environment (access key AKID...)"); "" when its requests are not
+  // signed (also when it reads a mirror). ConfigError, as plan() would give, when it finds none.
+  virtual std::string credentials(const PlanContext& ctx) const {
+    (void)ctx;
+    return {};
+  }
 };
 
 struct PlannerType {

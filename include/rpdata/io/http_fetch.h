@@ -63,6 +63,17 @@ struct HttpPage {
   bool truncated = false;                 // body cut at max_body_bytes
 };
 
+// What a probe learned about a URL without downloading it.
+struct ProbeResult {
+  long status = 0;               // final HTTP status; a file:// URL gives 200 (a file) or 404
+  std::optional<uint64_t> size;  // a HEAD's Content-Length, or the total of a 206's Content-Range
+  std::string method;            // "HEAD", "GET bytes=0-0" (the server refused HEAD) or "stat" (file://)
+  std::string url;               // the effective URL after redirects, redacted as in logs
+  std::string failure;           // "" for 2xx, else the status described ("HTTP 403 AccessDenied: ...")
+  int attempts = 0;              // requests made
+  bool ok() const { return status >= 200 && status < 300; }
+};
+
 // Internal: what get_page collects from the transfer.
 struct PageCapture {
   std::string effective_url;
@@ -94,6 +105,13 @@ class Fetcher {
   // keeping the final response's status line and headers; the body is cut (truncated) at
   // `max_body_bytes`, as CommonCrawl cuts payloads at 1 MiB. Thread-safe.
   HttpPage get_page(const std::string& url, uint64_t max_body_bytes);
+
+  // Whether `url` is there, and its size, without downloading it: a HEAD (signed with method
+  // HEAD when options.sign is set), or a GET of `Range: bytes=0-0` when the server refuses
+  // HEAD (405, 501). Same retry policy as fetch (connection errors, 5xx, 429, Retry-After).
+  // A final HTTP error status is returned (failure set), not thrown; DownloadError when no
+  // response came after the retries (connection refused, no such host). Thread-safe.
+  ProbeResult probe(const std::string& url);
 
  private:
   struct Impl;

@@ -124,6 +124,13 @@ class S3Planner : public InputPlanner {
   }
   bool listing_needs_network() const override { return true; }
   bool groupable() const override { return false; }
+  std::string credentials(const PlanContext& ctx) const override {
+    if (ctx.mirror) return {};
+    io::AwsCredentials creds = io::load_aws_credentials();
+    std::string from = creds.origin == "environment" ? "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" : creds.origin;
+    return "AWS credentials from " + from + " (access key " +
+           creds.access_key_id.substr(0, std::min<size_t>(4, creds.access_key_id.size())) + "...)";
+  }
 
  private:
   S3Keys k_;
