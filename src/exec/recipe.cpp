@@ -150,12 +150,35 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin) {
 
 void apply_override(Recipe& recipe, const std::string& assignment) {
   const std::string usage = "--set " + assignment + ": expected SECTION.KEY=VALUE with SECTION one of download, read, "
-                            "output, plan, dedup";
+                            "output, plan, dedup, or steps.TYPE.KEY=VALUE";
   size_t dot = assignment.find('.'), eq = assignment.find('=');
   if (dot == std::string::npos || eq == std::string::npos || dot > eq || dot == 0 || eq == dot + 1)
     throw ConfigError(usage);
   std::string section = assignment.substr(0, dot), key = assignment.substr(dot + 1, eq - dot - 1),
               value = assignment.substr(eq + 1);
+  auto parse_value = [&](const std::string& where) {
+    toml::table parsed;
+    try {
+      parsed = toml::parse("v = " + value);
+    } catch (const toml::parse_error&) {
+      parsed = toml::table{{"v", value}};  // not a TOML value: the text itself
+    }
+    return *to_params(parsed, where, "--set " + assignment).given("v");
+  };
+  if (section == "steps") {  // steps.TYPE.KEY: that key of every [[steps]] / [[post_steps]] of TYPE
+    size_t dot2 = key.find('.');
+    if (dot2 == std::string::npos || dot2 == 0 || dot2 + 1 == key.size()) throw ConfigError(usage);
+    std::string type = key.substr(0, dot2), step_key = key.substr(dot2 + 1);
+    int found = 0;
+    for (auto* list : {&recipe.steps, &recipe.post_steps})
+      for (auto& s : *list)
+        if (s.type == type) {
+          s.params.set(step_key, parse_value("steps." + type));
+          ++found;
+        }
+    if (!found) throw ConfigError("--set " + assignment + ": recipe " + recipe.name + " has no step of type " + type);
+    return;
+  }
   Params* p = section == "download" ? &recipe.download
               : section == "read"   ? &recipe.read
               : section == "output" ? &recipe.output
@@ -167,14 +190,7 @@ void apply_override(Recipe& recipe, const std::string& assignment) {
     throw ConfigError("--set " + assignment + ": recipe " + recipe.name + " gives [" + section +
                       "] per [[inputs]] group");
   if (section == "dedup" && !recipe.has_dedup) throw ConfigError("--set " + assignment + ": recipe has no [dedup]");
-  toml::table parsed;
-  try {
-    parsed = toml::parse("v = " + value);
-  } catch (const toml::parse_error&) {
-    parsed = toml::table{{"v", value}};  // not a TOML value: the text itself
-  }
-  Params one = to_params(parsed, section, "--set " + assignment);
-  p->set(key, *one.given("v"));
+  p->set(key, parse_value(section));
 }
 
 int64_t recipe_input_count(const Recipe& r) {

@@ -75,9 +75,10 @@ Recipe parse_recipe(const std::string& toml_text, const std::string& origin);
 // `name_or_path`: a built-in recipe name ("c4", "sample/c4") or a path to a .toml file.
 Recipe load_recipe(const std::string& name_or_path);
 // `--set SECTION.KEY=VALUE`: sets KEY of [download], [read], [output], [plan] or [dedup] (of a
-// recipe without [[inputs]] groups). VALUE is read as a TOML value (2303, 0.5, true,
-// ["en", "de"]), else taken as a string. ConfigError on anything else; the run then rejects
-// keys no type reads, as it does the recipe's own.
+// recipe without [[inputs]] groups), or with `steps.TYPE.KEY=VALUE` KEY of every step of TYPE.
+// VALUE is read as a TOML value (2303, 0.5, true, ["en", "de"]), else taken as a string.
+// ConfigError on anything else; the run then rejects keys no type reads, as it does the
+// recipe's own.
 void apply_override(Recipe& recipe, const std::string& assignment);
 std::vector<std::string> builtin_recipe_names();
 // The TOML text of a built-in recipe (for `rpdata recipe show`), empty if unknown.

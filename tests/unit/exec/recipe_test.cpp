@@ -123,8 +123,16 @@ TEST(Recipe, OverridesSetKeysLikeTheRecipe) {
   EXPECT_EQ(param_value_text(*r.read.given("timezone")), "\"local\"");
   EXPECT_EQ(param_value_text(*r.output.given("tokenizers")), "[\"neox\"]");
   validate_recipe(r);
-  for (const char* bad : {"until=2303", "download.=1", ".until=1", "steps.type=x", "download.until"})
+  for (const char* bad : {"until=2303", "download.=1", ".until=1", "steps.type=x", "download.until", "other.key=1",
+                          "steps.arxiv_nope.x=1", "steps.arxiv_language=1"})
     EXPECT_THROW(apply_override(r, bad), ConfigError) << bad;
+  // A step's key, for every step of its type: e.g. another Wikipedia dump date.
+  Recipe wiki = load_recipe("wikipedia");
+  apply_override(wiki, "steps.wikipedia_clean.timestamp=\"20240601\"");  // TOML: a number unless quoted
+  EXPECT_EQ(param_value_text(*wiki.steps[0].params.given("timestamp")), "\"20240601\"");
+  validate_recipe(wiki);
+  apply_override(wiki, "steps.wikipedia_clean.timestamp=20240601");
+  EXPECT_THROW(validate_recipe(wiki), ConfigError);  // "must be a string, got integer"
   Recipe c4 = load_recipe("c4");
   EXPECT_THROW(apply_override(c4, "dedup.partitions=4"), ConfigError);  // c4 has no [dedup]
   apply_override(c4, "download.untill=1");
