@@ -29,18 +29,10 @@ std::string g_dir;
 std::string g_from;
 bool g_no_progress = false;
 
-std::string size_text(double n) {
-  char buf[32];
-  if (n >= 1e9) std::snprintf(buf, sizeof(buf), "%.1f GB", n / 1e9);
-  else if (n >= 1e6) std::snprintf(buf, sizeof(buf), "%.1f MB", n / 1e6);
-  else std::snprintf(buf, sizeof(buf), "%.1f KB", n / 1e3);
-  return buf;
-}
-
 std::string size_text(const fs::path& p) {
   std::error_code ec;
   auto n = fs::file_size(p, ec);
-  return ec ? "?" : size_text(static_cast<double>(n));
+  return ec ? "?" : human_bytes(static_cast<double>(n));
 }
 
 // The published model among a use's files (the first one the catalog knows).
@@ -107,7 +99,7 @@ int print_catalog() {
   std::vector<std::vector<std::string>> rows{{"NAME", "FILE", "SIZE", "SHA256", "LICENCE", "FROM"}};
   for (const auto& m : exec::published_models()) {
     std::string from = m.urls.empty() ? "by hand: " + m.how : m.urls.front();
-    rows.push_back({m.name, m.file, m.size ? size_text(static_cast<double>(*m.size)) : "?",
+    rows.push_back({m.name, m.file, m.size ? human_bytes(static_cast<double>(*m.size)) : "?",
                     m.sha256.empty() ? "(not published)" : m.sha256.substr(0, 16) + "...", m.licence, from});
   }
   print_table(rows);

@@ -7,6 +7,7 @@
 
 #include "rpdata/core/error.h"
 #include "rpdata/download/google_drive.h"
+#include "rpdata/download/url.h"
 #include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/io/hash.h"
@@ -30,11 +31,6 @@ const std::vector<Check>& checks() {
       {"\n\n\n", {2756}},
   };
   return kChecks;
-}
-
-std::string as_url(const std::string& base) {
-  if (base.find("://") != std::string::npos) return base;
-  return "file://" + fs::absolute(base).lexically_normal().string();
 }
 }  // namespace
 
@@ -65,7 +61,7 @@ ModelDownload download_neox_tokenizer(const fs::path& models_dir, const std::str
     d.already_present = true;
     return d;
   }
-  std::string base = as_url(base_in.empty() ? kNeoxTokenizerUrl : base_in);
+  std::string base = download::as_url(base_in.empty() ? kNeoxTokenizerUrl : base_in);
   while (!base.empty() && base.back() == '/') base.pop_back();
   fs::path staging = models_dir / "gpt-neox-20b" / ".tokenizer.json.download";
   fs::create_directories(staging.parent_path());
@@ -192,7 +188,7 @@ ModelFetch fetch_model(const PublishedModel& model, const fs::path& models_dir, 
   if (fs::exists(f.path)) {
     try {
       verify_model(model, f.path);
-      f.sha256 = io::file_sha256_hex(f.path);
+      f.sha256 = model.sha256.empty() ? io::file_sha256_hex(f.path) : model.sha256;  // a pin was just checked
       f.already_present = true;
       return f;
     } catch (const VerifyError& e) {
@@ -206,11 +202,11 @@ ModelFetch fetch_model(const PublishedModel& model, const fs::path& models_dir, 
   io::Fetcher fetcher(options);
   std::string failures;
   for (const auto& url_in : urls) {
-    std::string url = as_url(url_in);
+    std::string url = download::as_url(url_in);
     try {
       fetch_one(fetcher, url, staging);
       verify_model(model, staging);
-      f.sha256 = io::file_sha256_hex(staging);
+      f.sha256 = model.sha256.empty() ? io::file_sha256_hex(staging) : model.sha256;
       f.url = url;
       io::rename_durable(staging, f.path);
       return f;

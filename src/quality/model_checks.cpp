@@ -30,13 +30,17 @@ void check_fasttext_supervised(const fs::path& path, const std::vector<std::stri
     throw VerifyError("fastText model of version " + std::to_string(version) + ", newer than this fastText reads",
                       path.string(), 4);
   fasttext::FastText ft;
+  // fastText does not check its reads: on a truncated file it would go on with sizes it never
+  // read (and allocate by them). A short read throws here instead.
+  in.exceptions(std::ios::failbit | std::ios::badbit);
   try {
     ft.loadModel(in);
+  } catch (const std::ios_base::failure&) {
+    throw VerifyError("fastText model is truncated", path.string(), fs::file_size(path));
   } catch (const std::exception& e) {
     throw VerifyError(std::string("fastText cannot load the model: ") + e.what(), path.string());
   }
-  // A truncated file leaves the stream failed (fastText does not check its reads).
-  if (in.fail()) throw VerifyError("fastText model is truncated", path.string(), fs::file_size(path));
+  in.exceptions(std::ios::goodbit);
   if (in.peek() != std::char_traits<char>::eof())
     throw VerifyError("fastText model has trailing bytes after the model", path.string(),
                       static_cast<uint64_t>(in.tellg()));
