@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/exec/manifest.h"
 #include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
 
 namespace rpdata::cli {
 
@@ -55,6 +57,8 @@ void add_run_flags(CLI::App& cmd, RunArgs& a, bool with_inputs, bool with_delete
   cmd.add_option("--set", a.sets,
                  "Override one recipe key, SECTION.KEY=VALUE (download, read, output, plan, dedup; VALUE as "
                  "in TOML), e.g. --set download.until=2303 stops arXiv at RedPajama's snapshot; repeatable");
+  for (const auto& f : exec::registries().run_flags)
+    cmd.add_option("--" + f.flag, a.source_flags[f.flag], f.doc)->type_name(f.value_name);
   cmd.add_option("--mirror", a.mirror,
                  "Fetch raw inputs from this base URL or local directory instead of the recipe's host");
   cmd.add_option("--limit", a.limit, "Only the first N inputs of the recipe (a partial run)")
@@ -101,6 +105,8 @@ std::vector<std::string> task_args(const RunArgs& a) {
   if (!a.recipe.empty())  // a recipe file is named absolutely
     out.insert(out.end(), {"--recipe", exec::builtin_recipe_text(a.recipe).empty() ? absolute(a.recipe) : a.recipe});
   for (const auto& s : a.sets) out.insert(out.end(), {"--set", s});
+  for (const auto& [flag, value] : a.source_flags)
+    if (!value.empty()) out.insert(out.end(), {"--" + flag, value});
   if (!a.mirror.empty())
     out.insert(out.end(), {"--mirror", a.mirror.find("://") == std::string::npos ? absolute(a.mirror) : a.mirror});
   if (a.limit >= 0) out.insert(out.end(), {"--limit", std::to_string(a.limit)});
@@ -123,6 +129,16 @@ exec::Recipe load_run_recipe(const RunArgs& a) {
   if (r.source != a.source)
     throw ConfigError("recipe '" + r.name + "' builds source '" + r.source + "', not '" + a.source + "'");
   for (const auto& s : a.sets) exec::apply_override(r, s);
+  for (const auto& f : exec::registries().run_flags) {
+    auto given = a.source_flags.find(f.flag);
+    if (given == a.source_flags.end() || given->second.empty()) continue;
+    if (std::find(f.sources.begin(), f.sources.end(), r.source) == f.sources.end()) {
+      std::string names;
+      for (const auto& n : f.sources) names += (names.empty() ? "" : ", ") + n;
+      throw ConfigError("--" + f.flag + " applies to recipes of " + names + ", not to " + r.source);
+    }
+    for (const auto& s : f.sets(given->second)) exec::apply_override(r, s);
+  }
   return r;
 }
 

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,8 @@ struct RunArgs {
   bool no_progress = false;
   std::vector<std::string> tokenizers;
   std::vector<std::string> sets;  // --set SECTION.KEY=VALUE recipe overrides, in order
+  // The sources' run flags given (flag -> value; Registries::run_flags), applied after --set.
+  std::map<std::string, std::string> source_flags;
   std::string stage;  // recipes with [dedup]: main | reduce | apply (default: all, one task)
 };
 

@@ -24,6 +24,12 @@ std::unique_ptr<InputPlanner> PlannerRegistry::configure(const Params& download,
   for (const auto& t : types_)
     if (std::any_of(t.triggers.begin(), t.triggers.end(), [&](const std::string& k) { return download.has(k); }))
       chosen.push_back(&t);
+  auto superseded = [&](const PlannerType* t) {
+    return std::any_of(chosen.begin(), chosen.end(), [&](const PlannerType* by) {
+      return std::find(by->supersedes.begin(), by->supersedes.end(), t->name) != by->supersedes.end();
+    });
+  };
+  chosen.erase(std::remove_if(chosen.begin(), chosen.end(), superseded), chosen.end());
   if (chosen.size() > 1)
     chosen.erase(std::remove_if(chosen.begin(), chosen.end(), [](const PlannerType* t) { return t->fallback; }),
                  chosen.end());

@@ -18,6 +18,7 @@ std::shared_ptr<const DownloadFallbacks> DownloadFallbacks::make(const Recipe& r
   for (const auto& name : recipe.fallbacks) {
     auto alt = std::make_unique<Alt>();
     alt->recipe = load_recipe(name);
+    for (const auto& o : recipe.overrides) apply_override(alt->recipe, o);  // e.g. another dump date
     if (alt->recipe.source != recipe.source)
       throw ConfigError("fallback recipe '" + name + "' builds source '" + alt->recipe.source + "', not '" +
                             recipe.source + "'",

@@ -159,6 +159,7 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
   Plan plan;
   plan.recipe = r.name;
   plan.source = r.source;
+  plan.overrides = r.overrides;
   download::PlanContext ctx = plan_context(r, s, o, layout);
   ctx.published = [&]() -> const download::Published& { return checksum_table(s, o, x); };
   if (!o.inputs.empty()) {
@@ -170,12 +171,16 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
     if (!fs::exists(layout.plan_file()))
       throw ConfigError("no plan in " + layout.source_dir().string() + ": run `rpdata download " + r.source +
                         "` first (the input list comes from a listing over the network)");
-    plan.units = read_plan(layout.plan_file()).units;
+    Plan published = read_plan(layout.plan_file());
+    plan.units = std::move(published.units);
+    plan.deviations = std::move(published.deviations);
   } else {
     x.listed = s.planner->plan(ctx);
     plan.units = std::move(x.listed.units);
+    plan.deviations = x.listed.deviations;
     x.listed.units.clear();
     for (const auto& line : x.listed.log) spdlog::info("{}: {}", r.source, line);
+    for (const auto& line : plan.deviations) spdlog::warn("{}: not RedPajama's snapshot: {}", r.source, line);
   }
   if (o.limit == 0) throw ConfigError("--limit 0 selects no inputs");
   if (s.selector) {

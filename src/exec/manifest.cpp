@@ -89,6 +89,8 @@ std::string plan_to_json(const Plan& plan) {
              .str("recipe", plan.recipe)
              .str("source", plan.source)
              .str("settings_digest", plan.settings_digest)
+             .raw("overrides", io::json_strings(plan.overrides))
+             .raw("deviations", io::json_strings(plan.deviations))
              .raw("units", units)
              .done() +
          "\n";
@@ -102,6 +104,15 @@ Plan read_plan(const fs::path& path) {
   plan.recipe = get_str(root, "recipe", path);
   plan.source = get_str(root, "source", path);
   plan.settings_digest = get_str(root, "settings_digest", path);
+  for (auto [key, list] : {std::pair{"overrides", &plan.overrides}, std::pair{"deviations", &plan.deviations}}) {
+    simdjson::dom::array a;
+    if (!root[key].get_array().get(a))  // absent in plans written before these were recorded
+      for (auto v : a) {
+        std::string_view sv;
+        if (v.get(sv)) throw InputError(std::string("plan's ") + key + " are not strings", path.string());
+        list->emplace_back(sv);
+      }
+  }
   simdjson::dom::array units;
   if (root["units"].get_array().get(units)) throw InputError("plan has no units", path.string());
   for (auto u : units) {

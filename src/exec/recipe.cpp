@@ -177,6 +177,7 @@ void apply_override(Recipe& recipe, const std::string& assignment) {
           ++found;
         }
     if (!found) throw ConfigError("--set " + assignment + ": recipe " + recipe.name + " has no step of type " + type);
+    recipe.overrides.push_back(assignment);
     return;
   }
   Params* p = section == "download" ? &recipe.download
@@ -191,6 +192,7 @@ void apply_override(Recipe& recipe, const std::string& assignment) {
                       "] per [[inputs]] group");
   if (section == "dedup" && !recipe.has_dedup) throw ConfigError("--set " + assignment + ": recipe has no [dedup]");
   p->set(key, parse_value(section));
+  recipe.overrides.push_back(assignment);
 }
 
 int64_t recipe_input_count(const Recipe& r) {

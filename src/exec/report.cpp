@@ -11,10 +11,10 @@
 namespace rpdata::exec {
 
 namespace {
-// The recipe the run used and its snapshot note ("" when it has none or cannot be loaded).
-std::string snapshot_note(const RunLayout& layout) {
+// The recipe's snapshot note ("" when it has none or cannot be loaded).
+std::string snapshot_note(const std::string& recipe) {
   try {
-    Recipe r = load_recipe(read_plan(layout.plan_file()).recipe);
+    Recipe r = load_recipe(recipe);
     return r.snapshot.empty() ? "" : r.name + ": " + r.snapshot;
   } catch (const std::exception&) {
     return "";
@@ -48,7 +48,10 @@ Report build_report(const std::filesystem::path& out, const std::string& tokeniz
     for (const auto& name : slice.run_names) {
       if (std::find(in_run.begin(), in_run.end(), name) == in_run.end()) continue;
       SourceTotals t = merge_manifest({out, name}, false);
-      if (std::string note = snapshot_note({out, name}); !note.empty()) row.snapshot_notes.push_back(note);
+      Plan plan = read_plan(RunLayout{out, name}.plan_file());
+      if (std::string note = snapshot_note(plan.recipe); !note.empty()) row.snapshot_notes.push_back(note);
+      for (const auto& d : plan.deviations) row.deviations.push_back(name + ": " + d);
+      for (const auto& o : plan.overrides) row.overrides.push_back(name + ": " + o);
       auto it = t.tokens.find(tokenizer);
       row.counted = (row.in_run ? row.counted : true) && it != t.tokens.end();
       row.in_run = true;
@@ -89,12 +92,10 @@ std::string report_to_json(const Report& r) {
           .boolean("extrapolated", row.inputs_done < row.inputs_full)
           .real("share", row.share)
           .real("ratio_to_published", row.published > 0 ? row.extrapolated / row.published : 0);
-      std::string notes = "[";
-      for (const auto& n : row.snapshot_notes) {
-        if (notes.size() > 1) notes += ", ";
-        io::append_json_string(notes, n, io::JsonStyle::kPython);
-      }
-      o.raw("snapshot_notes", notes + "]");
+      o.raw("snapshot_notes", io::json_strings(row.snapshot_notes));
+      o.boolean("redpajama_snapshot", row.deviations.empty());
+      o.raw("deviations", io::json_strings(row.deviations));
+      o.raw("overrides", io::json_strings(row.overrides));
     }
     sources.raw(row.source, o.done());
   }
@@ -141,6 +142,10 @@ std::string report_to_table(const Report& r) {
   out += line;
   for (const auto& row : r.rows)
     for (const auto& n : row.snapshot_notes) out += "snapshot: " + n + "\n";
+  for (const auto& row : r.rows)
+    for (const auto& d : row.deviations) out += "NOT RedPajama's snapshot: " + d + "\n";
+  for (const auto& row : r.rows)
+    for (const auto& o : row.overrides) out += "recipe changed: " + o + "\n";
   if (r.partial)
     out += "* extrapolation: tokens / (inputs done / inputs of the full recipe); a partial run, not a measurement.\n";
   out += "tokenizer: " + r.tokenizer + "; published counts are GPT-NeoX-20B tokens (RedPajama-Data-1T README),\n"

@@ -299,4 +299,13 @@ std::string json_counts(const std::map<std::string, int64_t>& values) {
   return o.done();
 }
 
+std::string json_strings(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i) out += ", ";
+    append_json_string(out, values[i], JsonStyle::kPython);
+  }
+  return out + "]";
+}
+
 }  // namespace rpdata::io

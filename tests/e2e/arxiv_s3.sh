@@ -48,6 +48,8 @@ rc=$?
 set -e
 [ "$rc" = 2 ] || { cat "$WORK/noyes.log"; fail "expected exit 2 without --yes, got $rc"; }
 grep -q '3 file(s) to fetch' "$WORK/noyes.log" || { cat "$WORK/noyes.log"; fail "no byte estimate"; }
+grep -q "not RedPajama's snapshot: 1 tar(s) dated after 2303" "$WORK/noyes.log" ||
+  { cat "$WORK/noyes.log"; fail "the tar past RedPajama's snapshot is not flagged"; }
 set +e
 "$RPDATA" run arxiv --recipe "$WORK/arxiv.toml" --set download.until=2303 --out "$WORK/out" --tokenizers none \
   --no-progress > /dev/null 2> "$WORK/noyes.log"
@@ -62,6 +64,8 @@ grep -q 'rerun with --yes' "$WORK/noyes.log" || fail "no --yes hint"
 "$RPDATA" run arxiv --recipe "$WORK/arxiv.toml" --set download.until=2303 --out "$WORK/out" --tokenizers none \
   --no-progress --yes 2> "$WORK/yes.log" || { cat "$WORK/yes.log"; fail "run --yes failed"; }
 [ ! -e "$WORK/out/arxiv/_work/raw/arXiv_src_2304_001.tar" ] || fail "fetched a tar after until"
+grep -q "not RedPajama's snapshot" "$WORK/yes.log" && fail "a run up to 2303 is flagged"
+"$RPDATA" report "$WORK/out" --json | grep -q '"redpajama_snapshot": true' || fail "report flags a run up to 2303"
 n=$(zstd -dc "$WORK"/out/arxiv/arXiv_src_2303_00[12]-*.jsonl.zst | wc -l)
 [ "$n" = 10 ] || fail "expected 10 papers, got $n"
 grep -q 'e2e/secret+KEY' "$WORK/yes.log" "$WORK/noyes.log" && fail "the secret appears in a log"

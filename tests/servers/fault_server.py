@@ -24,6 +24,8 @@ Faults are chosen by the URL path prefix; "n times" counts per (fault, file) sin
   /notfound/<file>             404
   /nohead/<file>               405 (Allow: GET) to a HEAD; a GET is served as /ok/
   /html200/<file>              200 with an HTML error page in place of the file (a broken mirror)
+  /ok/<dir>/                   nginx's autoindex page of the folder (dumps.wikimedia.org's
+                               listing of a wiki's dump dates: <a href="20230320/">20230320/</a>)
 Google Drive's large-file download (drive.google.com/uc + drive.usercontent.google.com/download):
   /uc?export=download&id=<file>  200 with Drive's "can't scan this file for viruses" page, whose
                                form (action /download; hidden id, export, confirm=t, uuid) leads on
@@ -78,6 +80,31 @@ def find_file(name):
         if os.path.isfile(path):
             return path
     return None
+
+
+def find_dir(name):
+    parts = [p for p in name.split('/') if p]
+    if any(p in ('.', '..') for p in parts):
+        return None
+    for root in ROOTS:
+        path = os.path.join(root, *parts)
+        if os.path.isdir(path):
+            return path
+    return None
+
+
+def autoindex(url_path, folder):
+    """The folder's listing as nginx's autoindex writes it (names, dates, sizes)."""
+    rows = ['<a href="../">../</a>']
+    for entry in sorted(os.listdir(folder)):
+        full = os.path.join(folder, entry)
+        stamp = time.strftime('%d-%b-%Y %H:%M', time.gmtime(os.path.getmtime(full)))
+        shown = entry + '/' if os.path.isdir(full) else entry
+        size = '-' if os.path.isdir(full) else str(os.path.getsize(full))
+        rows.append('<a href="%s">%s</a>%s %s %19s' % (urllib.parse.quote(shown), shown,
+                                                       ' ' * max(1, 51 - len(shown)), stamp, size))
+    return ('<html>\r\n<head><title>Index of %s</title></head>\r\n<body>\r\n<h1>Index of %s</h1><hr><pre>'
+            '%s\r\n</pre><hr></body>\r\n</html>\r\n' % (url_path, url_path, '\r\n'.join(rows))).encode()
 
 
 def parse_range(header, size):
@@ -227,6 +254,10 @@ class Handler(BaseHTTPRequestHandler):
         return self.serve_file(fault, name, n, code)
 
     def serve_file(self, fault, name, n, code=0):
+        if fault == 'ok' and (name == '' or name.endswith('/')):
+            folder = find_dir(name)
+            if folder is not None:
+                return self.send_html(autoindex('/' + name, folder))
         file_path = find_file(name)
         if fault == 'notfound' or file_path is None:
             return self.send_small(404, b'not found\n')

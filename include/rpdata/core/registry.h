@@ -144,4 +144,16 @@ struct PublishedModel {
   std::function<void(const std::filesystem::path&)> verify;
 };
 
+// A flag a source offers on the commands that run a recipe (run, download, process, slurm,
+// plan, doctor): `--<flag> VALUE` stands for `--set` assignments on a recipe of one of its
+// sources, and is recorded with them in the run's plan.
+struct RunFlag {
+  std::string flag;        // without the dashes: "dump-date"
+  std::string value_name;  // for --help: "YYYYMMDD|latest"
+  std::string doc;         // one line for --help
+  std::vector<std::string> sources;  // the recipe sources it applies to
+  // The `--set` assignments VALUE stands for; ConfigError on a bad value.
+  std::function<std::vector<std::string>(const std::string& value)> sets;
+};
+
 }  // namespace rpdata

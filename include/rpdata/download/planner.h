@@ -50,6 +50,10 @@ struct Planned {
   std::function<void(const std::vector<const PlanUnit*>& todo, const std::filesystem::path& raw_dir, bool yes)>
       before_fetch;
   std::vector<std::string> log;  // lines for the run's log (what was listed)
+  // How the inputs listed differ from the snapshot RedPajama processed (another dump date,
+  // papers past its cut-off), one line each; the run's plan records them and `rpdata report`
+  // flags the slice. Empty when the inputs are RedPajama's.
+  std::vector<std::string> deviations;
 };
 
 class InputPlanner {
@@ -86,6 +90,9 @@ struct PlannerType {
   Keys keys;                // its [download] keys, triggers included
   // Reads its keys from [download] (the caller rejects keys left unread).
   std::function<std::unique_ptr<InputPlanner>(const Params& download)> configure;
+  // Types this one replaces when both are chosen (a source's own shape that refines a generic
+  // one: Wikipedia's dated dumps over the generic per-language pattern).
+  std::vector<std::string> supersedes = {};
 };
 
 class PlannerRegistry {

@@ -40,6 +40,10 @@ struct Plan {
   // tokenizers counted): a run directory never mixes outputs of different settings.
   std::string settings_digest;
   std::vector<PlanUnit> units;
+  // The recipe keys the run changed (`--set` and the flags that stand for them), in order.
+  std::vector<std::string> overrides;
+  // How its inputs differ from RedPajama's snapshot (download::Planned::deviations).
+  std::vector<std::string> deviations;
 };
 
 struct SourceTotals {

@@ -58,6 +58,9 @@ struct Recipe {
   // Sizing facts for `rpdata plan` (full raw size, per-core throughput measured here, egress
   // price); never part of the settings digest.
   Params plan{"plan"};
+  // The assignments apply_override made, in order ("download.dump_date=latest"); a run's plan
+  // records them, and its fallback recipes get them too.
+  std::vector<std::string> overrides;
 };
 
 // The recipe as one group sees it: the group's [download] and [read], everything else shared.

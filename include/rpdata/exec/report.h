@@ -28,6 +28,12 @@ struct ReportRow {
   // "<recipe>: <snapshot>" of each recipe that made this slice and says its snapshot differs
   // from RedPajama's or may (live data, a withdrawn dataset, a growing bucket).
   std::vector<std::string> snapshot_notes;
+  // "<run folder>: <deviation>": how a run's inputs differ from RedPajama's snapshot (another
+  // dump date, papers past its cut-off), as its plan recorded them: not RedPajama's data.
+  std::vector<std::string> deviations;
+  // "<run folder>: <assignment>": the recipe keys a run changed (--set and the flags standing
+  // for them), as its plan recorded them.
+  std::vector<std::string> overrides;
 };
 
 struct Report {

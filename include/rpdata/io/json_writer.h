@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "rpdata/core/document.h"
 
@@ -65,5 +66,7 @@ class JsonObject {
 
 // {"a": 1, "b": 2} from an ordered map.
 std::string json_counts(const std::map<std::string, int64_t>& values);
+// ["a", "b"] (Python json.dumps layout).
+std::string json_strings(const std::vector<std::string>& values);
 
 }  // namespace rpdata::io

@@ -23,6 +23,7 @@ struct Registries {
   std::vector<SourceInfo> sources;
   std::vector<SampleSource> samples;
   std::vector<PublishedModel> models;  // the models its production recipes name (`rpdata models`)
+  std::vector<RunFlag> run_flags;      // flags of the run commands that stand for --set assignments
   // Recipes a source ships as text (name, TOML) besides the ones built from configs/.
   std::vector<std::pair<std::string, std::string>> recipes;
 };

@@ -57,6 +57,9 @@ void confirm_cost(const std::string& bucket_url, const Published& expects, doubl
                                   bucket_url, usd));
 }
 
+// The last month of the bucket RedPajama processed (arXiv_src_2303_*: its README's April 2023 run).
+constexpr int64_t kRedPajamaUntil = 2303;
+
 // Whether a name that starts with YYMM ("2303_001.tar") is at or before `until` (YYMM).
 // arXiv's years run 1991-2090: 91..99 are the 1900s.
 bool within(const std::string& rest, int64_t until) {
@@ -85,7 +88,8 @@ class S3Planner : public InputPlanner {
     io::S3Client client({loc.bucket, k_.region, k_.endpoint, k_.requester_pays}, creds, ctx.fetch);
 
     Planned out;
-    size_t after = 0;  // objects past `until`
+    size_t after = 0;          // objects past `until`
+    size_t past_snapshot = 0;  // objects kept that RedPajama's snapshot did not have
     out.fetch = client.fetch_options();
     const std::string bucket_url = "s3://" + loc.bucket + "/" + loc.prefix;
     if (!k_.manifest.empty()) {
@@ -108,11 +112,16 @@ class S3Planner : public InputPlanner {
         ++after;
         continue;
       }
+      if (!within(name.substr(k_.name_prefix.size()), kRedPajamaUntil)) ++past_snapshot;
       out.units.push_back({name, client.object_url(o.key), ""});
       auto& x = out.expects[name];
       if (!x.size) x.size = o.size;  // the listing's size when the manifest lacks the file
     }
     if (after) spdlog::info("s3: {} object(s) after {} left out ([download] until)", after, k_.until);
+    if (past_snapshot)
+      out.deviations.push_back(std::to_string(past_snapshot) + " tar(s) dated after " + std::to_string(kRedPajamaUntil) +
+                               ", past RedPajama's snapshot (--set download.until=" + std::to_string(kRedPajamaUntil) +
+                               " stops there)");
     if (out.units.empty())
       throw ConfigError("no objects under " + bucket_url + " match the recipe's name_prefix/name_suffix" +
                         (k_.until ? " up to until = " + std::to_string(k_.until) : std::string()));

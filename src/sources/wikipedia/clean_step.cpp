@@ -9,6 +9,19 @@ namespace rpdata::sources::wikipedia {
 
 CleanStep::CleanStep(std::string timestamp) : timestamp_(std::move(timestamp)) {}
 
+const std::string& CleanStep::input_date(const std::string& id) {
+  std::string_view input(id);
+  input = input.substr(0, input.rfind('/'));
+  if (input != date_input_) {
+    date_input_ = std::string(input);
+    date_ = date_from_file_name(date_input_);
+    if (date_.empty())
+      throw ConfigError("wikipedia_clean timestamp = \"" + std::string(kTimestampFromInput) + "\": input '" +
+                        date_input_ + "' names no dump date (<lang>wiki-YYYYMMDD-...)");
+  }
+  return date_;
+}
+
 bool CleanStep::keep(Document& doc, std::string& reason) {
   const MetaValue* title = doc.meta.find("title");
   const MetaValue* language = doc.meta.find("language");
@@ -36,7 +49,7 @@ bool CleanStep::keep(Document& doc, std::string& reason) {
   meta.set("title", *t);
   meta.set("url", "https://" + *l + ".wikipedia.org/wiki/" + url_quote(*t));
   meta.set("language", *l);
-  meta.set("timestamp", timestamp_);
+  meta.set("timestamp", timestamp_ == kTimestampFromInput ? input_date(doc.id) : timestamp_);
   doc.meta = std::move(meta);
   return true;
 }

@@ -31,8 +31,22 @@ void register_source(Registries& r) {
   r.steps.add({"wikipedia_clean",
                "Wikipedia wikitext -> text as the HF wikipedia builder (mwparserfromhell strip_code after its "
                "media/category/ref/table rules), meta {title, url, language, timestamp}",
-               {Key::text("timestamp", "20230320", "meta timestamp: the dump date")},
+               {Key::text("timestamp", "20230320",
+                          "meta timestamp: the dump date, or \"from_input\": the date in the input's name")},
                [](const Params& p, const ModelLookup&) { return std::make_unique<CleanStep>(p.get_string("timestamp")); }});
+  r.planners.add(dump_planner_type());
+  r.run_flags.push_back(
+      {"dump-date", "YYYYMMDD|latest",
+       "Wikipedia recipes: read the dumps of this date, or the latest every language has finished, instead of "
+       "RedPajama's 20230320 (recorded in the plan; `rpdata report` flags another date)",
+       {"wikipedia"},
+       [](const std::string& v) -> std::vector<std::string> {
+         bool date = v.size() == 8 && v.find_first_not_of("0123456789") == std::string::npos;
+         if (!date && v != "latest") throw ConfigError("--dump-date must be YYYYMMDD or latest, got '" + v + "'");
+         // An explicit date is also the records' timestamp; "latest" is known only once listed.
+         return {"download.dump_date=\"" + v + "\"",
+                 "steps.wikipedia_clean.timestamp=\"" + (date ? v : std::string(CleanStep::kTimestampFromInput)) + "\""};
+       }});
   r.samples.push_back({"wikipedia", "sample/wikipedia", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) {
                          return write_sample(m, {{"de", "en", "uk"}});

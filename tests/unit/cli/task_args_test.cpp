@@ -18,6 +18,7 @@ const std::map<std::string, std::vector<std::string>> kValues = {
     {"--limit", {"3"}},            {"--threads", {"2"}},        {"--tokenizers", {"neox,llama"}},
     {"--input", {"/"}},            {"--rank", {"1"}},           {"--world-size", {"4"}},
     {"--stage", {"main"}},         {"--set", {"download.until=2303"}},
+    {"--dump-date", {"latest"}},  // a source's run flag (Registries::run_flags)
 };
 
 std::vector<std::string> parse_back(CLI::App& app, std::vector<std::string> args) {
@@ -70,6 +71,8 @@ TEST(TaskArgs, EveryRunFlagReachesTheTask) {
     EXPECT_EQ(b.tokenizers, a.tokenizers);
     EXPECT_EQ(b.sets, a.sets);
     EXPECT_EQ(b.sets, std::vector<std::string>{"download.until=2303"});
+    EXPECT_EQ(b.source_flags, a.source_flags);
+    EXPECT_EQ(b.source_flags["dump-date"], "latest");
   }
 }
 

@@ -52,6 +52,44 @@ TEST(PlannerRegistry, ChoosesTheShapeByItsKeys) {
   langs.reject_unused();  // the language shape read pattern and languages
 }
 
+TEST(PlannerRegistry, ASourceShapeSupersedesTheGenericOneItRefines) {
+  const PlannerRegistry& reg = exec::registries().planners;
+  PlanContext ctx;
+  ctx.recipe = "t";
+  ctx.base = "https://h";
+  // languages + dump_date: Wikipedia's dated dumps, not the generic language shape (which
+  // would leave dump_date unread) and not "two input shapes".
+  Params dated = table({{"pattern", "{language}wiki/{date}/{language}wiki-{date}-x.bz2"}, {"dump_date", "20241201"}});
+  dated.set("languages", std::vector<std::string>{"de", "en"});
+  auto planner = reg.configure(dated, "t");
+  Planned p = planner->plan(ctx);
+  ASSERT_EQ(p.units.size(), 2u);
+  EXPECT_EQ(p.units[1].url, "https://h/enwiki/20241201/enwiki-20241201-x.bz2");
+  EXPECT_EQ(planner->expand("{language}wiki-{date}-md5sums.txt", p.units[1]), "enwiki-20241201-md5sums.txt");
+  ASSERT_EQ(p.deviations.size(), 1u);  // not RedPajama's 20230320
+  EXPECT_NE(p.deviations[0].find("20241201"), std::string::npos) << p.deviations[0];
+  dated.reject_unused();
+  EXPECT_FALSE(planner->listing_needs_network());
+
+  Params theirs = table({{"pattern", "{language}wiki/{date}/{language}wiki-{date}-x.bz2"}, {"dump_date", "20230320"}});
+  theirs.set("languages", std::vector<std::string>{"de"});
+  EXPECT_TRUE(reg.configure(theirs, "t")->plan(ctx).deviations.empty());
+  Params latest = table({{"pattern", "{language}wiki/{date}/x.bz2"}, {"dump_date", "latest"}});
+  latest.set("languages", std::vector<std::string>{"de"});
+  auto l = reg.configure(latest, "t");
+  EXPECT_TRUE(l->listing_needs_network());
+  std::string msg = error_of([&] { l->plan(ctx); });  // no dates_index / dump_status
+  EXPECT_NE(msg.find("cannot list dump dates"), std::string::npos) << msg;
+  Params bad = table({{"pattern", "{language}wiki/{date}/x.bz2"}, {"dump_date", "2023-03-20"}});
+  bad.set("languages", std::vector<std::string>{"de"});
+  msg = error_of([&] { reg.configure(bad, "t"); });
+  EXPECT_NE(msg.find("YYYYMMDD"), std::string::npos) << msg;
+  Params undated = table({{"pattern", "{language}wiki/x.bz2"}, {"dump_date", "20230320"}});
+  undated.set("languages", std::vector<std::string>{"de"});
+  msg = error_of([&] { reg.configure(undated, "t"); });
+  EXPECT_NE(msg.find("{date}"), std::string::npos) << msg;
+}
+
 TEST(PlannerRegistry, TwoShapesOrNoneAreErrors) {
   const PlannerRegistry& reg = exec::registries().planners;
   Params two = table({{"listing", "x"}, {"bucket_listing", "gcs"}});

@@ -5,7 +5,9 @@
 #include "test_support.h"
 
 #include "rpdata/core/error.h"
+#include "rpdata/exec/manifest.h"
 #include "rpdata/exec/recipe.h"
+#include "rpdata/io/fs.h"
 #include "rpdata/exec/runner.h"
 #include "exec/inputs.h"
 #include "exec/settings.h"
@@ -145,6 +147,32 @@ TEST(Recipe, OverridesSetKeysLikeTheRecipe) {
   Recipe bad_month = load_recipe("arxiv");
   apply_override(bad_month, "download.until=2313");
   EXPECT_THROW(validate_recipe(bad_month), ConfigError);
+}
+
+// The assignments made are kept, in order, for the run's plan; a rejected one is not.
+TEST(Recipe, OverridesAreRecordedAndThePlanKeepsThem) {
+  Recipe r = load_recipe("wikipedia");
+  apply_override(r, "download.dump_date=\"20241201\"");
+  apply_override(r, "steps.wikipedia_clean.timestamp=\"20241201\"");
+  EXPECT_THROW(apply_override(r, "steps.nope.x=1"), ConfigError);
+  EXPECT_EQ(r.overrides, (std::vector<std::string>{"download.dump_date=\"20241201\"",
+                                                   "steps.wikipedia_clean.timestamp=\"20241201\""}));
+  test::TempDir dir;
+  Plan plan;
+  plan.recipe = "wikipedia";
+  plan.source = "wikipedia";
+  plan.settings_digest = "d";
+  plan.overrides = r.overrides;
+  plan.deviations = {"Wikipedia dumps of 20241201, not \"20230320\""};
+  plan.units.push_back({"a", "https://h/a", "a"});
+  io::write_file_atomic(dir.path() / "plan.json", plan_to_json(plan));
+  Plan back = read_plan(dir.path() / "plan.json");
+  EXPECT_EQ(back.overrides, plan.overrides);
+  EXPECT_EQ(back.deviations, plan.deviations);
+  // A plan written before they were recorded reads with none.
+  io::write_file_atomic(dir.path() / "old.json",
+                        "{\"recipe\": \"c4\", \"source\": \"c4\", \"settings_digest\": \"d\", \"units\": []}\n");
+  EXPECT_TRUE(read_plan(dir.path() / "old.json").overrides.empty());
 }
 
 // Without the "(default)" notes, explaining the explanation gives it back: every value

@@ -98,6 +98,12 @@ TEST(WikipediaClean, LanguagePrefixesAndUrl) {
   EXPECT_EQ(language_prefixes("xx").media, (std::vector<std::string>{"File", "Image", "Media"}));
   // urllib.parse.quote: spaces -> %20, '/' kept, UTF-8 bytes upper-case hex.
   EXPECT_EQ(url_quote("AC/DC (band) & Über_x~"), "AC/DC%20%28band%29%20%26%20%C3%9Cber_x~");
+  EXPECT_EQ(date_from_file_name("bgwiki-20230320-pages-articles-multistream.xml.bz2"), "20230320");
+  EXPECT_EQ(date_from_file_name("zh_yuewiki-20241201-md5sums.txt"), "20241201");
+  EXPECT_EQ(date_from_file_name("enwiki-20241201"), "20241201");
+  EXPECT_EQ(date_from_file_name("enwiki-latest-pages-articles.xml.bz2"), "");
+  EXPECT_EQ(date_from_file_name("enwiki-202412011-x"), "");
+  EXPECT_EQ(date_from_file_name("enwiki-table-markup.xml.bz2"), "");
   EXPECT_EQ(language_from_file_name("bgwiki-20230320-pages-articles-multistream.xml.bz2"), "bg");
   EXPECT_EQ(language_from_file_name("zh_yuewiki-latest-pages-articles.xml.bz2"), "zh-yue");
   EXPECT_EQ(language_from_file_name("enwiki-table-markup.xml.bz2"), "en");
@@ -127,6 +133,29 @@ TEST(WikipediaClean, StepBuildsRedPajamaMeta) {
   EXPECT_EQ(entries[3].first, "timestamp");
   EXPECT_EQ(std::get<std::string>(entries[3].second), "20230320");
   EXPECT_EQ(b.drops["wikipedia_clean:empty"], 1);
+}
+
+TEST(WikipediaClean, TimestampFromTheInputsDumpDate) {
+  CleanStep step(CleanStep::kTimestampFromInput);
+  Batch b;
+  for (const char* id : {"enwiki-20241201-pages-articles-multistream.xml.bz2/0", "dewiki-20241220-x.xml.bz2/7"}) {
+    Document& d = b.docs.emplace_back();
+    d.id = id;
+    d.text = "Text.";
+    d.meta.set("title", std::string("T"));
+    d.meta.set("language", std::string("en"));
+  }
+  step.process(b);
+  ASSERT_EQ(b.docs.size(), 2u);
+  EXPECT_EQ(std::get<std::string>(b.docs[0].meta.entries()[3].second), "20241201");
+  EXPECT_EQ(std::get<std::string>(b.docs[1].meta.entries()[3].second), "20241220");
+  Batch undated;
+  Document& d = undated.docs.emplace_back();
+  d.id = "enwiki-latest-pages-articles.xml.bz2/0";
+  d.text = "Text.";
+  d.meta.set("title", std::string("T"));
+  d.meta.set("language", std::string("en"));
+  EXPECT_THROW(step.process(undated), ConfigError);
 }
 
 TEST(WikipediaReader, BundledSampleIsMultistreamWithDrops) {

@@ -14,6 +14,7 @@
 
 #include "rpdata/core/params.h"
 #include "rpdata/core/step.h"
+#include "rpdata/download/planner.h"
 #include "rpdata/sources/wikipedia/wikitext.h"
 
 namespace rpdata::sources::wikipedia {
@@ -51,15 +52,25 @@ class DumpReader final : public Reader {
 // "" when the name does not start with "<lang>wiki".
 std::string language_from_file_name(const std::string& name);
 
+// "enwiki-20230320-pages-articles-multistream.xml.bz2" -> "20230320"; "" when the name is
+// not "<lang>wiki-<YYYYMMDD>[-...]".
+std::string date_from_file_name(const std::string& name);
+
+// [download] dump_date: the per-language dumps of one date, or the latest every language has
+// finished (dump_planner.cpp); supersedes the generic `languages` shape.
+download::PlannerType dump_planner_type();
+
 // Python's urllib.parse.quote(s) (safe "/"): the builder's _construct_url quoting.
 std::string url_quote(std::string_view s);
 
 // The `wikipedia_clean` step: wikitext -> text (clean_wikitext with the document's language
 // prefixes), then meta = {title, url: https://<lang>.wikipedia.org/wiki/<quote(title)>,
 // language, timestamp}. Drops: "empty" (nothing left after cleaning) and "parser_error".
-// `timestamp`: meta timestamp (RedPajama wrote the dump date, "20230320").
+// `timestamp`: meta timestamp (RedPajama wrote the dump date, "20230320"), or
+// kTimestampFromInput: the date in the document's input name ("enwiki-20241201-...").
 class CleanStep final : public Filter {
  public:
+  static constexpr const char* kTimestampFromInput = "from_input";
   explicit CleanStep(std::string timestamp);
   std::string_view name() const override { return "wikipedia_clean"; }
 
@@ -67,7 +78,11 @@ class CleanStep final : public Filter {
   bool keep(Document& doc, std::string& reason) override;
 
  private:
+  // The dump date of the input document `id` ("<input>/<n>") comes from; ConfigError when
+  // the input's name has none.
+  const std::string& input_date(const std::string& id);
   std::string timestamp_;
+  std::string date_input_, date_;  // the last input looked at and its date
   std::map<std::string, LanguagePrefixes> prefixes_;
 };
 
