@@ -11,6 +11,8 @@ PKGS=(build-essential cmake pkg-config git python3 ca-certificates
 PKGS+=(python3-bs4 python3-lxml p7zip-full)
 # Wikipedia: libbz2 reader; bzcat bench; the strip_code test reference.
 PKGS+=(libbz2-dev bzip2 python3-mwparserfromhell)
+# Tokenized datasets: the independent .bin/.idx reader of the tests.
+PKGS+=(python3-numpy)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -32,6 +32,8 @@ constexpr const char* kFooter =
     "  rpdata count shard.jsonl.zst -j 2      # docs, bytes, GPT-NeoX tokens of any JSONL\n"
     "  rpdata recipe c4                       # the recipe, with each threshold's provenance\n"
     "  rpdata doctor c4 --out runs/rp         # preflight: hosts, checksums, credentials, models, disk\n"
+    "  rpdata tokenize runs/rp --out runs/tok # GPT-NeoX / Megatron-LM .bin/.idx datasets of a run\n"
+    "  rpdata mix runs/tok --budget 800e9     # per-source weights and epochs, the trainer's data paths\n"
     "Exit codes: 0 ok, 1 a task failed, 2 usage or configuration error.";
 
 }  // namespace
@@ -68,6 +70,8 @@ int run(int argc, char** argv, const std::function<void(Registries&)>& extra_sou
   register_classifier(app);
   register_models(app);
   register_doctor(app);
+  register_tokenize(app);
+  register_mix(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -29,15 +30,19 @@ class HfBpeModel final : public TokenizerModel,
                          public std::enable_shared_from_this<HfBpeModel> {
  public:
   HfBpeModel(std::string name, BpeMerges merges, AddedTokenMatcher raw,
-             AddedTokenMatcher normalized, bool nfc)
+             AddedTokenMatcher normalized, bool nfc, int64_t vocab_size, int32_t eod)
       : name_(std::move(name)),
         merges_(std::move(merges)),
         raw_(std::move(raw)),
         normalized_(std::move(normalized)),
-        nfc_(nfc) {}
+        nfc_(nfc),
+        vocab_size_(vocab_size),
+        eod_(eod) {}
 
   std::string name() const override { return name_; }
   std::unique_ptr<Tokenizer> make_tokenizer() const override;
+  int64_t vocab_size() const override { return vocab_size_; }
+  int32_t eod_id() const override { return eod_; }
 
   const BpeMerges& merges() const { return merges_; }
   const AddedTokenMatcher& raw() const { return raw_; }
@@ -50,6 +55,8 @@ class HfBpeModel final : public TokenizerModel,
   AddedTokenMatcher raw_;         // normalized=false added tokens, matched on the raw text
   AddedTokenMatcher normalized_;  // normalized=true added tokens, matched after NFC
   bool nfc_;
+  int64_t vocab_size_;  // the largest id + 1 (vocab and added tokens): 50277 for GPT-NeoX-20B
+  int32_t eod_;         // "<|endoftext|>"'s id, -1 when absent
 };
 
 // ---------------------------------------------------------------------------------------
@@ -275,11 +282,13 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   if (!vocab_el || vocab_el->get(vocab_obj)) j.malformed("model.vocab is not an object");
   std::unordered_map<std::string, int32_t> vocab;
   vocab.reserve(vocab_obj.size());
+  int64_t vocab_size = 0;
   for (auto [key, value] : vocab_obj) {
     const int64_t id = j.integer(value, "a vocab id");
     if (id < 0 || id > INT32_MAX) j.malformed("vocab id out of range: " + std::to_string(id));
     if (id > BpeMerges::kMaxId) j.unsupported("vocab ids above " + std::to_string(BpeMerges::kMaxId));
     vocab[std::string(key)] = static_cast<int32_t>(id);
+    vocab_size = std::max(vocab_size, id + 1);
   }
 
   int32_t byte_ids[256];
@@ -328,6 +337,7 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   // Added tokens: id from the vocab when the content is there, else the file's id (what
   // HF's AddedVocabulary assigns when loading this file).
   AddedTokenMatcher raw, normalized;
+  int32_t eod = -1;
   if (auto added = j.field(root, "added_tokens")) {
     simdjson::dom::array arr;
     if (added->get(arr)) j.malformed("added_tokens is not an array");
@@ -344,6 +354,9 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
       const int32_t id = it != vocab.end()
                              ? it->second
                              : static_cast<int32_t>(j.integer(*id_el, "added token id"));
+      if (id < 0) j.malformed("added token id out of range: " + std::to_string(id));
+      vocab_size = std::max<int64_t>(vocab_size, int64_t{id} + 1);
+      if (content == "<|endoftext|>") eod = id;
       if (j.flag(t, "normalized", !special)) {
         std::string buf;
         normalized.add(detail::nfc(content, buf), id);
@@ -353,8 +366,10 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
     }
   }
   const bool nfc = j.field(root, "normalizer").has_value();
+  if (eod < 0)
+    if (auto it = vocab.find("<|endoftext|>"); it != vocab.end()) eod = it->second;
   return std::make_shared<HfBpeModel>(std::move(name), std::move(merges), std::move(raw),
-                                      std::move(normalized), nfc);
+                                      std::move(normalized), nfc, vocab_size, eod);
 }
 
 }  // namespace rpdata::tokenize

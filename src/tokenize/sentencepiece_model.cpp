@@ -33,6 +33,8 @@ class SpModel final : public TokenizerModel {
       : sp_(std::move(sp)), name_(std::move(name)) {}
   std::string name() const override { return name_; }
   std::unique_ptr<Tokenizer> make_tokenizer() const override { return std::make_unique<SpTokenizer>(sp_); }
+  int64_t vocab_size() const override { return sp_->GetPieceSize(); }
+  int32_t eod_id() const override { return sp_->eos_id(); }
 
  private:
   std::shared_ptr<const sentencepiece::SentencePieceProcessor> sp_;

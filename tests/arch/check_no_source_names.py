@@ -24,8 +24,8 @@ HOSTS = ["huggingface.co/datasets", "dumps.wikimedia.org", "data.commoncrawl.org
 ALLOWED = [
     ("src/cli/", r'rpdata (run|download|process|plan|slurm submit|recipe|count|doctor) c4\b|runs/rp/c4|/data/c4/en|'
                  r'c4-train\.00000|first \d+ (of 1024 )?C4 files|\(c4, sample/c4\)|\(c4, \.\.\.\)|recipe c4\)|'
-                 r'--whole-file book\.txt',
-     "--help examples name a real recipe, as a user would type it"),
+                 r'--whole-file book\.txt|--weights [a-z0-9=.,]+"|--sources [a-z,]+"|e\.g\. c4=0\.15',
+     "--help examples name a real recipe or source, as a user would type it"),
     ("src/cli/cmd_classifier.cpp", r".",
      "`rpdata classifier` builds cc_net's quality classifier from Wikipedia references: a tool, not a source"),
     ("src/cli/common.cpp", r"arXiv's requester-pays|stops arXiv at|e\.g\. books3|e\.g\. book,",

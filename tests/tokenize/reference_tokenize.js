@@ -5,6 +5,10 @@
 //
 // Ids:   node reference_tokenize.js ids NODE_MODULES TOKENIZER_JSON DOCS_JSONL OUT_TXT
 //        writes one line per document: its ids separated by spaces.
+// Bin:   node reference_tokenize.js bin NODE_MODULES TOKENIZER_JSON DOCS_JSONL OUT_BIN
+//        what a preprocessing step does with the ids: encode each document, append the
+//        end-of-document id 0, write the ids as little-endian uint16 to OUT_BIN; prints
+//        "wall_seconds cpu_seconds bytes tokens_with_eod" (reading the documents excluded).
 // Bench: node reference_tokenize.js bench NODE_MODULES TOKENIZER_JSON DOCS_JSONL RUNS
 //        encodes every document one by one (awaiting each, like a per-document counter)
 //        RUNS times and prints one line per run: "wall_seconds cpu_seconds bytes tokens"
@@ -15,8 +19,8 @@ const path = require('path');
 
 async function main() {
   const [mode, modules, tokenizerJson, docsPath, arg] = process.argv.slice(2);
-  if (!['ids', 'bench'].includes(mode) || !arg) {
-    console.error('usage: reference_tokenize.js ids|bench NODE_MODULES TOKENIZER_JSON DOCS OUT|RUNS');
+  if (!['ids', 'bin', 'bench'].includes(mode) || !arg) {
+    console.error('usage: reference_tokenize.js ids|bin|bench NODE_MODULES TOKENIZER_JSON DOCS OUT|RUNS');
     process.exit(2);
   }
   const { Tokenizer } = require(path.join(modules, '@anush008', 'tokenizers'));
@@ -37,6 +41,25 @@ async function main() {
   }
 
   const bytes = texts.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
+  if (mode === 'bin') {
+    const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    const out = fs.openSync(arg, 'w');
+    let tokens = 0;
+    for (const text of texts) {
+      const ids = (await tokenizer.encode(text, null, options)).getIds();
+      const buf = Buffer.alloc(2 * (ids.length + 1));
+      ids.forEach((id, i) => buf.writeUInt16LE(id, 2 * i));
+      buf.writeUInt16LE(0, 2 * ids.length);
+      fs.writeSync(out, buf);
+      tokens += ids.length + 1;
+    }
+    fs.closeSync(out);
+    const cpu = process.cpuUsage(cpuStart);
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    console.log(`${seconds.toFixed(6)} ${((cpu.user + cpu.system) / 1e6).toFixed(6)} ${bytes} ${tokens}`);
+    return;
+  }
   for (let run = 0; run < Number(arg); ++run) {
     let tokens = 0;
     const start = process.hrtime.bigint();

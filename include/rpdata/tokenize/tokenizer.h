@@ -28,6 +28,13 @@ class TokenizerModel {
   virtual ~TokenizerModel() = default;
   virtual std::string name() const = 0;  // "neox", "llama"
   virtual std::unique_ptr<Tokenizer> make_tokenizer() const = 0;
+  // Every id is below this (the vocabulary with its added tokens); an indexed dataset's dtype
+  // is chosen by it.
+  virtual int64_t vocab_size() const = 0;
+  // The end-of-document id appended after each document in a training dataset: GPT-NeoX's
+  // "<|endoftext|>" (HFTokenizer.eod), SentencePiece's EOS (Megatron-LM's Llama tokenizer);
+  // -1 when the model has none.
+  virtual int32_t eod_id() const = 0;
 };
 
 }  // namespace rpdata::tokenize
