@@ -237,8 +237,8 @@ ShardResult make_shard(const TokenizeOptions& o, const OutputShard& s, const Set
     writer.finish(idx_tmp);
     r.bin_bytes = fs::file_size(bin_tmp);
     r.idx_bytes = fs::file_size(idx_tmp);
-    r.bin_sha256 = io::file_sha256_hex(bin_tmp);
-    r.idx_sha256 = io::file_sha256_hex(idx_tmp);
+    r.bin_sha256 = writer.bin_sha256();
+    r.idx_sha256 = writer.idx_sha256();
     io::rename_durable(bin_tmp, bin);
     io::rename_durable(idx_tmp, idx);
   } catch (...) {

@@ -66,6 +66,7 @@ void IndexedDatasetWriter::add_document(std::span<const int32_t> ids) {
   }
   if (!buf_.empty() && std::fwrite(buf_.data(), 1, buf_.size(), bin_) != buf_.size())
     throw IoError(std::string("write failed: ") + std::strerror(errno), bin_path_.string());
+  bin_hash_.update(std::string_view(buf_.data(), buf_.size()));
   sizes_.push_back(static_cast<int32_t>(ids.size()));
   tokens_ += static_cast<int64_t>(ids.size());
 }
@@ -99,6 +100,8 @@ void IndexedDatasetWriter::finish(const fs::path& idx) {
   ok = std::fclose(f) == 0 && ok;
   if (!ok) throw IoError(std::string("write failed: ") + std::strerror(errno), idx.string());
   fsync_path(idx);
+  bin_sha256_ = bin_hash_.hex_digest();
+  idx_sha256_ = sha256_hex(out);
 }
 
 IndexedDatasetIndex read_index(const fs::path& idx) {

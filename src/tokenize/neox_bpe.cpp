@@ -138,7 +138,21 @@ class HfBpeTokenizer final : public Tokenizer {
     return scratch_.size();
   }
 
+  // Ids of one pre-token; short words skip the cache as in word_count.
   void word_ids(const uint8_t* w, size_t n, std::vector<int32_t>& out) {
+    if (n <= 2) {
+      const int32_t a = merges_.byte_id(w[0]);
+      const int32_t b = n == 2 ? merges_.byte_id(w[1]) : -1;
+      if (a >= 0 && b >= 0) {
+        if (const uint32_t r = merges_.rank(a, b); r != BpeMerges::kNoRank) {
+          out.push_back(merges_.merged(r));
+          return;
+        }
+      }
+      if (a >= 0) out.push_back(a);
+      if (b >= 0) out.push_back(b);
+      return;
+    }
     if (n > WordCache::kMaxKeyBytes) {
       merges_.encode_word(w, n, scratch_);
       out.insert(out.end(), scratch_.begin(), scratch_.end());
@@ -161,7 +175,7 @@ class HfBpeTokenizer final : public Tokenizer {
   std::string nfc_buf_;
   std::vector<int32_t> scratch_;
   WordCache count_cache_{17};
-  WordCache id_cache_{12};  // encode() is for tests and debugging: a small cache
+  WordCache id_cache_{17};
 };
 
 std::unique_ptr<Tokenizer> HfBpeModel::make_tokenizer() const {

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "rpdata/io/hash.h"
+
 namespace rpdata::io {
 
 // The dtype codes of indexed_dataset.py's `dtypes` table that token ids use.
@@ -44,6 +46,9 @@ class IndexedDatasetWriter {
 
   int64_t documents() const { return static_cast<int64_t>(sizes_.size()); }
   int64_t tokens() const { return tokens_; }
+  // After finish: sha256 (hex) of the .bin and .idx bytes written, hashed as they were written.
+  const std::string& bin_sha256() const { return bin_sha256_; }
+  const std::string& idx_sha256() const { return idx_sha256_; }
 
  private:
   std::filesystem::path bin_path_;
@@ -52,6 +57,8 @@ class IndexedDatasetWriter {
   std::vector<int32_t> sizes_;
   int64_t tokens_ = 0;
   std::vector<char> buf_;  // the current document in the dtype
+  Hasher bin_hash_;
+  std::string bin_sha256_, idx_sha256_;
 };
 
 struct IndexedDatasetIndex {

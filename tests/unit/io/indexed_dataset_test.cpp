@@ -42,6 +42,8 @@ TEST(IndexedDataset, BytesAreGptNeoxsLayout) {
   for (int64_t p : {0, 6, 6}) put(idx, p);  // byte offsets
   for (int64_t d : {0, 1, 2, 3}) put(idx, d);
   EXPECT_EQ(read_file(dir / "a.idx"), idx);
+  EXPECT_EQ(w.bin_sha256(), sha256_hex(bin));
+  EXPECT_EQ(w.idx_sha256(), sha256_hex(idx));
 
   IndexedDatasetIndex ix = read_index(dir / "a.idx");
   EXPECT_EQ(ix.dtype, TokenDtype::kUint16);
