@@ -9,6 +9,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/exec/doctor.h"
 #include "rpdata/exec/recipe.h"
+#include "rpdata/exec/runner.h"
 
 namespace rpdata::cli {
 namespace {
@@ -125,6 +126,11 @@ void register_doctor(CLI::App& app) {
   cmd->add_option("--limit", g_options.limit, "As for `rpdata run`: the disk estimate is scaled to the first N inputs")
       ->check(at_least(1));
   cmd->add_flag("--delete-raw", g_options.delete_raw, "As for `rpdata run`: raw inputs do not count towards the disk");
+  cmd->add_option("--set", g_options.sets, "As for `rpdata run`: SECTION.KEY=VALUE, applied to every recipe checked");
+  for (const auto& f : exec::registries().run_flags)
+    cmd->add_option("--" + f.flag, g_options.source_flags[f.flag], "As for `rpdata run` (recipes of " +
+                                                                       f.sources.front() + "...): " + f.doc)
+        ->type_name(f.value_name);
   cmd->add_flag("--slurm", g_slurm, "Also check that sbatch is on PATH and sinfo answers");
   cmd->add_option("--attempts", g_options.max_attempts,
                   "Requests per URL at most, with the downloader's backoff (the recipe's max_attempts when lower)")

@@ -129,16 +129,7 @@ exec::Recipe load_run_recipe(const RunArgs& a) {
   if (r.source != a.source)
     throw ConfigError("recipe '" + r.name + "' builds source '" + r.source + "', not '" + a.source + "'");
   for (const auto& s : a.sets) exec::apply_override(r, s);
-  for (const auto& f : exec::registries().run_flags) {
-    auto given = a.source_flags.find(f.flag);
-    if (given == a.source_flags.end() || given->second.empty()) continue;
-    if (std::find(f.sources.begin(), f.sources.end(), r.source) == f.sources.end()) {
-      std::string names;
-      for (const auto& n : f.sources) names += (names.empty() ? "" : ", ") + n;
-      throw ConfigError("--" + f.flag + " applies to recipes of " + names + ", not to " + r.source);
-    }
-    for (const auto& s : f.sets(given->second)) exec::apply_override(r, s);
-  }
+  exec::apply_run_flags(r, a.source_flags);
   return r;
 }
 

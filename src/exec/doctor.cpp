@@ -244,6 +244,8 @@ RecipeReport doctor_recipe(const std::string& name_or_path, const DoctorOptions&
   Recipe recipe;
   try {
     recipe = load_recipe(name_or_path);
+    for (const auto& a : options.sets) apply_override(recipe, a);
+    apply_run_flags(recipe, options.source_flags, /*skip_other_sources=*/true);
     validate_recipe(recipe, /*check_model_files=*/false);
   } catch (const Error& e) {
     sink.add("recipe", CheckLevel::kBlocker, e.what());

@@ -216,10 +216,12 @@ SourceTotals merge_manifest(const RunLayout& layout, bool write) {
     for (const auto& [k, v] : r.stats.drops) t.drops[k] += v;
   }
   if (write && t.complete()) {
-    std::string summary = io::JsonObject()
-                              .str("source", t.source)
-                              .str("recipe", plan.recipe)
-                              .num("inputs", t.units)
+    io::JsonObject o;
+    o.str("source", t.source).str("recipe", plan.recipe);
+    // What the run changed and how its inputs differ from RedPajama's, when anything (the plan's).
+    if (!plan.overrides.empty()) o.raw("overrides", io::json_strings(plan.overrides));
+    if (!plan.deviations.empty()) o.raw("deviations", io::json_strings(plan.deviations));
+    std::string summary = o.num("inputs", t.units)
                               .num("docs", t.docs)
                               .num("bytes", static_cast<int64_t>(t.bytes))
                               .num("compressed_bytes", static_cast<int64_t>(t.compressed_bytes))

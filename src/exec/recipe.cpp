@@ -1,12 +1,13 @@
 #include "rpdata/exec/recipe.h"
-#include "rpdata/exec/runner.h"
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "rpdata/core/error.h"
+#include "rpdata/exec/runner.h"
 
 namespace rpdata::exec {
 
@@ -193,6 +194,20 @@ void apply_override(Recipe& recipe, const std::string& assignment) {
   if (section == "dedup" && !recipe.has_dedup) throw ConfigError("--set " + assignment + ": recipe has no [dedup]");
   p->set(key, parse_value(section));
   recipe.overrides.push_back(assignment);
+}
+
+void apply_run_flags(Recipe& recipe, const std::map<std::string, std::string>& given, bool skip_other_sources) {
+  for (const auto& f : registries().run_flags) {
+    auto it = given.find(f.flag);
+    if (it == given.end() || it->second.empty()) continue;
+    if (std::find(f.sources.begin(), f.sources.end(), recipe.source) == f.sources.end()) {
+      if (skip_other_sources) continue;
+      std::string names;
+      for (const auto& n : f.sources) names += (names.empty() ? "" : ", ") + n;
+      throw ConfigError("--" + f.flag + " applies to recipes of " + names + ", not to " + recipe.source);
+    }
+    for (const auto& s : f.sets(it->second)) apply_override(recipe, s);
+  }
 }
 
 int64_t recipe_input_count(const Recipe& r) {

@@ -54,6 +54,7 @@ plan="$WORK/o1/wikipedia/_work/plan.json"
 grep -q '"overrides": \[.*"download.dump_date=\\"latest\\""' "$plan" || { cat "$plan"; fail "the plan does not record the flag"; }
 grep -q '"deviations": \["Wikipedia dumps of 20261201 (the latest), not the 20230320 dumps RedPajama used"\]' "$plan" ||
   { head -5 "$plan"; fail "the plan does not record the deviation"; }
+grep -q '"deviations": \["Wikipedia dumps of 20261201' "$WORK/o1/wikipedia/manifest.json" || fail "the manifest does not record the deviation"
 "$RPDATA" report "$WORK/o1" > "$WORK/report1"
 grep -q "^NOT RedPajama's snapshot: wikipedia: Wikipedia dumps of 20261201" "$WORK/report1" || { cat "$WORK/report1"; fail "report does not flag the date"; }
 grep -q '^recipe changed: wikipedia: download.dump_date="latest"' "$WORK/report1" || { cat "$WORK/report1"; fail "report does not show the change"; }
@@ -61,6 +62,11 @@ grep -q '^recipe changed: wikipedia: download.dump_date="latest"' "$WORK/report1
 # `rpdata process` cannot resolve "latest" offline: it reuses the plan the download published.
 "$RPDATA" process wikipedia --recipe "$WORK/host.toml" --set 'download.languages=["de", "en", "uk"]' \
   --out "$WORK/o1" --no-progress --dump-date latest 2> "$WORK/log1p" || { cat "$WORK/log1p"; fail "process after download failed"; }
+
+# The doctor takes the same flags: it checks the latest dumps' first input.
+"$RPDATA" doctor "$WORK/host.toml" --set 'download.languages=["de", "en", "uk"]' --dump-date latest \
+  --out "$WORK/od" > "$WORK/doctor.txt" 2>&1 || { cat "$WORK/doctor.txt"; fail "doctor --dump-date latest failed"; }
+grep -q 'dewiki-20261201-pages-articles-multistream.xml.bz2' "$WORK/doctor.txt" || { cat "$WORK/doctor.txt"; fail "doctor did not check the latest dump"; }
 
 # RedPajama's own date: the sample's bytes, nothing flagged.
 run "$WORK/o2" --dump-date 20230320 2> "$WORK/log2" || { cat "$WORK/log2"; fail "--dump-date 20230320 failed"; }

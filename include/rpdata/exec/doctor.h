@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct DoctorOptions {
   // seconds where a run would keep retrying for minutes.
   int max_attempts = 3;
   io::FetchOptions fetch;     // base options of every request (backoff, progress off)
+  std::vector<std::string> sets;                     // as `rpdata run --set`, for every recipe
+  std::map<std::string, std::string> source_flags;   // as `rpdata run --dump-date ...`, for recipes of their sources
 };
 
 struct RecipeReport {

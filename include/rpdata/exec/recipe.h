@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,6 +84,10 @@ Recipe load_recipe(const std::string& name_or_path);
 // ConfigError on anything else; the run then rejects keys no type reads, as it does the
 // recipe's own.
 void apply_override(Recipe& recipe, const std::string& assignment);
+// The sources' run flags given (flag without dashes -> value; Registries::run_flags): each
+// applies its assignments with apply_override. A flag given for a recipe of another source is
+// a ConfigError, or skipped when `skip_other_sources` (a command that checks several recipes).
+void apply_run_flags(Recipe& recipe, const std::map<std::string, std::string>& given, bool skip_other_sources = false);
 std::vector<std::string> builtin_recipe_names();
 // The TOML text of a built-in recipe (for `rpdata recipe show`), empty if unknown.
 std::string builtin_recipe_text(const std::string& name);
