@@ -29,6 +29,7 @@ constexpr const char* kFooter =
     "  rpdata status runs/rp                  # done / running / stale / failed per task\n"
     "  rpdata manifest runs/rp --json         # docs, bytes, shards, tokens per source\n"
     "  rpdata report runs/rp                  # token counts vs RedPajama's published ones\n"
+    "  rpdata subsample runs/rp --out runs/s --fraction 0.01   # a RedPajama-Data-1T-Sample-style subset\n"
     "  rpdata count shard.jsonl.zst -j 2      # docs, bytes, GPT-NeoX tokens of any JSONL\n"
     "  rpdata recipe c4                       # the recipe, with each threshold's provenance\n"
     "  rpdata doctor c4 --out runs/rp         # preflight: hosts, checksums, credentials, models, disk\n"
@@ -72,6 +73,7 @@ int run(int argc, char** argv, const std::function<void(Registries&)>& extra_sou
   register_doctor(app);
   register_tokenize(app);
   register_mix(app);
+  register_subsample(app);
 
   auto logger = spdlog::stderr_color_mt("rpdata");
   spdlog::set_default_logger(logger);

@@ -78,6 +78,7 @@ void register_models(CLI::App& app);
 void register_doctor(CLI::App& app);
 void register_tokenize(CLI::App& app);
 void register_mix(CLI::App& app);
+void register_subsample(CLI::App& app);
 
 // A one-line progress bar on a terminal (stderr), else an info line every 30 s.
 class ProgressLine {

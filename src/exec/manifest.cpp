@@ -194,16 +194,22 @@ std::string verify_unit(const RunLayout& layout, const UnitRecord& r, bool sha25
   return {};
 }
 
+std::vector<std::pair<PlanUnit, UnitRecord>> done_units(const RunLayout& layout, const Plan& plan) {
+  std::vector<std::pair<PlanUnit, UnitRecord>> done;
+  for (const auto& unit : plan.units) {
+    fs::path marker = layout.unit_marker(unit.name);
+    if (fs::exists(marker)) done.emplace_back(unit, read_unit_record(marker));
+  }
+  return done;
+}
+
 SourceTotals merge_manifest(const RunLayout& layout, bool write) {
   Plan plan = read_plan(layout.plan_file());
   SourceTotals t;
   t.source = plan.source;
   t.units = static_cast<int64_t>(plan.units.size());
   std::string rows;
-  for (const auto& unit : plan.units) {
-    fs::path marker = layout.unit_marker(unit.name);
-    if (!fs::exists(marker)) continue;
-    UnitRecord r = read_unit_record(marker);
+  for (const auto& [unit, r] : done_units(layout, plan)) {
     ++t.units_done;
     for (const auto& s : r.shards) {
       rows += shard_row(s, layout.source + "/") + "\n";

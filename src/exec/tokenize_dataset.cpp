@@ -70,11 +70,9 @@ SourcePlan plan_source(const TokenizeOptions& o, const std::string& source, cons
   sp.source = source;
   sp.units = static_cast<int64_t>(plan.units.size());
   std::vector<InputShard> inputs;
-  for (const auto& unit : plan.units) {
-    fs::path marker = layout.unit_marker(unit.name);
-    if (!fs::exists(marker)) continue;
+  for (const auto& [unit, record] : done_units(layout, plan)) {
     ++sp.units_done;
-    for (const auto& s : read_unit_record(marker).shards) {
+    for (const auto& s : record.shards) {
       InputShard in{s.name, s.sha256, s.docs, s.bytes, std::nullopt};
       if (auto t = s.tokens.find(st.tokenizer); t != s.tokens.end()) in.tokens = t->second;
       inputs.push_back(std::move(in));

@@ -43,9 +43,11 @@ run_ia "$WORK/o1" 2> "$WORK/log1" || { cat "$WORK/log1"; fail "archive.org layou
 zstdcat "$WORK"/o1/wikipedia/*.jsonl.zst | sha256sum > "$WORK/ia.sha"
 zstdcat "$WORK"/gen/wikipedia/*.jsonl.zst | sha256sum > "$WORK/host.sha"
 cmp -s "$WORK/ia.sha" "$WORK/host.sha" || fail "records differ from the dump host's layout"
+# Into a file, then grep: piped into `grep -q`, python (PYTHONUNBUFFERED=1 writes print's
+# text and its "\n" apart) died of SIGPIPE when grep had already matched and exited.
 python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode())' \
-  "$base/stats?path=/ok/download/enwiki-20230320/enwiki-20230320_files.xml" | grep -q '^200' ||
-  fail "the item's files.xml was not read"
+  "$base/stats?path=/ok/download/enwiki-20230320/enwiki-20230320_files.xml" > "$WORK/files_xml_stats.txt"
+grep -q '^200' "$WORK/files_xml_stats.txt" || fail "the item's files.xml was not read"
 "$RPDATA" report "$WORK/o1" | grep -q '^snapshot: wikipedia_archive_org: ' || fail "report lacks the snapshot note"
 
 # A dump replaced by an HTML page with status 200: caught by the item's md5, only uk fails.

@@ -101,6 +101,9 @@ struct SourceInfo {
   std::string name;                    // the slice, as RedPajama names it ("book")
   double published_tokens = 0;         // its published GPT-NeoX-20B token count
   std::vector<std::string> run_names;  // recipe `source` values whose runs build it
+  // The RedPajama-Data-1T-Sample file (`rpdata subsample`) a record of this slice goes to,
+  // from the plan unit it was made from (its name and group); unset: "<name>_sample.jsonl".
+  std::function<std::string(const std::string& unit, const std::string& group)> sample_file = {};
 };
 
 // One source's part of the bundled offline sample (`rpdata sample`): a generator that writes

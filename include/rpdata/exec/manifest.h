@@ -68,6 +68,9 @@ std::string stats_to_json(const Stats& s);
 // Returns an empty string when fine, otherwise what is wrong.
 std::string verify_unit(const RunLayout& layout, const UnitRecord& r, bool sha256);
 
+// The plan's units that have a completion marker, in plan order, with their records.
+std::vector<std::pair<PlanUnit, UnitRecord>> done_units(const RunLayout& layout, const Plan& plan);
+
 // Reads every unit marker of the plan; writes manifest.jsonl/.json when all are present.
 // Returns the totals (partial if some units are missing).
 SourceTotals merge_manifest(const RunLayout& layout, bool write);

@@ -12,6 +12,7 @@
 #include "rpdata/quality/model_files.h"
 #include "rpdata/sources/commoncrawl/ccnet_steps.h"
 #include "rpdata/sources/commoncrawl/sample.h"
+#include "rpdata/sources/commoncrawl/sample_file.h"
 #include "rpdata/sources/commoncrawl/url_membership.h"
 #include "rpdata/sources/commoncrawl/wet_unit.h"
 #include "rpdata/text/ccnet_normalize.h"
@@ -135,7 +136,7 @@ ReaderFactory configure_wet(const Params& p, const ModelLookup&) {
 void register_source(Registries& r) {
   r.planners.add(listing_planner_type());
   // RedPajama-Data README: CommonCrawl 878B.
-  r.sources.push_back({"commoncrawl", 878e9, {"commoncrawl"}});
+  r.sources.push_back({"commoncrawl", 878e9, {"commoncrawl"}, sample_file});
   r.readers.add({"wet",
                  "CommonCrawl WET segments of a unit with cc_net semantics + its two-pass line dedup as one hash "
                  "group",
