@@ -3,6 +3,9 @@
 #                         `median` (of numbers on stdin), `ft` (the fastText CLI or "")
 #   cpu_seconds CMD...    user + system CPU seconds of one run of CMD (output discarded)
 #   median_cpu RUNS CMD.. median of RUNS such runs
+#   reference_tokenizer BUILD  sets $npm_dir: the Hugging Face tokenizers reference (npm
+#                         @anush008/tokenizers, installed once under BUILD and shared with the
+#                         differential test); exits 77 when npm cannot install it
 #   real_corpus REALDATA c4|ukwiki OUT lines|records
 #                         the real documents the LID/cc_net benches share: the 1000 real C4
 #                         records, or the ukwiki excerpt cut into ~4 kB pages; `lines` writes
@@ -29,6 +32,18 @@ median_cpu() {
   shift
   for _ in $(seq "$runs"); do times+=("$(cpu_seconds "$@")"); done
   printf '%s\n' "${times[@]}" | median
+}
+
+reference_tokenizer() {
+  npm_dir="$1/npm-tokenizers"
+  [ -f "$npm_dir/node_modules/@anush008/tokenizers-linux-x64-gnu/tokenizers.linux-x64-gnu.node" ] && return
+  local tmp="$npm_dir.tmp-$$"
+  rm -rf "$tmp"
+  npm install --prefix "$tmp" --no-audit --no-fund --no-save --loglevel=error \
+    @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0 > /dev/null ||
+    { echo "SKIPPED: npm install of the reference tokenizer failed"; rm -rf "$tmp"; exit 77; }
+  rm -rf "$npm_dir"
+  mv "$tmp" "$npm_dir"
 }
 
 real_corpus() {

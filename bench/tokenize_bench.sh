@@ -11,6 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$(cd "${1:-$root/build}" && pwd)"
 runs="${2:-5}"
+source "$root/bench/lib.bash"
 realdata="${RPDATA_REALDATA:-$root/../shared/realdata}"
 tokenizer="$realdata/models/gpt-neox-20b/20B_tokenizer.json"
 bench="$build/bench/tokenize_bench"
@@ -18,16 +19,7 @@ bench="$build/bench/tokenize_bench"
 [ -x "$bench" ] || { echo "build $bench first (make -C $build tokenize_bench)"; exit 1; }
 
 # The reference package, installed once under the build dir (the differential test shares it).
-npm_dir="$build/npm-tokenizers"
-if [ ! -f "$npm_dir/node_modules/@anush008/tokenizers-linux-x64-gnu/tokenizers.linux-x64-gnu.node" ]; then
-  tmp="$npm_dir.tmp-$$"
-  rm -rf "$tmp"
-  npm install --prefix "$tmp" --no-audit --no-fund --no-save --loglevel=error \
-    @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0 > /dev/null ||
-    { echo "SKIPPED: npm install of the reference tokenizer failed"; rm -rf "$tmp"; exit 77; }
-  rm -rf "$npm_dir"
-  mv "$tmp" "$npm_dir"
-fi
+reference_tokenizer "$build"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-tokbench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -22,16 +22,7 @@ tokenizer="$realdata/models/gpt-neox-20b/20B_tokenizer.json"
 rpdata="$build/rpdata"
 [ -f "$tokenizer" ] || { echo "SKIPPED: $tokenizer not found (set RPDATA_REALDATA)"; exit 77; }
 [ -x "$build/bench/tokenize_bench" ] || { echo "build $build/bench/tokenize_bench first"; exit 1; }
-npm_dir="$build/npm-tokenizers"
-if [ ! -f "$npm_dir/node_modules/@anush008/tokenizers-linux-x64-gnu/tokenizers.linux-x64-gnu.node" ]; then
-  tmp="$npm_dir.tmp-$$"
-  rm -rf "$tmp"
-  npm install --prefix "$tmp" --no-audit --no-fund --no-save --loglevel=error \
-    @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0 > /dev/null ||
-    { echo "SKIPPED: npm install of the reference tokenizer failed"; rm -rf "$tmp"; exit 77; }
-  rm -rf "$npm_dir"
-  mv "$tmp" "$npm_dir"
-fi
+reference_tokenizer "$build"
 export RPDATA_MODELS="$(dirname "$(dirname "$tokenizer")")"
 
 # A run of the real documents: 4 inputs, records kept as they are, GPT-NeoX counts recorded.

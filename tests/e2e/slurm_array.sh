@@ -4,36 +4,9 @@
 # resubmitted array skips completed inputs and the output is byte-identical to a local
 # single-process run. Skips (77) only when not root or when apt cannot install Slurm.
 source "$(dirname "$0")/lib.bash"
+source "$(dirname "$0")/slurm_cluster.bash"
 SECONDS=0
-RPDATA="$(realpath "$RPDATA")"; SRC="$(realpath "$SRC")"
-skip() { echo "SKIPPED (slurm_array): $* -- the real-Slurm test did NOT run" >&2; exit 77; }
-[ "$(id -u)" = 0 ] || skip "needs root to run slurmctld/slurmd"
-
-LOCAL="$SRC/scripts/slurm_local.sh"
-set +e; bash "$LOCAL" install; rc=$?; set -e
-[ "$rc" = 3 ] && skip "apt-get could not install slurmctld slurmd slurm-client munge"
-[ "$rc" = 0 ] || fail "slurm_local.sh install failed (exit $rc)"
-
-# An own cluster (scratch dir and ports), so a developer's cluster on the default ports is untouched.
-export SLURM_LOCAL_DIR="$WORK/cluster" SLURM_LOCAL_CTLD_PORT=6837 SLURM_LOCAL_SLURMD_PORT=6838
-cleanup() {
-  local rc=$?
-  if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
-    echo "--- slurmctld.log (tail)" >&2; tail -20 "$SLURM_LOCAL_DIR/log/slurmctld.log" >&2 2>/dev/null || true
-    for f in "$WORK"/logs/*.out; do [ -f "$f" ] && { echo "--- $f" >&2; tail -5 "$f" >&2; }; done
-  fi
-  bash "$LOCAL" stop || true
-  [ -n "${RPDATA_KEEP_TEMP:-}" ] || rm -rf "$WORK"
-  exit "$rc"
-}
-trap cleanup EXIT
-bash "$LOCAL" start || fail "local Slurm cluster did not start"
-eval "$(bash "$LOCAL" env)"
-# Every client call is bounded (they retry for minutes when a daemon is unreachable).
-sbatch() { timeout 20 /usr/bin/sbatch "$@"; }
-scancel() { timeout 20 /usr/bin/scancel "$@"; }
-squeue() { timeout 10 /usr/bin/squeue "$@"; }
-scontrol() { timeout 10 /usr/bin/scontrol "$@"; }
+start_local_slurm slurm_array 6837 6838
 echo "cluster up after ${SECONDS}s"
 
 # No tokenizer models in either run, whatever this machine has cached.
@@ -42,17 +15,6 @@ mkdir -p "$HOME" "$WORK/logs"
 "$RPDATA" sample --out "$WORK/ref" --c4-docs 6000 --no-progress -q > /dev/null
 mirror="$WORK/ref/_mirror/c4"
 out="$WORK/slurm"
-
-# Waits (at most $2 seconds) until no task of array job $1 is pending, running or completing.
-wait_array() {
-  local deadline=$((SECONDS + $2))
-  while [ -n "$(squeue -h -j "$1" -o %i 2>/dev/null || echo error)" ]; do
-    [ "$SECONDS" -lt "$deadline" ] || { squeue -j "$1" >&2 || true; scancel "$1" || true; fail "array $1 still queued after $2 s"; }
-    sleep 0.5
-  done
-}
-# One array task's final state from scontrol (MinJobAge keeps finished jobs for an hour).
-task_state() { scontrol -o show job "$1_$2" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | head -1 | cut -d= -f2 || true; }
 
 cmd="exec '$RPDATA' run c4 --recipe sample/c4 --mirror '$mirror' --out '$out' --no-progress -q"
 # Task 1 SIGKILLs itself after its input's shards are staged (kill -9 mid-input).
