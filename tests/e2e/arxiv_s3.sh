@@ -65,7 +65,8 @@ grep -q 'rerun with --yes' "$WORK/noyes.log" || fail "no --yes hint"
   --no-progress --yes 2> "$WORK/yes.log" || { cat "$WORK/yes.log"; fail "run --yes failed"; }
 [ ! -e "$WORK/out/arxiv/_work/raw/arXiv_src_2304_001.tar" ] || fail "fetched a tar after until"
 grep -q "not RedPajama's snapshot" "$WORK/yes.log" && fail "a run up to 2303 is flagged"
-"$RPDATA" report "$WORK/out" --json | grep -q '"redpajama_snapshot": true' || fail "report flags a run up to 2303"
+"$RPDATA" report "$WORK/out" --json > "$WORK/report.json"
+grep -q '"redpajama_snapshot": true' "$WORK/report.json" || fail "report flags a run up to 2303"
 n=$(zstd -dc "$WORK"/out/arxiv/arXiv_src_2303_00[12]-*.jsonl.zst | wc -l)
 [ "$n" = 10 ] || fail "expected 10 papers, got $n"
 grep -q 'e2e/secret+KEY' "$WORK/yes.log" "$WORK/noyes.log" && fail "the secret appears in a log"

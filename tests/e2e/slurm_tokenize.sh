@@ -6,7 +6,7 @@
 source "$(dirname "$0")/lib.bash"
 source "$(dirname "$0")/slurm_cluster.bash"
 SECONDS=0
-start_local_slurm slurm_tokenize 6857 6858
+start_local_slurm slurm_tokenize 6867 6868  # own ports: each Slurm e2e script has its pair
 
 export HOME="$WORK/home"
 mkdir -p "$HOME"

@@ -58,7 +58,8 @@ grep -q '"deviations": \["Wikipedia dumps of 20261201' "$WORK/o1/wikipedia/manif
 "$RPDATA" report "$WORK/o1" > "$WORK/report1"
 grep -q "^NOT RedPajama's snapshot: wikipedia: Wikipedia dumps of 20261201" "$WORK/report1" || { cat "$WORK/report1"; fail "report does not flag the date"; }
 grep -q '^recipe changed: wikipedia: download.dump_date="latest"' "$WORK/report1" || { cat "$WORK/report1"; fail "report does not show the change"; }
-"$RPDATA" report "$WORK/o1" --json | grep -q '"redpajama_snapshot": false' || fail "report --json does not flag it"
+"$RPDATA" report "$WORK/o1" --json > "$WORK/report1.json"
+grep -q '"redpajama_snapshot": false' "$WORK/report1.json" || fail "report --json does not flag it"
 # `rpdata process` cannot resolve "latest" offline: it reuses the plan the download published.
 "$RPDATA" process wikipedia --recipe "$WORK/host.toml" --set 'download.languages=["de", "en", "uk"]' \
   --out "$WORK/o1" --no-progress --dump-date latest 2> "$WORK/log1p" || { cat "$WORK/log1p"; fail "process after download failed"; }
@@ -71,12 +72,16 @@ grep -q 'dewiki-20261201-pages-articles-multistream.xml.bz2' "$WORK/doctor.txt" 
 # RedPajama's own date: the sample's bytes, nothing flagged.
 run "$WORK/o2" --dump-date 20230320 2> "$WORK/log2" || { cat "$WORK/log2"; fail "--dump-date 20230320 failed"; }
 zstdcat "$WORK"/o2/wikipedia/*.jsonl.zst | cmp -s - <(zstdcat "$WORK"/gen/wikipedia/*.jsonl.zst) || fail "20230320 differs from the sample"
-"$RPDATA" report "$WORK/o2" | grep -q "NOT RedPajama" && fail "RedPajama's date is flagged"
+"$RPDATA" report "$WORK/o2" > "$WORK/report2"
+grep -q "NOT RedPajama" "$WORK/report2" && fail "RedPajama's date is flagged"
 
 # An explicit other date: its timestamp, and the flag.
 run "$WORK/o3" --dump-date 20261220 --limit 1 2> "$WORK/log3" || { cat "$WORK/log3"; fail "--dump-date 20261220 failed"; }
-zstdcat "$WORK"/o3/wikipedia/dewiki-20261220-*.jsonl.zst | grep -q '"timestamp": "20261220"' || fail "explicit date not in records"
-"$RPDATA" report "$WORK/o3" | grep -q "^NOT RedPajama's snapshot: wikipedia: Wikipedia dumps of 20261220, not" || fail "explicit date not flagged"
+# (Outputs go to files before grep -q: a writer piped into it may die of SIGPIPE under pipefail.)
+zstdcat "$WORK"/o3/wikipedia/dewiki-20261220-*.jsonl.zst > "$WORK/o3.jsonl"
+grep -q '"timestamp": "20261220"' "$WORK/o3.jsonl" || fail "explicit date not in records"
+"$RPDATA" report "$WORK/o3" > "$WORK/report3"
+grep -q "^NOT RedPajama's snapshot: wikipedia: Wikipedia dumps of 20261220, not" "$WORK/report3" || fail "explicit date not flagged"
 
 # Errors: exit 2 with the reason.
 expect_error() {  # PATTERN CMD...: exit 2 and PATTERN in stderr
