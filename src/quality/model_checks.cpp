@@ -33,6 +33,21 @@ void check_fasttext_supervised(const fs::path& path, const std::vector<std::stri
   // fastText does not check its reads: on a truncated file it would go on with sizes it never
   // read (and allocate by them). A short read throws here instead.
   in.exceptions(std::ios::failbit | std::ios::badbit);
+  fasttext::Args args;
+  try {
+    args.load(in);
+  } catch (const std::ios_base::failure&) {
+    throw VerifyError("fastText model is truncated", path.string(), fs::file_size(path));
+  }
+  // Nor does it check its arguments: it hashes subwords (maxn != 0: it compares maxn as an
+  // unsigned length, so a negative one is huge) and word n-grams (wordNgrams > 1) modulo
+  // `bucket`, already while loading the dictionary, so a damaged header with no buckets would
+  // divide by zero (SIGFPE) instead of failing the check.
+  if ((args.maxn != 0 || args.wordNgrams > 1) && args.bucket <= 0)
+    throw VerifyError("fastText model is damaged: " + std::to_string(args.bucket) + " hash buckets with maxn " +
+                          std::to_string(args.maxn) + " and wordNgrams " + std::to_string(args.wordNgrams),
+                      path.string(), 8);
+  in.seekg(8);  // loadModel reads the arguments again, after the magic number and version
   try {
     ft.loadModel(in);
   } catch (const std::ios_base::failure&) {
@@ -47,6 +62,11 @@ void check_fasttext_supervised(const fs::path& path, const std::vector<std::stri
   if (ft.getArgs().model != fasttext::model_name::sup)
     throw VerifyError("not a supervised fastText model (an unsupervised word-vector model?)", path.string());
   auto dict = ft.getDictionary();
+  // getLabel(i) is the entry nwords() + i: the header's counts must match the entries read.
+  if (dict->getCounts(fasttext::entry_type::word).size() != static_cast<size_t>(dict->nwords()) ||
+      dict->getCounts(fasttext::entry_type::label).size() != static_cast<size_t>(dict->nlabels()))
+    throw VerifyError("fastText model is damaged: its dictionary's word and label counts differ from its entries",
+                      path.string());
   std::vector<std::string> have;
   for (int32_t i = 0; i < dict->nlabels(); ++i) have.push_back(dict->getLabel(i));
   if (have.size() < min_labels)
