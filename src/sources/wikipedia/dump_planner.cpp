@@ -157,7 +157,7 @@ class DumpPlanner : public download::InputPlanner {
   }
 
   // The status of the job whose files include `file` ("" when none lists it, or the JSON is
-  // not a dump status).
+  // not a dump status; "its job has no status" when that job's status is missing).
   static std::string job_status(const std::string& json, const std::string& file) {
     simdjson::dom::parser parser;
     simdjson::dom::object jobs;
@@ -169,7 +169,7 @@ class DumpPlanner : public download::InputPlanner {
         (void)info;
         if (f != file) continue;
         std::string_view status;
-        if (job["status"].get(status)) return "";
+        if (job["status"].get(status)) return "its job has no status";
         return std::string(status);
       }
     }
