@@ -57,7 +57,8 @@ void confirm_cost(const std::string& bucket_url, const Published& expects, doubl
                                   bucket_url, usd));
 }
 
-// The last month of the bucket RedPajama processed (arXiv_src_2303_*: its README's April 2023 run).
+// The last month of the bucket RedPajama processed: arXiv_src_2303_*, the bucket as of about
+// April 2023 (configs/arxiv.toml's snapshot note).
 constexpr int64_t kRedPajamaUntil = 2303;
 
 // Whether a name that starts with YYMM ("2303_001.tar") is at or before `until` (YYMM).
