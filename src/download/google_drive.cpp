@@ -99,7 +99,10 @@ std::optional<std::string> drive_confirm_url(std::string_view html, const std::s
     std::string_view tag = html.substr(at, tag_end - at);
     std::string id = attribute(tag, "id"), action = attribute(tag, "action");
     if (id != "download-form" && action.find("download") == std::string::npos) continue;
-    std::string_view body = html.substr(tag_end, (form_end == std::string::npos ? html.size() : form_end) - tag_end);
+    // The form's body: from its tag's end to its "</form" (or the page's end when that is
+    // missing or, in a malformed page, comes before the tag ends).
+    if (form_end == std::string::npos || form_end < tag_end) form_end = html.size();
+    std::string_view body = html.substr(tag_end, form_end - tag_end);
     std::string body_low = lower(body);
     std::string query;
     bool confirm = false;

@@ -3,6 +3,7 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -96,6 +97,10 @@ void train_perplexity_pair(const std::vector<std::string>& lines, int vocab_size
 
 std::string estimate_arpa(const std::vector<std::string>& token_lines, unsigned order, double discount) {
   if (order < 1 || !(discount > 0 && discount < 1)) throw ConfigError("estimate_arpa: order >= 1, 0 < discount < 1");
+  if (std::none_of(token_lines.begin(), token_lines.end(), [](const std::string& l) {
+        return l.find_first_not_of(' ') != std::string::npos;
+      }))
+    throw ConfigError("estimate_arpa: no tokens to estimate a language model from");
   // counts[k-1]: every k-gram of every sentence (<s> w1 .. wn </s>) and how often it occurs.
   std::vector<std::map<Gram, uint64_t>> counts(order);
   for (const auto& line : token_lines) {

@@ -42,6 +42,13 @@ TEST(GoogleDrive, OtherPagesAreNoConfirmation) {
   EXPECT_FALSE(drive_confirm_url("<html><form action=\"/download\"><input type=\"hidden\" name=\"id\" value=\"x\">"
                                  "</form></html>",
                                  "https://drive.google.com/uc?id=x"));
+  // A "</form" before the form tag's end: the body runs to the page's end, no length wraps.
+  auto url = drive_confirm_url("<form id=\"download-form\" x=\"</form\" action=\"https://h/download\">"
+                               "<input type=\"hidden\" name=\"id\" value=\"x\">"
+                               "<input type=\"hidden\" name=\"confirm\" value=\"t\">",
+                               "https://drive.google.com/uc?id=x");
+  ASSERT_TRUE(url);
+  EXPECT_NE(url->find("confirm=t"), std::string::npos) << *url;
 }
 
 TEST(GoogleDrive, HtmlIsToldFromModelBytes) {

@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "rpdata/core/error.h"
 #include "rpdata/quality/kenlm.h"
 #include "test_support.h"
 
@@ -61,6 +62,9 @@ TEST(LmTrain, ThePerplexityPairIsDeterministic) {
 TEST(LmTrain, BadArgumentsAreErrors) {
   EXPECT_ANY_THROW(estimate_arpa(kCorpus, 0));
   EXPECT_ANY_THROW(estimate_arpa(kCorpus, 3, 1.0));
+  // No tokens: no model (it would be 0/0 probabilities, written as -nan).
+  EXPECT_THROW(estimate_arpa({}, 3), ConfigError);
+  EXPECT_THROW(estimate_arpa({"", "  "}, 3), ConfigError);
 }
 
 }  // namespace
