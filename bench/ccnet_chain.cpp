@@ -6,6 +6,7 @@
 // Usage: ccnet_chain MODELS_DIR CUTOFF_CSV RUNS LID_LINES_OUT WET...
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -54,10 +55,12 @@ int main(int argc, char** argv) {
   uint64_t docs_in = 0, docs_lid = 0, docs_out = 0, text_bytes = 0;
   std::map<std::string, int64_t> routes;
   uint64_t pp_text_bytes = 0;
+  // CCNET_CHAIN_ONLY=1 (for profiling): only the whole chain, once per run.
+  const bool chain_only = std::getenv("CCNET_CHAIN_ONLY") != nullptr;
   for (int r = 0; r < runs; ++r) {
     // Reader alone (WET parse + both dedup passes), then the whole chain.
     std::clock_t t0 = std::clock();
-    {
+    if (!chain_only) {
       cc::WetUnitReader reader(parts, "bench", {});
       rpdata::Batch b;
       while (reader.next(b)) {
@@ -113,7 +116,7 @@ int main(int argc, char** argv) {
   std::printf("%-34s %8.3f s  %8.2f MB/s gz  %8.2f MB/s text  %8.0f docs/s\n", "whole chain (wet..bucket)", c,
               gz_bytes / c / 1e6, text_bytes / c / 1e6, docs_in / c);
   double cl = median(cpu_lid), cp = median(cpu_pp);
-  {
+  if (!chain_only) {
     // Split of ccnet_perplexity: normalize, SentencePiece, KenLM on the en documents of the last run.
     std::vector<std::string> en;
     cc::WetUnitReader reader(parts, "bench", {});

@@ -11,6 +11,8 @@ PKGS=(build-essential cmake pkg-config git python3 ca-certificates
 PKGS+=(python3-bs4 python3-lxml p7zip-full)
 # Wikipedia: libbz2 reader; bzcat bench; the strip_code test reference.
 PKGS+=(libbz2-dev bzip2 python3-mwparserfromhell)
+# gzip inputs are inflated with ISA-L (igzip).
+PKGS+=(libisal-dev)
 # Tokenized datasets: the independent .bin/.idx reader of the tests.
 PKGS+=(python3-numpy)
 missing=()

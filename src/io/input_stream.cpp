@@ -1,7 +1,7 @@
 #include "rpdata/io/input_stream.h"
 
 #include <archive.h>
-#include <zlib.h>
+#include <isa-l/igzip_lib.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -18,22 +18,21 @@ namespace {
 
 constexpr size_t kReadChunk = 1 << 20;
 
-// gzip through zlib: concatenated members are one stream (RFC 1952 §2.2); every member's
-// CRC32 and ISIZE are checked by inflate. A stream that ends inside a member is truncated.
+// gzip through ISA-L's igzip inflate (several times zlib's speed on one core, same bytes):
+// concatenated members are one stream (RFC 1952 §2.2); every member's CRC32 and ISIZE are
+// checked (ISAL_GZIP). A stream that ends inside a member is truncated.
 class GzipStream final : public InputStream {
  public:
   explicit GzipStream(std::string path) : path_(std::move(path)), in_(kReadChunk) {
-    std::memset(&z_, 0, sizeof(z_));
-    if (inflateInit2(&z_, 15 + 16) != Z_OK) throw InputError("zlib init failed", path_);
+    isal_inflate_init(&z_);
+    z_.crc_flag = ISAL_GZIP;
     file_ = std::fopen(path_.c_str(), "rb");
     if (!file_) {
       int err = errno;
-      inflateEnd(&z_);
       throw InputError(std::string("cannot open: ") + std::strerror(err), path_);
     }
   }
   ~GzipStream() override {
-    inflateEnd(&z_);
     if (file_) std::fclose(file_);
   }
 
@@ -44,7 +43,7 @@ class GzipStream final : public InputStream {
     try {
       return read_some(buf, n);
     } catch (const InputError&) {
-      size_t got = n - z_.avail_out;
+      size_t got = static_cast<size_t>(reinterpret_cast<char*>(z_.next_out) - buf);
       if (got == 0) throw;
       pending_ = std::current_exception();
       out_total_ += got;
@@ -53,43 +52,36 @@ class GzipStream final : public InputStream {
   }
 
   size_t read_some(char* buf, size_t n) {
-    z_.next_out = reinterpret_cast<Bytef*>(buf);
-    z_.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    z_.next_out = reinterpret_cast<uint8_t*>(buf);
+    z_.avail_out = static_cast<uint32_t>(std::min<size_t>(n, 1u << 30));
     while (z_.avail_out > 0) {
       if (z_.avail_in == 0 && !refill()) {
         if (in_member_) throw TruncatedInputError("truncated gzip stream (ends inside a member)", path_, consumed());
         done_ = true;
         break;
       }
-      int rc = inflate(&z_, Z_NO_FLUSH);
-      if (rc == Z_STREAM_END) {
-        in_member_ = false;
-        // Another member may follow; skip trailing zero padding as gzip(1) does.
-        while (true) {
-          if (z_.avail_in == 0 && !refill()) break;
-          if (*z_.next_in == 0) {
-            ++z_.next_in;
-            --z_.avail_in;
-            continue;
-          }
-          break;
+      in_member_ = true;
+      int rc = isal_inflate(&z_);
+      if (rc != ISAL_DECOMP_OK) throw InputError("corrupt gzip data: " + error_text(rc), path_, consumed());
+      if (z_.block_state != ISAL_BLOCK_FINISH) continue;  // output full, or input used up
+      in_member_ = false;
+      // Another member may follow; skip trailing zero padding as gzip(1) does.
+      while (true) {
+        if (z_.avail_in == 0 && !refill()) break;
+        if (*z_.next_in == 0) {
+          ++z_.next_in;
+          --z_.avail_in;
+          continue;
         }
-        if (z_.avail_in == 0) {
-          done_ = true;
-          break;
-        }
-        inflateReset(&z_);
-        continue;
+        break;
       }
-      if (rc == Z_OK || rc == Z_BUF_ERROR) {
-        in_member_ = true;
-        if (rc == Z_BUF_ERROR && z_.avail_in != 0) break;
-        continue;
+      if (z_.avail_in == 0) {
+        done_ = true;
+        break;
       }
-      std::string msg = z_.msg ? z_.msg : "inflate error " + std::to_string(rc);
-      throw InputError("corrupt gzip data: " + msg, path_, consumed());
+      isal_inflate_reset(&z_);  // keeps next_in/avail_in and crc_flag
     }
-    size_t got = n - z_.avail_out;
+    size_t got = static_cast<size_t>(reinterpret_cast<char*>(z_.next_out) - buf);
     out_total_ += got;
     return got;
   }
@@ -99,6 +91,19 @@ class GzipStream final : public InputStream {
   const std::string& path() const override { return path_; }
 
  private:
+  static std::string error_text(int rc) {
+    switch (rc) {
+      case ISAL_INVALID_BLOCK: return "invalid deflate block";
+      case ISAL_INVALID_SYMBOL: return "invalid deflate symbol";
+      case ISAL_INVALID_LOOKBACK: return "invalid distance too far back";
+      case ISAL_INVALID_WRAPPER: return "incorrect gzip header";
+      case ISAL_UNSUPPORTED_METHOD: return "unknown compression method";
+      case ISAL_INCORRECT_CHECKSUM: return "incorrect CRC32 or length check";
+      case ISAL_NEED_DICT: return "needs a preset dictionary";
+      default: return "inflate error " + std::to_string(rc);
+    }
+  }
+  // Bytes of the file handed to the decoder (it may hold up to a few bytes read ahead).
   uint64_t consumed() const { return file_pos_ - z_.avail_in; }
   bool refill() {
     size_t got = std::fread(in_.data(), 1, in_.size(), file_);
@@ -107,14 +112,14 @@ class GzipStream final : public InputStream {
       return false;
     }
     file_pos_ += got;
-    z_.next_in = reinterpret_cast<Bytef*>(in_.data());
-    z_.avail_in = static_cast<uInt>(got);
+    z_.next_in = reinterpret_cast<uint8_t*>(in_.data());
+    z_.avail_in = static_cast<uint32_t>(got);
     return true;
   }
 
   std::string path_;
   std::FILE* file_ = nullptr;
-  z_stream z_;
+  inflate_state z_{};
   std::vector<char> in_;
   uint64_t file_pos_ = 0;
   uint64_t out_total_ = 0;
@@ -123,7 +128,6 @@ class GzipStream final : public InputStream {
   std::exception_ptr pending_;
 };
 
-// Everything else via libarchive's raw format with every filter (bz2, xz, zstd, lz4, none).
 class ArchiveStream final : public InputStream {
  public:
   explicit ArchiveStream(std::string path) : path_(std::move(path)), a_(new_archive_reader()) {

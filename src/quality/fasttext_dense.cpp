@@ -3,7 +3,9 @@
 #include <fasttext/fasttext.h>
 #include <fasttext/loss.h>
 
+#include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace rpdata::quality {
 
@@ -47,6 +49,8 @@ std::unique_ptr<FasttextDenseModel> FasttextDenseModel::make(fasttext::FastText&
     default: return no("unknown loss");
   }
   m->model_ = std::make_shared<fasttext::Model>(wi, wo, loss, /*normalizeGradient=*/true);
+  m->loss_ = loss;
+  m->rows_ = dense->data();
   m->dim_ = static_cast<int32_t>(dim);
   m->nlabels_ = model.getDictionary()->nlabels();
   return m;
@@ -54,12 +58,51 @@ std::unique_ptr<FasttextDenseModel> FasttextDenseModel::make(fasttext::FastText&
 
 FasttextDenseModel::~FasttextDenseModel() = default;
 
+namespace {
+
+// Model::computeHidden of fastText 0.9.2 (src/model.cc): hidden = 0, then each input row added
+// in order (DenseMatrix::addRowToVector), then hidden.mul(1.0 / input.size()) with the factor
+// rounded to float. Each component is its own chain of float additions, so adding a whole row
+// per step (vectorized for the compile-time width) gives the same bits.
+template <int kDim>
+void average_rows_fixed(const float* rows, const std::vector<int32_t>& ids, float* h) {
+  float acc[kDim] = {};
+  for (const int32_t id : ids) {
+    const float* row = rows + static_cast<size_t>(id) * kDim;
+    for (int j = 0; j < kDim; ++j) acc[j] += row[j];
+  }
+  const auto a = static_cast<float>(1.0 / static_cast<double>(ids.size()));
+  for (int j = 0; j < kDim; ++j) h[j] = acc[j] * a;
+}
+
+void average_rows(const float* rows, int32_t dim, const std::vector<int32_t>& ids, float* h) {
+  switch (dim) {
+    case 16: return average_rows_fixed<16>(rows, ids, h);  // lid.176
+    case 10: return average_rows_fixed<10>(rows, ids, h);  // fastText's default dim for supervised models
+    default: break;
+  }
+  std::fill(h, h + dim, 0.0f);
+  for (const int32_t id : ids) {
+    const float* row = rows + static_cast<size_t>(id) * static_cast<size_t>(dim);
+    for (int32_t j = 0; j < dim; ++j) h[j] += row[j];
+  }
+  const auto a = static_cast<float>(1.0 / static_cast<double>(ids.size()));
+  for (int32_t j = 0; j < dim; ++j) h[j] *= a;
+}
+
+}  // namespace
+
 void FasttextDenseModel::predict(const std::vector<int32_t>& ids, int32_t k, float threshold,
                                  std::vector<std::pair<float, int32_t>>& out) const {
-  // FastText::predict: nothing for an empty line, else a fresh State and Model::predict.
+  // FastText::predict: nothing for an empty line, else a fresh State and Model::predict, which
+  // is computeHidden then the loss's predict (fastText 0.9.2 src/model.cc).
   if (ids.empty()) return;
+  if (k == fasttext::Model::kUnlimitedPredictions) k = static_cast<int32_t>(wo_->size(0));
+  else if (k <= 0) throw std::invalid_argument("k needs to be 1 or higher!");
   fasttext::Model::State state(dim_, nlabels_, 0);
-  model_->predict(ids, k, threshold, out, state);
+  out.reserve(static_cast<size_t>(k) + 1);
+  average_rows(rows_, dim_, ids, state.hidden.data());
+  loss_->predict(k, threshold, out, state);
 }
 
 }  // namespace rpdata::quality

@@ -3,9 +3,10 @@
 // decoding product-quantizer codes for every id of every document. Each row is what
 // libfasttext itself produces (FastText::getInputVector: zero + QuantMatrix::addRowToVector,
 // i.e. the float products norm * centroid), the output matrix and the loss (built from the
-// label counts, as FastText::createLoss does) are the model's own, and fasttext::Model::predict
-// runs the same computeHidden and loss code: predictions are bit-identical to FastText::predict
-// (tests/unit/quality/langid_fast_test.cpp). Not built for dense models (nothing to gain), a
+// label counts, as FastText::createLoss does) are the model's own. predict() averages the rows
+// as fastText 0.9.2's Model::computeHidden does (the same float additions per component, a
+// whole row at a time) and runs the loss's own predict: predictions are bit-identical to
+// FastText::predict (tests/unit/quality/langid_fast_test.cpp). Not built for dense models (nothing to gain), a
 // quantized output matrix, or a decoded size above a cap.
 #pragma once
 
@@ -16,6 +17,7 @@
 
 namespace fasttext {
 class FastText;
+class Loss;
 class Matrix;
 class Model;
 }  // namespace fasttext
@@ -37,7 +39,9 @@ class FasttextDenseModel {
  private:
   FasttextDenseModel() = default;
   std::shared_ptr<fasttext::Matrix> wo_;  // referenced by the loss: declared before model_
-  std::shared_ptr<fasttext::Model> model_;
+  std::shared_ptr<fasttext::Model> model_;  // owns the decoded rows and the loss
+  std::shared_ptr<fasttext::Loss> loss_;
+  const float* rows_ = nullptr;  // the decoded input matrix, row-major, dim_ floats per row
   int32_t dim_ = 0;
   int32_t nlabels_ = 0;
 };

@@ -116,6 +116,8 @@ FasttextLineIds::FasttextLineIds(const fasttext::FastText& model, bool own_hashi
   maxn_ = args.maxn;
   word_ngrams_ = args.wordNgrams;
   bucket_ = static_cast<uint64_t>(static_cast<int64_t>(args.bucket));
+  bucket_mod_ = FastMod(bucket_);
+  bucket_mod32_ = FastMod32(static_cast<uint32_t>(bucket_));  // args.bucket is an int32
   nwords_ = dict_->nwords();
   if (own_hashing_) {
     const int32_t size = dict_->nwords() + dict_->nlabels();
@@ -212,7 +214,7 @@ void FasttextLineIds::oov_subwords(std::string_view token, std::vector<int32_t>&
   const auto* w = reinterpret_cast<const unsigned char*>(word.data());
   const size_t len = word.size();
   const auto maxn = static_cast<size_t>(maxn_), minn = static_cast<size_t>(minn_);
-  const auto bucket = static_cast<uint32_t>(bucket_);
+  const FastMod32& bucket = bucket_mod32_;
   const auto step = fnv_step;
   for (size_t i = 0; i < len; ++i) {
     if ((w[i] & 0xC0) == 0x80) continue;
@@ -220,7 +222,7 @@ void FasttextLineIds::oov_subwords(std::string_view token, std::vector<int32_t>&
     for (size_t j = i, n = 1; j < len && n <= maxn; ++n) {
       h = step(h, w[j++]);
       while (j < len && (w[j] & 0xC0) == 0x80) h = step(h, w[j++]);
-      if (n >= minn && !(n == 1 && (i == 0 || j == len))) push_bucket(static_cast<int32_t>(h % bucket), ids);
+      if (n >= minn && !(n == 1 && (i == 0 || j == len))) push_bucket(static_cast<int32_t>(bucket(h)), ids);
     }
   }
 }
@@ -336,7 +338,7 @@ void FasttextLineIds::line_ids(std::string_view text, std::vector<int32_t>& ids)
       uint64_t h = static_cast<uint64_t>(static_cast<int64_t>(hs[i]));
       for (size_t j = i + 1; j < hs.size() && j < i + static_cast<size_t>(word_ngrams_); ++j) {
         h = h * 116049371 + static_cast<uint64_t>(static_cast<int64_t>(hs[j]));
-        push_bucket(static_cast<int32_t>(h % bucket_), ids);
+        push_bucket(static_cast<int32_t>(bucket_mod_(h)), ids);
       }
     }
   }

@@ -20,6 +20,8 @@
 #include <string_view>
 #include <vector>
 
+#include "fast_mod.h"
+
 namespace fasttext {
 class Dictionary;
 class FastText;
@@ -70,6 +72,8 @@ class FasttextLineIds {
   int32_t maxn_ = 0;
   int32_t word_ngrams_ = 1;
   uint64_t bucket_ = 0;
+  FastMod bucket_mod_;      // x % bucket_
+  FastMod32 bucket_mod32_;  // the same for 32-bit character n-gram hashes
   int32_t nwords_ = 0;
   int64_t pruneidx_size_ = -1;                     // Dictionary's: -1 not pruned
   // Dictionary's pruning map (read from Dictionary::save when pruned) as an open-addressing

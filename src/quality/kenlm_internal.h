@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fast_mod.h"
 #include "rpdata/quality/kenlm.h"
 
 namespace rpdata::quality::kenlm_detail {
@@ -65,27 +66,6 @@ struct LongestEntry {  // 12 bytes in a probing file
 };
 #pragma pack(pop)
 static_assert(sizeof(MiddleEntry) == 16 && sizeof(LongestEntry) == 12);
-
-// x % d without a division instruction (Lemire, Kaser & Kurz, "Faster remainder by direct
-// computation", fastmod_u64): exact for every 64-bit x and d > 0.
-__extension__ typedef unsigned __int128 Uint128;  // GCC/Clang builtin
-
-class FastMod {
- public:
-  FastMod() = default;
-  explicit FastMod(uint64_t d) : d_(d), m_(d ? ~static_cast<Uint128>(0) / d + 1 : 0) {}
-  uint64_t operator()(uint64_t x) const {
-    Uint128 low = m_ * x;
-    Uint128 bottom = ((low & ~uint64_t{0}) * d_) >> 64;
-    Uint128 top = (low >> 64) * d_;
-    return static_cast<uint64_t>((bottom + top) >> 64);
-  }
-  uint64_t divisor() const { return d_; }
-
- private:
-  uint64_t d_ = 0;
-  Uint128 m_ = 0;
-};
 
 // A probing table of the file layout: linear probing from key % buckets, key 0 = empty
 // (util/probing_hash_table.hh).
@@ -143,6 +123,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual float score(std::string_view line, bool bos, bool eos,
                       std::vector<LmTokenScore>* detail) const = 0;
+  // The same sum over vocabulary ids (index() of each token) instead of a line to split.
+  virtual float score_ids(std::span<const uint32_t> ids, bool bos, bool eos) const = 0;
   uint32_t index(std::string_view w) const { return vocab_.index(w); }
   unsigned order() const { return order_; }
   LmFormat format() const { return format_; }
@@ -189,16 +171,42 @@ class Backend {
     return r;
   }
 
+  // KenLM's Model.score: the begin state (<s> when bos, else empty), each token's FullScore
+  // added to a float32 total, then </s> when eos.
   template <class Search>
-  float score_line(const Search& s, std::string_view line, bool bos, bool eos,
-                   std::vector<LmTokenScore>* detail) const {
-    LmState state, next;
+  LmState begin_state(const Search& s, bool bos) const {
+    LmState state;
     if (bos) {
       typename Search::Node ignored;
       state.words[0] = bos_id_;
       state.backoff[0] = s.unigram(bos_id_, ignored).backoff;
       state.length = order_ > 1 ? 1 : 0;
     }
+    return state;
+  }
+
+  template <class Search>
+  float score_id_seq(const Search& s, std::span<const uint32_t> ids, bool bos, bool eos) const {
+    LmState state = begin_state(s, bos), next;
+    float total = 0.0f;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      // The whole line is known: start the probes of a token a few ahead. Its context in the
+      // state is a suffix of the words before it, whose keys are prefixes of this chain.
+      if constexpr (requires { s.prefetch_context(0u, ids.data(), size_t{0}); }) {
+        constexpr size_t kAhead = 4;
+        if (i + kAhead < ids.size()) s.prefetch_context(ids[i + kAhead], ids.data(), i + kAhead);
+      }
+      total += full_score(s, state, ids[i], next).prob;
+      state = next;
+    }
+    if (eos) total += full_score(s, state, eos_id_, next).prob;
+    return total;
+  }
+
+  template <class Search>
+  float score_line(const Search& s, std::string_view line, bool bos, bool eos,
+                   std::vector<LmTokenScore>* detail) const {
+    LmState state = begin_state(s, bos), next;
     float total = 0.0f;
     auto one = [&](uint32_t id) {
       ScoreResult r = full_score(s, state, id, next);
@@ -238,6 +246,17 @@ struct HashedTables {
     const unsigned n = in.length < middles.size() + 1 ? in.length : middles.size() + 1;
     for (unsigned k = 0; k < n; ++k) {
       key = combine_word_hash(key, in.words[k]);
+      if (k < middles.size()) middles[k].prefetch(key);
+      else longest.prefetch(key);
+    }
+  }
+  // Prefetches the probes of ids[at] with its longest context inside the line (ids[at-1],
+  // ids[at-2], ...); the probes of contexts reaching back to <s> are full_score's own prefetch.
+  void prefetch_context(uint32_t word, const uint32_t* ids, size_t at) const {
+    uint64_t key = word;
+    const size_t orders = middles.size() + 1;
+    for (size_t k = 0; k < orders && k < at; ++k) {
+      key = combine_word_hash(key, ids[at - 1 - k]);
       if (k < middles.size()) middles[k].prefetch(key);
       else longest.prefetch(key);
     }

@@ -75,6 +75,10 @@ float LanguageModel::score(std::string_view line, bool bos, bool eos) const {
   return backend_->score(line, bos, eos, nullptr);
 }
 
+float LanguageModel::score_ids(std::span<const uint32_t> ids, bool bos, bool eos) const {
+  return backend_->score_ids(ids, bos, eos);
+}
+
 float LanguageModel::score_detail(std::string_view line, std::vector<LmTokenScore>& detail,
                                   bool bos, bool eos) const {
   return backend_->score(line, bos, eos, &detail);

@@ -124,6 +124,9 @@ class TrieBackend : public Backend {
               std::vector<LmTokenScore>* detail) const override {
     return score_line(tables_, line, bos, eos, detail);
   }
+  float score_ids(std::span<const uint32_t> ids, bool bos, bool eos) const override {
+    return score_id_seq(tables_, ids, bos, eos);
+  }
 
  private:
   std::shared_ptr<MappedFile> file_;

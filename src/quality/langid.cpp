@@ -20,8 +20,12 @@ namespace rpdata::quality {
 std::string lid_text_ccnet(std::string_view raw_content) {
   std::string out;
   out.reserve(raw_content.size());
-  for (char c : raw_content)
-    if (c != '\n') out.push_back(c);
+  for (size_t at = 0; at < raw_content.size();) {
+    size_t nl = raw_content.find('\n', at);
+    if (nl == std::string_view::npos) nl = raw_content.size();
+    out.append(raw_content.substr(at, nl - at));
+    at = nl + 1;
+  }
   return out;
 }
 

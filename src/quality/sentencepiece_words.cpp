@@ -32,6 +32,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <span>
 #include <unordered_map>
 
 #include <xxhash.h>
@@ -49,44 +53,107 @@ constexpr size_t kMaxCacheEntries = size_t{1} << 16;
 // sentencepiece string_util::OneCharLen.
 inline size_t one_char_len(unsigned char c) { return "\1\1\1\1\1\1\1\1\1\1\1\1\2\2\3\4"[c >> 4]; }
 
-// A flat open-addressing table of (hash, entry index) over a vector of entries: a hit costs a
-// probe and the entry itself. Full at kMaxCacheEntries: everything is dropped and refilled.
+using Node = SentencePieceWords::Node;
+using Step = SentencePieceWords::Step;
+
+// A word as the replay reads it: from an Entry, or from a cache record.
+struct WordView {
+  std::string_view norm;
+  std::span<const Node> nodes;
+  std::span<const Step> path;
+  float seed_limit = 0;
+  bool ok = true;
+};
+
+WordView view_of(const SentencePieceWords::Entry& e) { return {e.norm, e.nodes, e.path, e.seed_limit, e.ok}; }
+
+// The word cache: an open-addressing table of (hash, record offset) over one arena of records,
+// each record its word's header, best path, lattice, word and normalized bytes in a row, so a
+// hit reads the slot and one or two adjacent cache lines. Full (kMaxCacheEntries words or
+// kMaxArenaBytes): everything is dropped and refilled.
+constexpr size_t kMaxArenaBytes = size_t{32} << 20;
+
 struct CacheMap {
   struct Slot {
     uint64_t hash = 0;  // 0 = empty
-    uint32_t index = 0;
+    uint32_t offset = 0;
   };
-  struct Cached {
-    std::string word;
-    SentencePieceWords::Entry entry;
+  struct Header {
+    uint16_t word_len, norm_len, n_nodes, n_path;
+    float seed_limit;
+    uint32_t ok;
   };
+  static_assert(sizeof(Header) == 16 && sizeof(Step) == 12 && sizeof(Node) == 16);
   std::vector<Slot> slots;
-  std::vector<Cached> entries;
-  size_t mask = 0;
+  std::vector<uint64_t> arena;  // 8-byte units: records start aligned
+  size_t mask = 0, entries = 0;
 
   static uint64_t hash(std::string_view w) { return XXH3_64bits(w.data(), w.size()) | 1; }
-  const SentencePieceWords::Entry* find(std::string_view w, uint64_t h) const {
-    if (slots.empty()) return nullptr;
+  static size_t units(size_t bytes) { return (bytes + 7) / 8; }
+
+  WordView view(uint32_t offset) const {
+    const auto* base = reinterpret_cast<const char*>(arena.data() + offset);
+    Header h;
+    std::memcpy(&h, base, sizeof(h));
+    const char* p = base + sizeof(Header);
+    WordView v;
+    v.nodes = {reinterpret_cast<const Node*>(p), h.n_nodes};
+    p += h.n_nodes * sizeof(Node);
+    v.path = {reinterpret_cast<const Step*>(p), h.n_path};
+    p += h.n_path * sizeof(Step) + h.word_len;
+    v.norm = {p, h.norm_len};
+    v.seed_limit = h.seed_limit;
+    v.ok = h.ok != 0;
+    return v;
+  }
+  bool same_word(uint32_t offset, std::string_view w) const {
+    const auto* base = reinterpret_cast<const char*>(arena.data() + offset);
+    Header h;
+    std::memcpy(&h, base, sizeof(h));
+    if (h.word_len != w.size()) return false;
+    const char* word = base + sizeof(Header) + h.n_nodes * sizeof(Node) + h.n_path * sizeof(Step);
+    return std::memcmp(word, w.data(), w.size()) == 0;
+  }
+  bool find(std::string_view w, uint64_t h, WordView& out) const {
+    if (slots.empty()) return false;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-      if (slots[i].hash == 0) return nullptr;
-      if (slots[i].hash == h) {
-        const Cached& c = entries[slots[i].index];
-        if (c.word == w) return &c.entry;
+      if (slots[i].hash == 0) return false;
+      if (slots[i].hash == h && same_word(slots[i].offset, w)) {
+        out = view(slots[i].offset);
+        return true;
       }
     }
   }
-  SentencePieceWords::Entry& insert(std::string_view w, uint64_t h, SentencePieceWords::Entry&& e) {
-    if (slots.empty() || entries.size() >= kMaxCacheEntries) {
+  WordView insert(std::string_view w, uint64_t h, const SentencePieceWords::Entry& e) {
+    const size_t bytes = sizeof(Header) + e.nodes.size() * sizeof(Node) + e.path.size() * sizeof(Step) + w.size() +
+                         e.norm.size();
+    if (slots.empty() || entries >= kMaxCacheEntries || (arena.size() + units(bytes)) * 8 > kMaxArenaBytes) {
       slots.assign(2 * kMaxCacheEntries, Slot());
       mask = 2 * kMaxCacheEntries - 1;
-      entries.clear();
-      entries.reserve(kMaxCacheEntries);
+      arena.clear();
+      arena.reserve(kMaxArenaBytes / 8);
+      entries = 0;
     }
+    const auto offset = static_cast<uint32_t>(arena.size());
+    arena.resize(arena.size() + units(bytes));
+    char* p = reinterpret_cast<char*>(arena.data() + offset);
+    const Header hd{static_cast<uint16_t>(w.size()), static_cast<uint16_t>(e.norm.size()),
+                    static_cast<uint16_t>(e.nodes.size()), static_cast<uint16_t>(e.path.size()), e.seed_limit,
+                    e.ok ? 1u : 0u};
+    std::memcpy(p, &hd, sizeof(hd));
+    p += sizeof(hd);
+    std::memcpy(p, e.nodes.data(), e.nodes.size() * sizeof(Node));
+    p += e.nodes.size() * sizeof(Node);
+    std::memcpy(p, e.path.data(), e.path.size() * sizeof(Step));
+    p += e.path.size() * sizeof(Step);
+    std::memcpy(p, w.data(), w.size());
+    p += w.size();
+    std::memcpy(p, e.norm.data(), e.norm.size());
     size_t i = h & mask;
     while (slots[i].hash != 0) i = (i + 1) & mask;
-    slots[i] = {h, static_cast<uint32_t>(entries.size())};
-    entries.push_back({std::string(w), std::move(e)});
-    return entries.back().entry;
+    slots[i] = {h, offset};
+    ++entries;
+    return view(offset);
   }
 };
 
@@ -101,11 +168,14 @@ struct Replay {
   std::vector<int32_t> id;
   std::vector<std::pair<uint32_t, uint32_t>> path;  // (start, end) reversed
   std::vector<int32_t> path_id;
+  double margin = 0;  // smallest |candidate - best| over the decisions (seed-0 replay)
 };
 
 // libsentencepiece's EncodeOptimized on one word, seeded with `seed` at position 0; fills
-// r.path/r.path_id back to front and returns the best score at the end.
-float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay& r) {
+// r.path/r.path_id back to front and returns the best score at the end. With kMargin, also
+// the smallest gap between the two sides of any comparison it made.
+template <bool kMargin = false>
+float replay(const WordView& e, float seed, int32_t unk, Replay& r) {
   const size_t n = e.norm.size();
   if (r.start.size() < n + 1) {
     r.score.resize(n + 1);
@@ -114,6 +184,7 @@ float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay
   }
   std::fill_n(r.start.data(), n + 1, -1);  // score and id are read only where start != -1
   r.score[0] = seed;
+  if constexpr (kMargin) r.margin = std::numeric_limits<double>::infinity();
   uint32_t cur = UINT32_MAX;
   float till = 0;
   for (const auto& node : e.nodes) {
@@ -125,13 +196,18 @@ float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay
     // (user-defined symbols), so its candidate is a double compared in double; the unknown
     // node's candidate is float + float. The stored best score is a float either way.
     bool better;
+    const bool first = r.start[node.end] == -1;
     if (node.id == unk) {
       const float cand = node.score + till;
-      better = r.start[node.end] == -1 || cand > r.score[node.end];
+      better = first || cand > r.score[node.end];
+      if constexpr (kMargin)
+        if (!first) r.margin = std::min(r.margin, std::fabs(double(cand) - double(r.score[node.end])));
       if (better) r.score[node.end] = cand;
     } else {
       const double cand = static_cast<double>(node.score) + static_cast<double>(till);
-      better = r.start[node.end] == -1 || cand > static_cast<double>(r.score[node.end]);
+      better = first || cand > static_cast<double>(r.score[node.end]);
+      if constexpr (kMargin)
+        if (!first) r.margin = std::min(r.margin, std::fabs(cand - double(r.score[node.end])));
       if (better) r.score[node.end] = static_cast<float>(cand);
     }
     if (better) {
@@ -148,6 +224,25 @@ float replay(const SentencePieceWords::Entry& e, float seed, int32_t unk, Replay
     end = s;
   }
   return r.score[n];
+}
+
+// The seeds for which a replay makes the seed-0 replay's decisions. A stored best score is a
+// float rounding of (float score + float best): on a path of k nodes it is off the exact sum
+// of seed and scores by at most k ulps of the largest magnitude on the way, which is below
+// |seed| + A (A = the sum of all nodes' |score|). Each comparison is between two such paths,
+// so its computed gap is within 2K ulps of the exact gap (K = the word's bytes, bounding any
+// path's length), for seed 0 and seed s alike. When the seed-0 gap exceeds both errors, the
+// comparison has the same outcome for s. With ulp(x) <= x * 2^-23 and a factor 2 to spare:
+// margin > K * 2^-21 * (|s| + 2A), i.e. |s| < margin / (K * 2^-21) - 2A.
+float seed_limit(double margin, size_t k, const std::vector<Node>& nodes) {
+  if (k == 0) return 0;
+  double a = 0;
+  for (const auto& node : nodes) a += std::fabs(double(node.score));
+  if (std::isinf(margin)) return std::numeric_limits<float>::max();  // one path: no decision
+  const double limit = margin / (double(k) * std::ldexp(1.0, -21)) - 2 * a;
+  if (!(limit > 0)) return 0;
+  return limit >= double(std::numeric_limits<float>::max()) ? std::numeric_limits<float>::max()
+                                                            : static_cast<float>(limit);
 }
 
 }  // namespace
@@ -270,15 +365,26 @@ void SentencePieceWords::build_entry(std::string_view word, Entry& e) const {
     if (!single) e.nodes.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(start + mblen), unk_id_, unk_score_});
     start += mblen;
   }
-  // Cross-check: the seed-0 replay (unknowns merged) must be Encode(word).
+  // The seed-0 replay: the best path for small seeds, and the cross-check that it (unknowns
+  // merged) is Encode(word).
   thread_local Replay r;
   e.ok = true;
-  if (ascii) return;
+  e.path.clear();
+  e.seed_limit = 0;
   if (n == 0) {
-    e.ok = pieces.empty();
+    e.ok = ascii || pieces.empty();
     return;
   }
-  replay(e, 0.0f, unk_id_, r);
+  replay<true>(view_of(e), 0.0f, unk_id_, r);
+  if (n <= UINT16_MAX) {
+    for (size_t i = r.path.size(); i-- > 0;) {
+      const int32_t id = r.path_id[i];
+      e.path.push_back({static_cast<uint16_t>(r.path[i].first), static_cast<uint16_t>(r.path[i].second), id,
+                        id == unk_id_ ? unk_score_ : scores_[static_cast<size_t>(id)]});
+    }
+    e.seed_limit = seed_limit(r.margin, n, e.nodes);
+  }
+  if (ascii) return;
   std::vector<std::string> mine;
   bool prev_unk = false;
   for (size_t i = r.path.size(); i-- > 0;) {
@@ -306,25 +412,36 @@ bool SentencePieceWords::encode_words(std::string_view text, Emit&& emit) const 
     std::string_view word = text.substr(pos, sp - pos);
     pos = sp + 1;
     if (word.empty()) continue;
-    const Entry* e;
+    WordView e;
     if (word.size() > kMaxCachedWordBytes) {
       ++stats.misses;
       build_entry(word, scratch);
-      e = &scratch;
-    } else if (const uint64_t h = CacheMap::hash(word); (e = cache.find(word, h)) != nullptr) {
+      e = view_of(scratch);
+    } else if (const uint64_t h = CacheMap::hash(word); cache.find(word, h, e)) {
       ++stats.hits;
     } else {
       ++stats.misses;
       build_entry(word, scratch);
-      e = &cache.insert(word, h, std::move(scratch));
+      e = cache.insert(word, h, scratch);
     }
-    if (!e->ok) return false;
-    if (e->norm.empty()) continue;
-    seed = replay(*e, seed, unk_id_, r);
+    if (!e.ok) return false;
+    if (e.norm.empty()) continue;
+    if (std::fabs(seed) < e.seed_limit) {
+      // Every decision of the replay would be the seed-0 one: follow its path, adding the
+      // scores as the replay stores them (vocabulary pieces in double, unknowns in float).
+      for (const Step& st : e.path) {
+        const bool is_unk = st.id == unk_id_;
+        seed = is_unk ? st.score + seed : static_cast<float>(static_cast<double>(st.score) + static_cast<double>(seed));
+        emit(e.norm.substr(st.start, st.end - st.start), st.id, is_unk && prev_unk);
+        prev_unk = is_unk;
+      }
+      continue;
+    }
+    ++stats.replays;
+    seed = replay(e, seed, unk_id_, r);
     for (size_t i = r.path.size(); i-- > 0;) {
       bool is_unk = r.path_id[i] == unk_id_;
-      emit(std::string_view(e->norm).substr(r.path[i].first, r.path[i].second - r.path[i].first),
-           is_unk && prev_unk);
+      emit(e.norm.substr(r.path[i].first, r.path[i].second - r.path[i].first), r.path_id[i], is_unk && prev_unk);
       prev_unk = is_unk;
     }
   }
@@ -337,7 +454,7 @@ void SentencePieceWords::encode_joined(std::string_view text, std::string& out) 
   const size_t base = out.size();
   if (fast_) {
     bool first = true;
-    bool ok = encode_words(text, [&](std::string_view piece, bool merge) {
+    bool ok = encode_words(text, [&](std::string_view piece, int32_t, bool merge) {
       if (!merge && !first) out += ' ';
       out += piece;
       first = false;
@@ -358,7 +475,7 @@ void SentencePieceWords::encode_joined(std::string_view text, std::string& out) 
 void SentencePieceWords::encode(std::string_view text, std::vector<std::string>& pieces) const {
   pieces.clear();
   if (fast_) {
-    bool ok = encode_words(text, [&](std::string_view piece, bool merge) {
+    bool ok = encode_words(text, [&](std::string_view piece, int32_t, bool merge) {
       if (merge) pieces.back() += piece;
       else pieces.emplace_back(piece);
     });
@@ -367,6 +484,28 @@ void SentencePieceWords::encode(std::string_view text, std::vector<std::string>&
     pieces.clear();
   }
   sp_->Encode(text, &pieces).IgnoreError();
+}
+
+bool SentencePieceWords::encode_ids(std::string_view text, PieceIds& out) const {
+  out.ids.clear();
+  out.unknown.clear();
+  if (!fast_) return false;
+  bool ok = encode_words(text, [&](std::string_view piece, int32_t id, bool merge) {
+    if (id != unk_id_) {
+      out.ids.push_back(id);
+    } else if (merge) {
+      out.unknown.back() += piece;
+    } else {
+      out.ids.push_back(-1 - static_cast<int32_t>(out.unknown.size()));
+      out.unknown.emplace_back(piece);
+    }
+  });
+  if (!ok) {
+    ++thread_stats().fallbacks;
+    out.ids.clear();
+    out.unknown.clear();
+  }
+  return ok;
 }
 
 }  // namespace rpdata::quality

@@ -210,6 +210,35 @@ void normalize_ascii(std::string_view ascii, std::string& out) {
 }
 }  // namespace
 
+namespace {
+
+constexpr uint32_t kDrop = UINT32_MAX;
+
+// What normalize_for_dedup appends for an already lowercased code point: '0' for a decimal
+// digit, nothing (kDrop) for a control or punctuation character, else the code point.
+uint32_t dedup_keep(uint32_t lowered) {
+  if (is_decimal_digit(lowered)) return '0';
+  if (is_control(lowered) || unicode_punct_replacement(lowered) != nullptr) return kDrop;
+  return lowered;
+}
+
+// dedup_keep(lowercase(c)) for every BMP code point, computed once per process. U+0130 and
+// U+03A3 are not looked up here: their lowercase is two code points or depends on the context.
+const std::vector<uint32_t>& dedup_bmp() {
+  static const std::vector<uint32_t> table = [] {
+    std::vector<uint32_t> t(0x10000);
+    for (uint32_t c = 0; c < t.size(); ++c) {
+      const uint32_t lowered = c < 0x80 ? (c >= 'A' && c <= 'Z' ? c + 32 : c)
+                                        : static_cast<uint32_t>(u_tolower(static_cast<UChar32>(c)));
+      t[c] = dedup_keep(lowered);
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 void normalize_for_dedup(std::string_view line, std::string& out) {
   out.clear();
   std::string_view ascii;
@@ -219,12 +248,24 @@ void normalize_for_dedup(std::string_view line, std::string& out) {
   size_t b, e;
   py_strip(sc.cps, b, e);
   if (b == e) return;
-  py_lower(sc.cps, b, e, sc.lowered);
+  // py_lower, then the digit / control / punctuation rules, one code point at a time.
+  const std::vector<uint32_t>& bmp = dedup_bmp();
   out.reserve(line.size());
-  for (uint32_t c : sc.lowered) {
-    if (is_decimal_digit(c)) { out.push_back('0'); continue; }
-    if (is_control(c) || unicode_punct_replacement(c) != nullptr) continue;
-    append_utf8(out, c);
+  auto keep = [&](uint32_t lowered) {
+    if (const uint32_t k = dedup_keep(lowered); k != kDrop) append_utf8(out, k);
+  };
+  for (size_t i = b; i < e; ++i) {
+    const uint32_t c = sc.cps[i];
+    if (c < bmp.size() && c != 0x130 && c != 0x3A3) {
+      if (bmp[c] != kDrop) append_utf8(out, bmp[c]);
+    } else if (c == 0x130) {  // the one unconditional multi-code-point lowercase mapping
+      keep('i');
+      keep(0x307);
+    } else if (c == 0x3A3) {
+      keep(lower_sigma(sc.cps, b, e, i));
+    } else {
+      keep(static_cast<uint32_t>(u_tolower(static_cast<UChar32>(c))));
+    }
   }
 }
 

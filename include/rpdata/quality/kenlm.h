@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -42,6 +43,8 @@ class LanguageModel {
   // log10 probability of the line, a float32 running sum exactly as KenLM's Model.score.
   // Tokens are split on the bytes ' ' \t \n \v \f \r.
   float score(std::string_view line, bool bos = true, bool eos = true) const;
+  // The same for a line given as vocabulary ids (word_id of each token), without splitting.
+  float score_ids(std::span<const uint32_t> ids, bool bos = true, bool eos = true) const;
   // Same, also appending one entry per token (and </s> when eos) to `detail`.
   float score_detail(std::string_view line, std::vector<LmTokenScore>& detail, bool bos = true,
                      bool eos = true) const;

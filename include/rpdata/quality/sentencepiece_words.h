@@ -35,6 +35,15 @@ class SentencePieceWords {
   void encode_joined(std::string_view text, std::string& out) const;
   // Encode(text)'s pieces (replaces `pieces`).
   void encode(std::string_view text, std::vector<std::string>& pieces) const;
+  // Encode(text)'s pieces as vocabulary ids: ids[i] >= 0 is a piece's id; ids[i] < 0 stands
+  // for unknown[-1 - ids[i]], the text of an unknown piece (a run of them merged, as Encode
+  // merges them). False, with nothing written, when the word path is off or a word's replay
+  // disagreed with libsentencepiece: then use encode_joined / encode.
+  struct PieceIds {
+    std::vector<int32_t> ids;
+    std::vector<std::string> unknown;
+  };
+  bool encode_ids(std::string_view text, PieceIds& out) const;
 
   // Empties the calling thread's word cache of this instance (benchmarks: a cold start).
   void drop_thread_cache() const;
@@ -42,8 +51,10 @@ class SentencePieceWords {
   // Per-thread counters (for tests and the bench): words served from the cache, words whose
   // lattice was built (cache misses), texts that fell back to whole-text Encode because a word's own
   // replay disagreed with libsentencepiece (0 unless this code misreads the model).
+  // `replays`: words whose running score was too large in magnitude to follow their cached
+  // seed-0 path (their lattice was replayed).
   struct Stats {
-    uint64_t hits = 0, misses = 0, fallbacks = 0;
+    uint64_t hits = 0, misses = 0, fallbacks = 0, replays = 0;
   };
   static Stats& thread_stats();
 
@@ -52,10 +63,19 @@ class SentencePieceWords {
     int32_t id;
     float score;
   };
+  struct Step {  // a piece of a word's best path: [start, end) bytes of the normalized word
+    uint16_t start, end;
+    int32_t id;
+    float score;
+  };
   struct Entry {
     std::string norm;         // the word after SentencePiece normalization ("" or "▁...")
     std::vector<Node> nodes;  // in libsentencepiece's order: by start, then by length
     bool ok = true;           // the seed-0 replay equals Encode(word) (not checked for ASCII words)
+    // The seed-0 best path, front to back, and the seeds it holds for: every decision of the
+    // replay is the same for a seed of magnitude below seed_limit (0: replay every time).
+    std::vector<Step> path;
+    float seed_limit = 0;
   };
 
  private:

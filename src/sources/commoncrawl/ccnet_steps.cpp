@@ -107,9 +107,86 @@ std::map<std::string, std::pair<double, double>> read_cutoffs(const fs::path& cs
 
 // ---- ccnet_perplexity ----
 
+namespace {
+
+bool has_ascii_space(std::string_view s) {
+  for (char c : s)
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') return true;
+  return false;
+}
+
+}  // namespace
+
+CcnetDocLm::CcnetDocLm(std::shared_ptr<const quality::SentencePieceWords> sp,
+                       std::shared_ptr<const quality::LanguageModel> lm)
+    : sp_(std::move(sp)), lm_(std::move(lm)) {
+  if (!sp_->fast()) return;  // encode_ids is off: every document takes the joined path
+  const int n = sp_->processor().GetPieceSize();
+  lm_id_.resize(static_cast<size_t>(n));
+  words_.resize(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const std::string& piece = sp_->processor().IdToPiece(i);
+    lm_id_[static_cast<size_t>(i)] = has_ascii_space(piece) ? -1 : int64_t{lm_->word_id(piece)};
+    words_[static_cast<size_t>(i)] = static_cast<uint32_t>(quality::ccnet_length(piece) - 1);
+  }
+}
+
+double CcnetDocLm::perplexity(std::string_view raw_content, bool* has_value) const {
+  thread_local std::string normalized;
+  thread_local quality::SentencePieceWords::PieceIds pieces;
+  thread_local std::vector<uint32_t> ids;
+  if (lm_id_.empty()) return perplexity_joined(raw_content, has_value);
+  text::normalize(raw_content, normalized);
+  if (!sp_->encode_ids(normalized, pieces)) return perplexity_joined(raw_content, has_value);
+  *has_value = false;
+  if (pieces.ids.empty()) return 0;  // DocLM.get_lines: `if not content: return []`
+  // No piece holds ASCII whitespace, so " ".join(pieces) is one line whose KenLM tokens are the
+  // pieces and whose Python words are the pieces' words.
+  ids.clear();
+  size_t length = 1;
+  for (const int32_t id : pieces.ids) {
+    if (id >= 0) {
+      const int64_t lm_id = lm_id_[static_cast<size_t>(id)];
+      if (lm_id < 0) return perplexity_joined(raw_content, has_value);
+      ids.push_back(static_cast<uint32_t>(lm_id));
+      length += words_[static_cast<size_t>(id)];
+    } else {
+      const std::string& unknown = pieces.unknown[static_cast<size_t>(-1 - id)];
+      if (has_ascii_space(unknown)) return perplexity_joined(raw_content, has_value);
+      ids.push_back(lm_->word_id(unknown));
+      length += quality::ccnet_length(unknown) - 1;
+    }
+  }
+  *has_value = true;
+  return quality::ccnet_perplexity(static_cast<double>(lm_->score_ids(ids)), length);
+}
+
+double CcnetDocLm::perplexity_joined(std::string_view raw_content, bool* has_value) const {
+  thread_local std::string normalized;
+  thread_local std::string tokenized;
+  text::normalize(raw_content, normalized);
+  tokenized.clear();
+  sp_->encode_joined(normalized, tokenized);  // " ".join(sp.encode_as_pieces(normalized))
+  *has_value = false;
+  if (tokenized.empty()) return 0;  // DocLM.get_lines: `if not content: return []`
+  double score = 0;
+  size_t length = 0;
+  std::string_view t = tokenized;
+  size_t start = 0;
+  while (true) {
+    size_t nl = t.find('\n', start);
+    std::string_view line = t.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    score += static_cast<double>(lm_->score(line));
+    length += quality::ccnet_length(line);
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+  *has_value = true;
+  return quality::ccnet_perplexity(score, length);
+}
+
 struct CcnetPerplexityStep::Loaded {
-  std::shared_ptr<const quality::SentencePieceWords> sp;
-  std::shared_ptr<const quality::LanguageModel> lm;
+  std::unique_ptr<const CcnetDocLm> doc_lm;
 };
 
 CcnetPerplexityStep::CcnetPerplexityStep(CcnetPerplexityOptions options) : options_(std::move(options)) {}
@@ -123,8 +200,7 @@ const CcnetPerplexityStep::Loaded* CcnetPerplexityStep::loaded(const std::string
   std::shared_ptr<const Loaded> l;
   if (m != options_.models.end()) {
     auto x = std::make_shared<Loaded>();
-    x->sp = shared_sentencepiece(m->second.sp);
-    x->lm = shared_kenlm(m->second.lm);
+    x->doc_lm = std::make_unique<const CcnetDocLm>(shared_sentencepiece(m->second.sp), shared_kenlm(m->second.lm));
     l = std::move(x);
   }
   return (loaded_[language] = l).get();
@@ -132,27 +208,10 @@ const CcnetPerplexityStep::Loaded* CcnetPerplexityStep::loaded(const std::string
 
 double CcnetPerplexityStep::perplexity(const quality::SentencePieceWords& sp, const quality::LanguageModel& lm,
                                        std::string_view raw_content, bool* has_value) {
-  thread_local std::string normalized;
-  thread_local std::string tokenized;
-  text::normalize(raw_content, normalized);
-  tokenized.clear();
-  sp.encode_joined(normalized, tokenized);  // " ".join(sp.encode_as_pieces(normalized))
-  *has_value = false;
-  if (tokenized.empty()) return 0;  // DocLM.get_lines: `if not content: return []`
-  double score = 0;
-  size_t length = 0;
-  std::string_view t = tokenized;
-  size_t start = 0;
-  while (true) {
-    size_t nl = t.find('\n', start);
-    std::string_view line = t.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
-    score += static_cast<double>(lm.score(line));
-    length += quality::ccnet_length(line);
-    if (nl == std::string_view::npos) break;
-    start = nl + 1;
-  }
-  *has_value = true;
-  return quality::ccnet_perplexity(score, length);
+  // Non-owning handles: the table is built per call (tests and tools; the step keeps one).
+  CcnetDocLm doc_lm(std::shared_ptr<const quality::SentencePieceWords>(&sp, [](const auto*) {}),
+                    std::shared_ptr<const quality::LanguageModel>(&lm, [](const auto*) {}));
+  return doc_lm.perplexity(raw_content, has_value);
 }
 
 bool CcnetPerplexityStep::keep(Document& doc, std::string& reason) {
@@ -163,7 +222,7 @@ bool CcnetPerplexityStep::keep(Document& doc, std::string& reason) {
   const Loaded* l = language.empty() ? nullptr : loaded(language);
   if (l) {
     bool has = false;
-    double pp = perplexity(*l->sp, *l->lm, doc.text, &has);
+    double pp = l->doc_lm->perplexity(doc.text, &has);
     if (has) {
       doc.meta.set("perplexity", pp);
       auto c = options_.cutoffs.find(language);

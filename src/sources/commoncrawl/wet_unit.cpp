@@ -65,6 +65,7 @@ void WetUnitReader::pass1() {
                         " distinct lines; raise the budget or use more units",
                     parts_[k].string());
       group_->add_document(hashes_);
+      keep_hashes();
       ++stats_.docs;
       stats_.lines += hashes_.size();
     }
@@ -72,6 +73,27 @@ void WetUnitReader::pass1() {
   stats_.distinct = group_->size();
   for (const auto& [h, f] : group_->sorted_items()) stats_.flagged += f ? 1 : 0;
   stats_.memory_bytes = group_->memory_bytes();
+  stats_.kept_docs = kept_.ends.size();
+}
+
+void WetUnitReader::keep_hashes() {
+  // Kept while the group plus the kept hashes stay within the budget; past it, pass 2 hashes
+  // the remaining documents again (same hashes, more CPU).
+  if (kept_.full) return;
+  const uint64_t bytes = (kept_.hashes.size() + hashes_.size()) * sizeof(uint64_t);
+  if (group_->memory_bytes() + bytes > options_.hash_budget_bytes) {
+    kept_.full = true;
+    return;
+  }
+  kept_.hashes.insert(kept_.hashes.end(), hashes_.begin(), hashes_.end());
+  kept_.ends.push_back(kept_.hashes.size());
+}
+
+std::span<const uint64_t> WetUnitReader::pass1_hashes() {
+  const size_t doc = kept_.next_doc++;
+  if (doc >= kept_.ends.size()) return {};
+  const size_t begin = doc == 0 ? 0 : kept_.ends[doc - 1];
+  return std::span<const uint64_t>(kept_.hashes).subspan(begin, kept_.ends[doc] - begin);
 }
 
 bool WetUnitReader::next(Batch& batch) {
@@ -95,8 +117,12 @@ bool WetUnitReader::next(Batch& batch) {
         batch.docs.push_back(std::move(doc));
         continue;
       }
-      hasher_.hash_document(doc.text, hashes_);
-      dedup::LineDedupResult r = dedup::dedup_document(doc.text, hashes_, *group_);
+      std::span<const uint64_t> hashes = pass1_hashes();
+      if (hashes.data() == nullptr) {
+        hasher_.hash_document(doc.text, hashes_);
+        hashes = hashes_;
+      }
+      dedup::LineDedupResult r = dedup::dedup_document(doc.text, hashes, *group_);
       if (!r.keep) {
         batch.drops["line_dedup:no_line_left"] += 1;
         continue;

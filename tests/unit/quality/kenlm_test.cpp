@@ -240,11 +240,26 @@ TEST(Kenlm, FastModMatchesDivision) {
   std::mt19937_64 rng(7);
   const uint64_t max = ~uint64_t{0};
   for (uint64_t d : std::vector<uint64_t>{1, 2, 3, 55, 12235, 103051, (uint64_t{1} << 40) + 7, max}) {
-    kenlm_detail::FastMod mod(d);
+    FastMod mod(d);
     for (uint64_t x : std::vector<uint64_t>{0, 1, d - 1, d, d + 1, max, max - 1})
       EXPECT_EQ(mod(x), x % d);
     for (int i = 0; i < 100000; ++i) {
       uint64_t x = rng();
+      ASSERT_EQ(mod(x), x % d) << x << " % " << d;
+    }
+  }
+}
+
+// fastText's character n-gram buckets: hash % bucket on 32 bits, FastMod32 for every hash.
+TEST(Kenlm, FastMod32MatchesDivision) {
+  std::mt19937_64 rng(11);
+  const uint32_t max = ~uint32_t{0};
+  for (uint32_t d : std::vector<uint32_t>{1, 2, 3, 7, 2000000, 10000000, (uint32_t{1} << 31) + 1, max}) {
+    FastMod32 mod(d);
+    for (uint32_t x : std::vector<uint32_t>{0, 1, d - 1, d, d == max ? 0 : d + 1, max, max - 1})
+      EXPECT_EQ(mod(x), x % d);
+    for (int i = 0; i < 100000; ++i) {
+      const auto x = static_cast<uint32_t>(rng());
       ASSERT_EQ(mod(x), x % d) << x << " % " << d;
     }
   }

@@ -193,6 +193,31 @@ TEST(SentencePieceWords, CcnetEnModelIsAcceptedAndMatchesEncodeOnAllRealText) {
   const auto& after = SentencePieceWords::thread_stats();
   EXPECT_EQ(after.fallbacks, before.fallbacks);
   EXPECT_GT(after.hits - before.hits, 4 * (after.misses - before.misses));  // the cache works
+  // Documents of real length: few words need their lattice replayed.
+  EXPECT_LT(10 * (after.replays - before.replays), after.hits + after.misses - before.hits - before.misses);
+}
+
+// A word follows its cached seed-0 path only while the running score is small enough for every
+// decision to come out the same; one text of all the real documents runs the score up to
+// millions, where words are replayed. Both must give Encode's pieces.
+TEST(SentencePieceWords, LongTextsWithLargeRunningScoresMatchEncode) {
+  RPDATA_REQUIRE_REALDATA(real);
+  auto w = load(real / "models/kenlm/en_wiki_sp8k.model");
+  ASSERT_TRUE(w && w->fast());
+  std::string all;
+  for (const auto& t : real_texts(real)) (all += t) += ' ';
+  const std::vector<std::string> texts = {all.substr(0, 2 << 20)};
+  const SentencePieceWords::Stats before = SentencePieceWords::thread_stats();
+  for (bool normalize : {true, false}) {
+    DiffResult r = differential(*w, texts, normalize);
+    EXPECT_EQ(r.mismatches, 0u) << "normalize=" << normalize << " first: " << r.first;
+  }
+  const SentencePieceWords::Stats& after = SentencePieceWords::thread_stats();
+  EXPECT_EQ(after.fallbacks, before.fallbacks);
+  const uint64_t words = after.hits + after.misses - before.hits - before.misses;
+  const uint64_t replays = after.replays - before.replays;
+  EXPECT_GT(replays, 1000u) << words;          // late in the text the score is large
+  EXPECT_GT(words - replays, 1000u) << words;  // early on, words follow their path
 }
 
 TEST(SentencePieceWords, CcnetEnModelMatchesEncodeOnAdversarialUnicode) {

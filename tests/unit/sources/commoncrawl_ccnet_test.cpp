@@ -2,6 +2,7 @@
 // real 100000-line wet.paths.gz and through exec's build_plan), the `wet` reader's two-pass line
 // dedup over a unit's segments, the ccnet_lid step against the fastText reference predictions,
 // and the ccnet_perplexity step against KenLM reference perplexities and cc_net's own buckets.
+#include <bit>
 #include <simdjson.h>
 
 #include <cmath>
@@ -240,6 +241,43 @@ TEST(WetUnitReader, TwoPassDedupIsOneHashGroupPerUnit) {
   }
 }
 
+// Pass 2 reuses pass 1's line hashes while the group plus the kept hashes fit the budget and
+// hashes the rest again: the documents are the same for every budget.
+TEST(WetUnitReader, ReusedPass1HashesGiveTheSameDocuments) {
+  test::TempDir dir;
+  fs::path seg = dir / "crawl-data/D/segments/1/wet/s0.warc.wet.gz";
+  fs::create_directories(seg.parent_path());
+  std::vector<std::pair<std::string, std::string>> pages;
+  // Digits normalize to 0 for the line hashes: letters make lines differ.
+  auto word = [](int i) { return std::string(1, char('a' + i % 26)) + char('a' + i / 26); };
+  for (int i = 0; i < 40; ++i)
+    pages.push_back({"http://p.example/" + std::to_string(i),
+                     "Title " + word(i) + "\nshared line\nline " + word(i % 7) + "\nown " + word(i) + "\n"});
+  write_wet(seg, pages);
+  auto run = [&](uint64_t budget, WetUnitReader::GroupStats* stats) {
+    WetUnitOptions o;
+    o.wet.min_len = 5;
+    o.hash_budget_bytes = budget;
+    WetUnitReader r({seg}, "u", o);
+    DropCounts drops;
+    std::string all;
+    for (const auto& d : read_all_docs(r, drops))
+      all += d.id + "|" + d.text + "|" + std::get<MetaJson>(*d.meta.find("line_ids")).json + "\n";
+    *stats = r.group_stats();
+    return all;
+  };
+  WetUnitReader::GroupStats full, none, part;
+  const std::string expected = run(8ull << 30, &full);
+  EXPECT_EQ(full.kept_docs, 40u);
+  ASSERT_FALSE(expected.empty());
+  // Exactly the group: nothing kept; the group plus 10 documents' hashes (3 lines each: the
+  // first WET line is the title).
+  EXPECT_EQ(run(full.memory_bytes, &none), expected);
+  EXPECT_EQ(none.kept_docs, 0u);
+  EXPECT_EQ(run(full.memory_bytes + 10 * 3 * sizeof(uint64_t), &part), expected);
+  EXPECT_EQ(part.kept_docs, 10u);
+}
+
 // Truncated gzip: by default the unit fails with the file and offset (nothing published for
 // it); with on_error=truncate the cut segment ends early, counted, and the next one is read.
 TEST(WetUnitReader, TruncatedSegmentIsAnErrorOrACountedStop) {
@@ -377,6 +415,35 @@ TEST(CcnetPerplexity, ChainMatchesKenlmReferenceOnC4) {
     matched += pp == ref.at(n);
   }
   EXPECT_EQ(matched, 40);
+}
+
+// The step hands KenLM the pieces' vocabulary ids; cc_net joins the pieces with spaces and
+// lets KenLM split the lines again. Both give the same bits on real documents and on texts with
+// unknown pieces, Unicode spaces (Python words, not KenLM's), tabs and newlines.
+TEST(CcnetPerplexity, PieceIdsScoreLikeTheJoinedLine) {
+  RPDATA_REQUIRE_REALDATA(real);
+  CcnetDocLm doc_lm(shared_sentencepiece(real / "models/kenlm/en_wiki_sp8k.model"),
+                    shared_kenlm(real / "models/kenlm/en_wiki_sp8k.o5.probing.bin"));
+  std::vector<std::string> texts = {
+      "", " ", "plain words only", "a\u00a0b and c\u3000d", "tab\tseparated\vand\fform feed",
+      "lines\nof\n\ntext\n", "日本語のテキスト ☃ 🎉 Ω≈ç√", "\x1c\x1d\x1e\x1f info separators",
+      "ßtraße ﬁne ǅemal", "x\u2028y\u2029z \u0085 next line", "digits 12345 and 3.14 and ____ ****",
+      "ogham \u1680 space mark, x\u1680y and \u180e"};
+  simdjson::dom::parser parser;
+  std::ifstream c4(real / "c4/c4-train.00000-of-01024.first1000.reserialized.jsonl");
+  std::string json;
+  for (int n = 0; n < 200 && std::getline(c4, json); ++n)
+    texts.emplace_back(parser.parse(json).get_object()["text"].get_string().value());
+  int scored = 0;
+  for (const auto& t : texts) {
+    bool has = false, has_joined = false;
+    const double pp = doc_lm.perplexity(t, &has);
+    const double joined = doc_lm.perplexity_joined(t, &has_joined);
+    EXPECT_EQ(has, has_joined) << t.substr(0, 60);
+    if (has) EXPECT_EQ(std::bit_cast<uint64_t>(pp), std::bit_cast<uint64_t>(joined)) << t.substr(0, 60);
+    scored += has;
+  }
+  EXPECT_GE(scored, 205);
 }
 
 // The real cc_net output docs (CC-MAIN-2020-16, bucket head) carry cc_net's perplexity from

@@ -63,6 +63,26 @@ struct CcnetPerplexityOptions {
   bool route = true;       // Document::route = "<language>_<bucket>"
 };
 
+// cc_net's DocLM for one language (CCN:cc_net/perplexity.py): a SentencePiece model and its
+// KenLM model, with each piece's KenLM vocabulary id and Python word count computed once, so a
+// document's pieces reach KenLM as ids (no joined string to split and hash again). A document
+// with a piece holding ASCII whitespace (which would split KenLM tokens or lines) takes the
+// joined-string path, which is cc_net's code read literally; both give the same bits.
+class CcnetDocLm {
+ public:
+  CcnetDocLm(std::shared_ptr<const quality::SentencePieceWords> sp, std::shared_ptr<const quality::LanguageModel> lm);
+  // cc_net's perplexity of `raw_content`; *has_value = false when it has no pieces.
+  double perplexity(std::string_view raw_content, bool* has_value) const;
+  // The same through " ".join(pieces) split into lines and tokens, as cc_net does.
+  double perplexity_joined(std::string_view raw_content, bool* has_value) const;
+
+ private:
+  std::shared_ptr<const quality::SentencePieceWords> sp_;
+  std::shared_ptr<const quality::LanguageModel> lm_;
+  std::vector<int64_t> lm_id_;     // by piece id: KenLM id, or -1 if the piece holds ASCII whitespace
+  std::vector<uint32_t> words_;    // by piece id: len(piece.split())
+};
+
 // cc_net: tokenized = " ".join(sp.encode_as_pieces(normalize(raw_content))); per '\n'-line of
 // it, log10 score = KenLM score (bos, eos) and length = len(line.split()) + 1; perplexity =
 // round(10 ** (-sum score / sum length), 1). Bucket: head if pp < cutoff(head), middle if

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,7 @@ class WetUnitReader final : public Reader {
     uint64_t distinct = 0;  // distinct hashes in the group
     uint64_t flagged = 0;   // hashes seen in >= 2 documents
     uint64_t memory_bytes = 0;
+    uint64_t kept_docs = 0;  // documents whose pass-1 hashes pass 2 reuses (within the budget)
   };
   // Valid after the first next().
   const GroupStats& group_stats() const { return stats_; }
@@ -59,6 +61,8 @@ class WetUnitReader final : public Reader {
  private:
   void pass1();
   bool open_part(size_t k);
+  void keep_hashes();                       // pass 1: keeps hashes_ for pass 2
+  std::span<const uint64_t> pass1_hashes();  // pass 2: the next document's, or empty if not kept
 
   std::vector<std::filesystem::path> parts_;
   std::string unit_;
@@ -66,6 +70,14 @@ class WetUnitReader final : public Reader {
   std::unique_ptr<dedup::HashGroup> group_;
   dedup::LineHasher hasher_;
   std::vector<uint64_t> hashes_;
+  // Pass 1's line hashes of the first documents (both passes see the same documents in the
+  // same order), so pass 2 does not normalize and hash them again.
+  struct KeptHashes {
+    std::vector<uint64_t> hashes;
+    std::vector<size_t> ends;  // per document: end of its hashes
+    size_t next_doc = 0;       // pass 2's position
+    bool full = false;         // the budget stopped keeping
+  } kept_;
   GroupStats stats_;
   bool pass1_done_ = false;
   size_t part_ = 0;
