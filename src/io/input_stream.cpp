@@ -23,7 +23,8 @@ constexpr size_t kReadChunk = 1 << 20;
 // checked (ISAL_GZIP). A stream that ends inside a member is truncated.
 class GzipStream final : public InputStream {
  public:
-  explicit GzipStream(std::string path) : path_(std::move(path)), in_(kReadChunk) {
+  explicit GzipStream(std::string path)
+      : path_(std::move(path)), in_(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
     isal_inflate_init(&z_);
     z_.crc_flag = ISAL_GZIP;
     file_ = std::fopen(path_.c_str(), "rb");
@@ -106,13 +107,13 @@ class GzipStream final : public InputStream {
   // Bytes of the file handed to the decoder (it may hold up to a few bytes read ahead).
   uint64_t consumed() const { return file_pos_ - z_.avail_in; }
   bool refill() {
-    size_t got = std::fread(in_.data(), 1, in_.size(), file_);
+    size_t got = std::fread(in_.get(), 1, kReadChunk, file_);
     if (got == 0) {
       if (std::ferror(file_)) throw InputError(std::string("read error: ") + std::strerror(errno), path_, file_pos_);
       return false;
     }
     file_pos_ += got;
-    z_.next_in = reinterpret_cast<uint8_t*>(in_.data());
+    z_.next_in = reinterpret_cast<uint8_t*>(in_.get());
     z_.avail_in = static_cast<uint32_t>(got);
     return true;
   }
@@ -120,7 +121,7 @@ class GzipStream final : public InputStream {
   std::string path_;
   std::FILE* file_ = nullptr;
   inflate_state z_{};
-  std::vector<char> in_;
+  std::unique_ptr<char[]> in_;
   uint64_t file_pos_ = 0;
   uint64_t out_total_ = 0;
   bool in_member_ = false;

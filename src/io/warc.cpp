@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <utility>
 
 #include "rpdata/core/error.h"
@@ -33,6 +34,38 @@ std::optional<uint64_t> parse_length(std::string_view s) {
 
 // Read-ahead buffer over the decompressed stream. A stream error is held until the buffered
 // bytes before it have been consumed (records before the damage are returned).
+namespace {
+
+// Bytes that grow at the end without zero-filling the room a read is about to overwrite.
+class GrowingBytes {
+ public:
+  size_t size() const { return size_; }
+  const char* data() const { return buf_.get(); }
+  // Room for `n` more bytes at the end; commit() adds what was written.
+  char* room(size_t n) {
+    if (size_ + n > cap_) {
+      const size_t cap = std::max(cap_ * 2, size_ + n);
+      auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+      if (size_) std::memcpy(bigger.get(), buf_.get(), size_);
+      buf_ = std::move(bigger);
+      cap_ = cap;
+    }
+    return buf_.get() + size_;
+  }
+  void commit(size_t n) { size_ += n; }
+  void erase_front(size_t n) {
+    std::memmove(buf_.get(), buf_.get() + n, size_ - n);
+    size_ -= n;
+  }
+  void clear() { size_ = 0; }
+
+ private:
+  std::unique_ptr<char[]> buf_;
+  size_t size_ = 0, cap_ = 0;
+};
+
+}  // namespace
+
 class WarcReader::Buffer {
  public:
   explicit Buffer(std::unique_ptr<InputStream> in) : in_(std::move(in)) {}
@@ -47,19 +80,18 @@ class WarcReader::Buffer {
   bool fill() {
     if (eof_) return false;
     if (pos_ > 0 && (pos_ >= data_.size() / 2 || pos_ >= kChunk)) {
-      data_.erase(0, pos_);
+      data_.erase_front(pos_);
       base_ += pos_;
       pos_ = 0;
     }
-    size_t old = data_.size();
-    data_.resize(old + kChunk);
+    char* room = data_.room(kChunk);
     size_t got = 0;
     try {
-      got = in_->read(data_.data() + old, kChunk);
+      got = in_->read(room, kChunk);
     } catch (const InputError&) {
       error_ = std::current_exception();
     }
-    data_.resize(old + got);
+    data_.commit(got);
     if (got == 0) eof_ = true;
     return got > 0;
   }
@@ -105,7 +137,7 @@ class WarcReader::Buffer {
 
  private:
   std::unique_ptr<InputStream> in_;
-  std::string data_;
+  GrowingBytes data_;
   size_t pos_ = 0;
   uint64_t base_ = 0;
   bool eof_ = false;

@@ -35,6 +35,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <span>
 #include <unordered_map>
 
@@ -85,14 +86,15 @@ struct CacheMap {
   };
   static_assert(sizeof(Header) == 16 && sizeof(Step) == 12 && sizeof(Node) == 16);
   std::vector<Slot> slots;
-  std::vector<uint64_t> arena;  // 8-byte units: records start aligned
+  std::unique_ptr<uint64_t[]> arena;  // kMaxArenaBytes in 8-byte units (records start aligned), not zeroed
+  size_t used = 0;                    // units of the arena in use
   size_t mask = 0, entries = 0;
 
   static uint64_t hash(std::string_view w) { return XXH3_64bits(w.data(), w.size()) | 1; }
   static size_t units(size_t bytes) { return (bytes + 7) / 8; }
 
   WordView view(uint32_t offset) const {
-    const auto* base = reinterpret_cast<const char*>(arena.data() + offset);
+    const auto* base = reinterpret_cast<const char*>(arena.get() + offset);
     Header h;
     std::memcpy(&h, base, sizeof(h));
     const char* p = base + sizeof(Header);
@@ -107,7 +109,7 @@ struct CacheMap {
     return v;
   }
   bool same_word(uint32_t offset, std::string_view w) const {
-    const auto* base = reinterpret_cast<const char*>(arena.data() + offset);
+    const auto* base = reinterpret_cast<const char*>(arena.get() + offset);
     Header h;
     std::memcpy(&h, base, sizeof(h));
     if (h.word_len != w.size()) return false;
@@ -127,16 +129,16 @@ struct CacheMap {
   WordView insert(std::string_view w, uint64_t h, const SentencePieceWords::Entry& e) {
     const size_t bytes = sizeof(Header) + e.nodes.size() * sizeof(Node) + e.path.size() * sizeof(Step) + w.size() +
                          e.norm.size();
-    if (slots.empty() || entries >= kMaxCacheEntries || (arena.size() + units(bytes)) * 8 > kMaxArenaBytes) {
+    if (slots.empty() || entries >= kMaxCacheEntries || (used + units(bytes)) * 8 > kMaxArenaBytes) {
       slots.assign(2 * kMaxCacheEntries, Slot());
       mask = 2 * kMaxCacheEntries - 1;
-      arena.clear();
-      arena.reserve(kMaxArenaBytes / 8);
+      if (!arena) arena = std::make_unique_for_overwrite<uint64_t[]>(kMaxArenaBytes / 8);
+      used = 0;
       entries = 0;
     }
-    const auto offset = static_cast<uint32_t>(arena.size());
-    arena.resize(arena.size() + units(bytes));
-    char* p = reinterpret_cast<char*>(arena.data() + offset);
+    const auto offset = static_cast<uint32_t>(used);
+    used += units(bytes);
+    char* p = reinterpret_cast<char*>(arena.get() + offset);
     const Header hd{static_cast<uint16_t>(w.size()), static_cast<uint16_t>(e.norm.size()),
                     static_cast<uint16_t>(e.nodes.size()), static_cast<uint16_t>(e.path.size()), e.seed_limit,
                     e.ok ? 1u : 0u};
@@ -317,10 +319,19 @@ void SentencePieceWords::build_trie(const std::vector<std::pair<std::string, int
       order.push_back(child);
     }
   }
+  // Nodes with many children (the root, "▁" and its first letters) get a direct table.
+  for (auto& t : trie_) {
+    if (t.count <= kWideChildren) continue;
+    t.wide = static_cast<int32_t>(wide_.size() / 256);
+    wide_.resize(wide_.size() + 256, -1);
+    for (uint32_t i = 0; i < t.count; ++i)
+      wide_[static_cast<size_t>(t.wide) * 256 + labels_[t.first + i]] = static_cast<int32_t>(t.first + i);
+  }
 }
 
 int32_t SentencePieceWords::trie_child(int32_t node, uint8_t byte) const {
   const TrieNode& t = trie_[static_cast<size_t>(node)];
+  if (t.wide >= 0) return wide_[static_cast<size_t>(t.wide) * 256 + byte];
   const uint8_t* l = labels_.data() + t.first;
   if (t.count <= 16) {
     for (uint32_t i = 0; i < t.count; ++i) {

@@ -94,7 +94,10 @@ class SentencePieceWords {
     uint32_t first = 0;   // id of the first child
     uint32_t count = 0;   // number of children
     int32_t piece = -1;   // vocabulary id of the piece ending here, or -1
+    int32_t wide = -1;    // with more than kWideChildren children: its row of wide_
   };
+  static constexpr uint32_t kWideChildren = 24;
+  std::vector<int32_t> wide_;  // 256 child ids (or -1) per wide node
   void build_trie(const std::vector<std::pair<std::string, int32_t>>& pieces);
   int32_t trie_child(int32_t node, uint8_t byte) const;
   std::vector<TrieNode> trie_;
