@@ -36,6 +36,16 @@ for ((r = 0; r < 3; r++)); do
 done
 same_outputs "$WORK/one/wikipedia" "$WORK/three/wikipedia" "three tasks differ from one"
 echo "three tasks: identical outputs"
+# `rpdata download` fetches the index with the dumps and plans the cut; `rpdata process` plans
+# the same units from the downloaded index, without the network (the mirror no longer has it).
+cp -r "$mirror" "$WORK/dpmirror"
+"$RPDATA" download wikipedia --recipe sample/wikipedia --mirror "$WORK/dpmirror" --out "$WORK/dp" \
+  --set read.unit_max_bytes=1 --no-progress -q || fail "download failed"
+rm "$WORK/dpmirror"/*/20230320/*-index.txt.bz2
+"$RPDATA" process wikipedia --recipe sample/wikipedia --mirror "$WORK/dpmirror" --out "$WORK/dp" \
+  --set read.unit_max_bytes=1 --no-progress -q || fail "process failed"
+same_outputs "$WORK/one/wikipedia" "$WORK/dp/wikipedia" "download + process differs from run"
+echo "download + process: identical outputs"
 
 # No index on the mirror: the dump is read whole (same outputs as the sample), and the plan says so.
 cp -r "$mirror" "$WORK/noindex"
