@@ -1,4 +1,5 @@
 // `rpdata plan SOURCE`: pre-flight estimate of a full run (exec/plan_estimate.h).
+#include <cmath>
 #include <cstdio>
 
 #include "common.h"
@@ -11,6 +12,10 @@ double g_input_bytes = 0;
 int g_tasks = 1;
 bool g_delete_raw = false;
 
+// The CPU-minutes a unit should stay under, so that a unit lost to preemption costs little and
+// no unit outlasts a run spread over many cores.
+constexpr int kUnitMinutes = 30;
+
 std::string human(double bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB", "PB"};
   int u = 0;
@@ -18,6 +23,26 @@ std::string human(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f %s", bytes, units[u]);
   return buf;
+}
+
+// The critical path: no run ends before its largest unit does.
+void print_largest_unit(const exec::PlanEstimate& p) {
+  if (p.largest_input_bytes <= 0) {
+    std::printf("  largest unit    unknown (the recipe's [plan] has no largest_unit_bytes)\n");
+    return;
+  }
+  std::string cut;
+  if (p.largest_unit_bytes < p.largest_input_bytes) {
+    char n[64];
+    std::snprintf(n, sizeof n, ", cut into ~%.0f units", std::ceil(p.largest_input_bytes / p.largest_unit_bytes));
+    cut = n;
+  }
+  std::printf("  largest unit    %s, %.1f CPU-minutes: %s%s%s%s%s\n", human(p.largest_unit_bytes).c_str(),
+              p.largest_unit_cpu_minutes, p.largest_input_from.c_str(), cut.c_str(),
+              p.largest_unit_how.empty() ? "" : " (", p.largest_unit_how.c_str(), p.largest_unit_how.empty() ? "" : ")");
+  if (p.largest_unit_cpu_minutes > kUnitMinutes)
+    std::printf("  critical path   that unit alone takes over %d CPU-minutes%s\n", kUnitMinutes,
+                p.splittable ? ": lower [read] unit_max_bytes" : "; its format cannot be cut, so no run ends sooner");
 }
 
 int show_plan() {
@@ -42,14 +67,16 @@ int show_plan() {
   if (p.wall_hours >= 1) std::snprintf(wall, sizeof(wall), "%.1f h", p.wall_hours);
   else if (p.wall_hours * 60 >= 1) std::snprintf(wall, sizeof(wall), "%.0f min", p.wall_hours * 60);
   else std::snprintf(wall, sizeof(wall), "< 1 min");
-  std::printf("  total           %8.1f CPU-hours; %d task(s) of one core: %s wall-clock\n", p.cpu_hours, p.tasks,
-              wall);
+  bool bound = p.largest_unit_cpu_minutes / 60 > p.cpu_hours / p.tasks;  // the largest unit outlasts the rest
+  std::printf("  total           %8.1f CPU-hours; %d task(s) of one core: %s wall-clock%s\n", p.cpu_hours, p.tasks,
+              wall, bound ? " (its largest unit)" : "");
   if (p.output_bytes > 0) std::printf("  output          %s of zstd shards\n", human(p.output_bytes).c_str());
   else std::printf("  output          unknown (no output ratio: run a probe and pass --from)\n");
   std::printf("  scratch disk    %s at the peak (raw%s + output%s)\n", human(p.scratch_bytes).c_str(),
               g_delete_raw ? " deleted as it is used" : "", recipe.has_dedup ? " + intermediate" : "");
   if (p.peak_rss_mb > 0)
     std::printf("  memory          %.0f MB peak per task (%s)\n", p.peak_rss_mb, p.peak_rss_from.c_str());
+  print_largest_unit(p);
   return 0;
 }
 }  // namespace

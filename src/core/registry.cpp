@@ -54,4 +54,11 @@ ReaderFactory ReaderRegistry::configure(const std::string& name, const Params& r
   return factory;
 }
 
+std::shared_ptr<const UnitSplitter> ReaderRegistry::splitter(const std::string& name, const Params& read) const {
+  const ReaderType* type = find(name);
+  if (!type || !type->splitter) return nullptr;  // an unknown format fails in configure
+  read.declare("format " + name, type->keys);
+  return type->splitter(read);
+}
+
 }  // namespace rpdata

@@ -47,8 +47,8 @@ void DownloadFallbacks::plan(Alt& alt) const {
   });
 }
 
-std::string DownloadFallbacks::fetch(const std::string& name, const std::filesystem::path& raw,
-                                     io::Fetcher& fetcher) const {
+std::string DownloadFallbacks::first_that_fetches(const std::string& name, const std::string& what,
+                                                  const std::function<void(const Alt&, const PlanPart&)>& get) const {
   std::string failures;
   for (const auto& alt : alts_) {
     plan(*alt);
@@ -62,20 +62,37 @@ std::string DownloadFallbacks::fetch(const std::string& name, const std::filesys
       failures += "; " + who + ": does not list " + name;
       continue;
     }
-    const PlanPart& part = it->second;
     try {
-      download::ChecksumContext cc{fetcher, download_base(alt->settings, options_), alt->settings.planner.get(),
-                                   &alt->extras.listed};
-      io::Expect expect = alt->settings.checksums->expect({part.name, part.url, part.path, {}}, alt->extras.table, cc);
-      if (!part.md5.empty()) expect.md5 = part.md5;
-      if (part.size) expect.size = part.size;
-      fetcher.fetch(part.url, raw, expect);
-      return who + ": " + part.url;
+      get(*alt, it->second);
+      return who + ": " + it->second.url;
     } catch (const Error& e) {
       failures += "; " + who + ": " + e.message();
     }
   }
-  throw DownloadError("no fallback could fetch " + name + failures);
+  throw DownloadError("no fallback could fetch " + what + failures);
+}
+
+std::string DownloadFallbacks::fetch(const std::string& name, const std::filesystem::path& raw,
+                                     io::Fetcher& fetcher) const {
+  return first_that_fetches(name, name, [&](const Alt& alt, const PlanPart& part) {
+    download::ChecksumContext cc{fetcher, download_base(alt.settings, options_), alt.settings.planner.get(),
+                                 &alt.extras.listed};
+    io::Expect expect = alt.settings.checksums->expect({part.name, part.url, part.path, {}}, alt.extras.table, cc);
+    if (!part.md5.empty()) expect.md5 = part.md5;
+    if (part.size) expect.size = part.size;
+    fetcher.fetch(part.url, raw, expect);
+  });
+}
+
+std::string DownloadFallbacks::fetch_companion(const std::string& name, const std::string& companion,
+                                               const std::filesystem::path& raw, io::Fetcher& fetcher) const {
+  std::string rel = name.substr(0, name.rfind('/') + 1) + companion;  // next to the part
+  return first_that_fetches(name, rel, [&](const Alt& alt, const PlanPart& part) {
+    std::string url = part.url.substr(0, part.url.rfind('/') + 1) + download::percent_encode_segment(companion);
+    download::ChecksumContext cc{fetcher, download_base(alt.settings, options_), alt.settings.planner.get(),
+                                 &alt.extras.listed};
+    fetcher.fetch(url, raw, alt.settings.checksums->expect({rel, url, "", {}}, alt.extras.table, cc));
+  });
 }
 
 }  // namespace rpdata::exec

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,10 @@ class DownloadFallbacks {
   // bytes its checksums accept; returns "<recipe>: <url>". DownloadError naming each
   // fallback's failure when none does.
   std::string fetch(const std::string& name, const std::filesystem::path& raw, io::Fetcher& fetcher) const;
+  // The same for `companion`, a file published next to the raw part `name` (e.g. a dump's
+  // index), checked with that fallback's checksums.
+  std::string fetch_companion(const std::string& name, const std::string& companion, const std::filesystem::path& raw,
+                              io::Fetcher& fetcher) const;
 
  private:
   struct Alt {
@@ -39,6 +44,10 @@ class DownloadFallbacks {
     PlanExtras extras;
   };
   void plan(Alt& alt) const;
+  // Tries each fallback that lists part `name`: `get` fetches from it (the part as it lists it);
+  // DownloadError "no fallback could fetch <what>" with each one's failure when none does.
+  std::string first_that_fetches(const std::string& name, const std::string& what,
+                                 const std::function<void(const Alt&, const PlanPart&)>& get) const;
   std::vector<std::unique_ptr<Alt>> alts_;
   RunOptions options_;
   RunLayout layout_;

@@ -7,9 +7,11 @@
 #include <memory>
 #include <set>
 
+#include "fallbacks.h"
 #include "rpdata/core/error.h"
 #include "rpdata/io/fs.h"
 #include "rpdata/text/utf8.h"
+#include "unit_split.h"
 
 namespace rpdata::exec {
 namespace fs = std::filesystem;
@@ -201,6 +203,7 @@ Plan build_plan(const Recipe& r, const Settings& s, const RunOptions& o, const R
     for (const auto& line : s.selector->select(plan.units, sc)) spdlog::info("{}: {}", r.source, line);
     if (plan.units.empty()) throw ConfigError("no inputs selected");
   }
+  split_units(plan, s, o, layout, x, [&] { return DownloadFallbacks::make(r, s, o, layout); });
   check_plan_units(plan, o, s.name_suffixes);
   return plan;
 }
@@ -238,6 +241,10 @@ void publish_plan(const RunLayout& layout, const Plan& plan) {
     bool same = a.size() == b.size();
     for (size_t k = 0; same && k < a.size(); ++k) same = a[k].name == b[k].name && a[k].path == b[k].path;
     if (!same) refuse("input " + plan.units[i].name + " made of other files");
+    const auto &sa = old.units[i].slice, &sb = plan.units[i].slice;
+    if (sa.has_value() != sb.has_value() ||
+        (sa && (sa->of != sb->of || sa->begin != sb->begin || sa->end != sb->end || sa->first_record != sb->first_record)))
+      refuse("input " + plan.units[i].name + " cut from another byte range");
   }
   if (old.settings_digest != plan.settings_digest)
     refuse("different processing settings (recipe [read]/[[steps]]/[output] or tokenizers)");

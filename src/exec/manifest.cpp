@@ -82,6 +82,16 @@ std::string plan_to_json(const Plan& plan) {
       }
       o.raw("parts", parts + "]");
     }
+    if (u.slice) {
+      const InputSlice& sl = *u.slice;
+      o.raw("slice", io::JsonObject()
+                         .str("of", sl.of)
+                         .num("begin", static_cast<int64_t>(sl.begin))
+                         .num("end", static_cast<int64_t>(sl.end))
+                         .num("first_record", sl.first_record)
+                         .num("records", sl.records)
+                         .done());
+    }
     units += (i ? ",\n  " : "\n  ") + o.done();
   }
   units += "]";
@@ -91,6 +101,7 @@ std::string plan_to_json(const Plan& plan) {
              .str("settings_digest", plan.settings_digest)
              .raw("overrides", io::json_strings(plan.overrides))
              .raw("deviations", io::json_strings(plan.deviations))
+             .raw("notes", io::json_strings(plan.notes))
              .raw("units", units)
              .done() +
          "\n";
@@ -104,7 +115,8 @@ Plan read_plan(const fs::path& path) {
   plan.recipe = get_str(root, "recipe", path);
   plan.source = get_str(root, "source", path);
   plan.settings_digest = get_str(root, "settings_digest", path);
-  for (auto [key, list] : {std::pair{"overrides", &plan.overrides}, std::pair{"deviations", &plan.deviations}}) {
+  for (auto [key, list] : {std::pair{"overrides", &plan.overrides}, std::pair{"deviations", &plan.deviations},
+                          std::pair{"notes", &plan.notes}}) {
     simdjson::dom::array a;
     if (!root[key].get_array().get(a))  // absent in plans written before these were recorded
       for (auto v : a) {
@@ -129,6 +141,18 @@ Plan read_plan(const fs::path& path) {
         if (!p["size"].get(size) && size > 0) part.size = static_cast<uint64_t>(size);
         unit.parts.push_back(std::move(part));
       }
+    simdjson::dom::element slice;
+    if (!u["slice"].get(slice)) {
+      InputSlice sl;
+      sl.of = get_str(slice, "of", path);
+      int64_t begin = get_int(slice, "begin", path), end = get_int(slice, "end", path);
+      sl.first_record = get_int(slice, "first_record", path);
+      sl.records = get_int(slice, "records", path);
+      if (begin < 0 || end < 0) throw InputError("plan's unit " + unit.name + " has a negative byte range", path.string());
+      sl.begin = static_cast<uint64_t>(begin);
+      sl.end = static_cast<uint64_t>(end);
+      unit.slice = std::move(sl);
+    }
     plan.units.push_back(std::move(unit));
   }
   return plan;

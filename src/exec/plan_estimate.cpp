@@ -7,6 +7,7 @@
 #include "rpdata/core/error.h"
 #include "rpdata/exec/layout.h"
 #include "rpdata/exec/manifest.h"
+#include "rpdata/exec/runner.h"
 #include "rpdata/io/fs.h"
 
 namespace rpdata::exec {
@@ -71,8 +72,46 @@ Keys plan_keys() {
           Key::number("output_ratio", 0, "output bytes per raw byte"),
           Key::number("peak_rss_mb", 0, "peak resident memory per task, MB"),
           Key::number("egress_usd_per_gb", 0, "download price, USD per GB"),
-          Key::text("egress_from", "", "where the price comes from")};
+          Key::text("egress_from", "", "where the price comes from"),
+          Key::number("largest_unit_bytes", 0,
+                      "raw bytes of the run's largest unit as planned (one input file or one group of files), "
+                      "before the reader format cuts it"),
+          Key::text("largest_unit_from", "recipe [plan]", "which unit that is and where its size comes from")};
 }
+
+namespace {
+
+// The largest unit after the reader format's cut (ReaderType::splitter) and its CPU time at
+// the estimate's overall rate.
+void estimate_largest_unit(const Recipe& r, PlanEstimate& p) {
+  p.largest_input_bytes = r.plan.get_double("largest_unit_bytes");
+  p.largest_input_from = r.plan.get_string("largest_unit_from");
+  if (p.largest_input_bytes <= 0) return;
+  const ReaderType* type = nullptr;
+  const Params* read = &r.read;
+  if (!r.inputs.empty()) read = &r.inputs.front().read;  // a multi-group recipe: its first group's format
+  if (const ParamValue* f = read->given("format"); f && std::holds_alternative<std::string>(*f))
+    type = reader_registry().find(std::get<std::string>(*f));
+  p.largest_unit_bytes = p.largest_input_bytes;
+  if (type && type->splitter) {
+    auto splitter = reader_registry().splitter(type->name, *read);
+    p.largest_unit_how = splitter->how;
+    if (splitter->max_unit_bytes > 0) {
+      p.splittable = true;
+      p.largest_unit_bytes = std::min(p.largest_input_bytes, static_cast<double>(splitter->max_unit_bytes));
+      p.largest_unit_how += " of at most " + std::to_string(splitter->max_unit_bytes) + " bytes";
+    } else {
+      p.largest_unit_how += " (off: unit_max_bytes = 0)";
+    }
+  } else if (type) {
+    p.largest_unit_how = type->unsplittable.empty() ? "read whole" : "cannot be cut: " + type->unsplittable;
+  }
+  double cpu_s_per_byte = p.raw_bytes > 0 ? p.cpu_hours * 3600 / p.raw_bytes : 0;
+  p.largest_unit_cpu_minutes = p.largest_unit_bytes * cpu_s_per_byte / 60;
+}
+
+}  // namespace
+
 
 PlanEstimate estimate_plan(const Recipe& r, const PlanRequest& q) {
   PlanEstimate p;
@@ -135,7 +174,8 @@ PlanEstimate estimate_plan(const Recipe& r, const PlanRequest& q) {
     s.cpu_hours = p.raw_bytes / 1e6 / s.mb_per_core_s / 3600;
     p.cpu_hours += s.cpu_hours;
   }
-  p.wall_hours = p.cpu_hours / p.tasks;
+  estimate_largest_unit(r, p);
+  p.wall_hours = std::max(p.cpu_hours / p.tasks, p.largest_unit_cpu_minutes / 60);
   p.output_bytes = p.raw_bytes * ratio;
   // Peak disk: every raw input kept (unless deleted as units finish), the output, and for
   // [dedup] runs the intermediate shards (about the size of the output before dedup).

@@ -65,6 +65,7 @@ Settings resolve_settings(const Recipe& r, std::shared_ptr<const ModelLookup> mo
   if (on_error != "fail" && on_error != "truncate")
     throw ConfigError("[read] on_error must be fail or truncate", r.name);
   s.truncate_on_error = on_error == "truncate";
+  s.splitter = reader_registry().splitter(s.format, r.read);
   s.reader_factory = reader_registry().configure(s.format, r.read, *s.models);
   s.name_suffixes = reader_registry().find(s.format)->name_suffixes;
   s.style = io::parse_json_style(r.output.get_string("json_style"));

@@ -34,6 +34,8 @@ struct Settings {
   std::string format;
   bool truncate_on_error = false;  // on_error = "truncate": keep docs before a truncation
   ReaderFactory reader_factory;
+  // Cuts a large input into byte-range units (null: every input is one unit, or its files').
+  std::shared_ptr<const UnitSplitter> splitter;
   std::vector<std::string> name_suffixes;  // the reader's, for output names (unit_stem)  // from the reader registry (format's own [read] keys)
   // [output]
   io::JsonStyle style = io::JsonStyle::kPython;

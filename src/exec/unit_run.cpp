@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <optional>
 
 #include "inputs.h"
@@ -79,7 +80,32 @@ struct InputIdentity {
   std::string sha256;
 };
 
+// A slice's identity: its byte range of the input (the range's size and sha256), so each
+// unit cut from a large input hashes only what it reads.
+InputIdentity slice_identity(const fs::path& path, const InputSlice& slice, bool with_sha) {
+  uint64_t size = fs::file_size(path);
+  uint64_t end = slice.end ? std::min(slice.end, size) : size;
+  InputIdentity id;
+  id.size = end > slice.begin ? end - slice.begin : 0;
+  if (!with_sha) return id;
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(slice.begin));
+  io::Hasher hasher;
+  std::vector<char> buf(1 << 20);
+  for (uint64_t left = id.size; left > 0 && in;) {
+    in.read(buf.data(), static_cast<std::streamsize>(std::min<uint64_t>(left, buf.size())));
+    auto got = static_cast<uint64_t>(in.gcount());
+    if (got == 0) break;
+    hasher.update(std::string_view(buf.data(), got));
+    left -= got;
+  }
+  if (!in && !in.eof()) throw IoError("cannot read the input's byte range", path.string());
+  id.sha256 = hasher.hex_digest();
+  return id;
+}
+
 InputIdentity input_identity(const StageRun& sh, const PlanUnit& unit, bool with_sha) {
+  if (unit.slice) return slice_identity(part_path(sh, unit_parts(unit).front()), *unit.slice, with_sha);
   InputIdentity id;
   auto parts = unit_parts(unit);
   std::string lines;
@@ -162,7 +188,7 @@ UnitOutput transform(StageRun& sh, const PlanUnit& unit, size_t index, const std
   UnitRecord& rec = out.rec;
   rec.unit = unit.name;
   rec.index = index;
-  std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.stage.source});
+  std::unique_ptr<Reader> reader = st.reader_factory(ReaderInput{input, unit.name, sh.stage.source, unit.slice});
   auto steps = sh.stage.make_steps(index);
   ShardSink shards(st, staging, unit_stem(unit.name, st.name_suffixes), sh.stage.envelope, sh.token_models);
   std::unique_ptr<dedup::UnitKeys> keys;
@@ -226,6 +252,18 @@ void log_progress(StageRun& sh, uint64_t input_read) {
                sh.summary.units_assigned, elapsed > 0 ? sh.input_bytes_done / 1e6 / elapsed : 0.0, eta);
 }
 
+// True while another unit of the plan that reads `part` (a slice of the same input) has no
+// completion marker yet: the raw file stays for it.
+bool raw_still_needed(const StageRun& sh, size_t index, const PlanPart& part) {
+  if (!sh.plan.units[index].slice) return false;
+  for (size_t k = 0; k < sh.plan.units.size(); ++k) {
+    const PlanUnit& other = sh.plan.units[k];
+    if (k == index || !other.slice || other.parts.empty() || other.parts.front().name != part.name) continue;
+    if (!fs::exists(sh.layout.unit_marker(other.name))) return true;
+  }
+  return false;
+}
+
 double thread_cpu_seconds() {
   struct rusage ru {};
   ::getrusage(RUSAGE_THREAD, &ru);
@@ -285,7 +323,7 @@ void run_unit(StageRun& sh, size_t index) {
   crash_point("marked", unit.name);
   if (sh.options.delete_raw)
     for (const auto& part : unit_parts(unit))
-      if (part.path.empty()) fs::remove(part_path(sh, part));
+      if (part.path.empty() && !raw_still_needed(sh, index, part)) fs::remove(part_path(sh, part));
   spdlog::info("{}: {} docs in, {} out, {} shard(s), {:.1f} MB in {:.2f}s", unit.name, out.rec.stats.get("docs_in"),
                out.rec.stats.get("docs_out"), out.rec.shards.size(), out.input_read / 1e6, secs);
   std::lock_guard guard(sh.mu);

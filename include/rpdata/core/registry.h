@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "rpdata/core/input_slice.h"
 #include "rpdata/core/params.h"
 #include "rpdata/core/step.h"
 
@@ -58,11 +59,28 @@ class StepRegistry {
 namespace rpdata {
 
 // What a reader opens: one processing unit of a run. A unit is one raw file, or several
-// (`parts`, in plan order: e.g. the WET segments of one cc_net shard).
+// (`parts`, in plan order: e.g. the WET segments of one cc_net shard), or a slice of one.
 struct ReaderInput {
   std::vector<std::filesystem::path> parts;  // at least one; local paths of the raw files
   std::string unit;                          // unit name: document ids are "<unit>/<n>"
   std::string source;                        // Document::source (the recipe's source)
+  std::optional<InputSlice> slice = {};      // set: read only this range of parts[0]
+};
+
+// How a reader format cuts one large input into several units (InputSlice) from a companion
+// file its publisher puts next to it (e.g. a multistream dump's index).
+struct UnitSplitter {
+  // The companion's file name for an input's file name; "" when this input has none.
+  std::function<std::string(const std::string& input_name)> companion;
+  // The slices of the input named `name` (its unit name), from the companion at `companion`;
+  // `input` is the input file when it is already local (offsets are then checked against
+  // it), else empty. Fewer than two slices: the input is read whole. InputError naming the
+  // companion (or the input) and the byte offset on a damaged companion.
+  std::function<std::vector<InputSlice>(const std::string& name, const std::filesystem::path& companion,
+                                        const std::filesystem::path& input)>
+      split;
+  uint64_t max_unit_bytes = 0;  // the bound on a slice's input bytes (one group may exceed it)
+  std::string how;              // one line for `rpdata plan`: how inputs are cut
 };
 
 // Opens one unit. Made once per run from the recipe's [read] table (keys already checked).
@@ -78,6 +96,12 @@ struct ReaderType {
   // Endings of its input names that output names drop (after a compression suffix such as
   // ".gz"): "c4-train.00000-of-01024.json.gz" -> "c4-train.00000-of-01024" with ".json".
   std::vector<std::string> name_suffixes = {};
+  // Builds the format's splitter from [read] (its keys among `keys`); unset: the format reads
+  // every input whole.
+  std::function<std::shared_ptr<const UnitSplitter>(const Params&)> splitter = {};
+  // Without a splitter: why one input cannot be cut into several units, for `rpdata plan`
+  // ("" when the format's inputs are small enough that it never matters).
+  std::string unsplittable = "";
 };
 
 class ReaderRegistry {
@@ -86,6 +110,9 @@ class ReaderRegistry {
   const ReaderType* find(const std::string& name) const;
   // ConfigError naming the known formats on an unknown one; unread keys are rejected.
   ReaderFactory configure(const std::string& name, const Params& read, const ModelLookup& models) const;
+  // The format's splitter from [read] (null when it has none); call before configure, which
+  // rejects the keys nobody read.
+  std::shared_ptr<const UnitSplitter> splitter(const std::string& name, const Params& read) const;
   const std::vector<ReaderType>& types() const { return types_; }
 
  private:

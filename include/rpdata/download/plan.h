@@ -4,7 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include "rpdata/core/input_slice.h"
 
 namespace rpdata::download {
 
@@ -31,6 +34,9 @@ struct PlanUnit {
   // (book: pg19, books3) or the dump of a multi-dump CommonCrawl run ([download] dumps).
   // Cross-unit dedup ranks files by group first, groups in plan order.
   std::string group;
+  // Set: the unit reads only this byte range of its one part (a large input cut into several
+  // units by its reader format's splitter); `slice->of` names the whole input.
+  std::optional<InputSlice> slice;
 };
 
 // The files of a unit in order: its parts, or the unit itself as one part.

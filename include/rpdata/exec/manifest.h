@@ -44,6 +44,9 @@ struct Plan {
   std::vector<std::string> overrides;
   // How its inputs differ from RedPajama's snapshot (download::Planned::deviations).
   std::vector<std::string> deviations;
+  // What planning could not do as the recipe asked (e.g. an input read whole because the
+  // companion file its split needs is missing).
+  std::vector<std::string> notes;
 };
 
 struct SourceTotals {

@@ -31,13 +31,21 @@ struct PlanEstimate {
   std::vector<StageEstimate> stages;
   double cpu_hours = 0;
   int tasks = 1;
-  double wall_hours = 0;         // cpu_hours / tasks (one core each), at least the longest input
+  double wall_hours = 0;         // cpu_hours / tasks (one core each), at least the largest unit
   double output_bytes = 0;       // compressed shards
   double scratch_bytes = 0;      // raw + intermediate + output at the peak
   double peak_rss_mb = 0;        // per task
   std::string peak_rss_from;
   double egress_usd = 0;         // requester-pays download cost
   std::string egress_from;
+  // The critical path: the largest unit of the run, after the reader format cuts large inputs
+  // (0 bytes: the recipe's [plan] gives no largest unit).
+  double largest_input_bytes = 0;   // the largest input as planned ([plan] largest_unit_bytes)
+  std::string largest_input_from;   // which input, and where its size comes from
+  double largest_unit_bytes = 0;    // after the cut (at most the splitter's bound)
+  double largest_unit_cpu_minutes = 0;
+  std::string largest_unit_how;     // how inputs are cut, or why they cannot be
+  bool splittable = false;          // the format cuts large inputs
 };
 
 struct PlanRequest {

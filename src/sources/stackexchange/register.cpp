@@ -64,7 +64,10 @@ void register_source(Registries& r) {
                   Key::text("lid_model", "auto", "lid.176 for meta language: \"auto\", a model file, or \"none\" "
                                                  "(none, or skipped: language is \"\")")}, 
                  configure_posts,
-                 {".7z"}});
+                 {".7z"},
+                 {},
+                 "a site's .7z is one solid LZMA stream, decodable only from its start, and its Q/A documents "
+                 "join questions with answers from anywhere in Posts.xml"});
   r.samples.push_back({"stackexchange", "sample/stackexchange", {},
                        [](const std::filesystem::path& m, const SampleSource::Options&) { return write_sample(m); }});
 }

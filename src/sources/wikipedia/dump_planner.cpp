@@ -67,11 +67,13 @@ class DumpPlanner : public download::InputPlanner {
     return out;
   }
 
+  // For an input, or a companion file of its dump (its multistream index): "<lang>wiki-<date>-...".
   std::string expand(const std::string& text, const PlanUnit& unit) const override {
+    std::string date = date_from_file_name(unit.name);
     for (const auto& lang : k_.languages) {
-      std::string date = date_from_file_name(unit.name);
-      if (name_of(path_of(lang, date)) == unit.name)
-        return replace_all(replace_all(text, "{language}", lang), "{date}", date);
+      bool input = name_of(path_of(lang, date)) == unit.name;
+      bool companion = !date.empty() && unit.name.starts_with(lang + "wiki-" + date + "-");
+      if (input || companion) return replace_all(replace_all(text, "{language}", lang), "{date}", date);
     }
     return text;
   }

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <optional>
 
 #include "rpdata/core/error.h"
 #include "rpdata/io/input_stream.h"
@@ -20,16 +21,39 @@ enum class Field { kNone, kTitle, kNs, kText, kDbname };
 
 // bz2 (the dumps' format, multistream or not) through libbz2; anything else through the
 // shared decoders (gz, xz, zst, plain).
+// A slice reads the dump's header stream, then its range of streams, then (unless the range
+// runs to the end of the file and so holds the dump's own) a closing </mediawiki>.
 class Source {
  public:
-  explicit Source(const std::filesystem::path& p) {
-    if (detail::Bz2Stream::is_bz2(p.string()))
+  Source(const std::filesystem::path& p, const std::optional<InputSlice>& slice) {
+    if (slice) {
+      if (!detail::Bz2Stream::is_bz2(p.string()))
+        throw InputError("a byte range of a dump needs a multistream .bz2 file", p.string());
+      bz_ = std::make_unique<detail::Bz2Stream>(p.string(), slice->begin, slice->end);
+      if (slice->end) tail_ = "</mediawiki>\n";
+    } else if (detail::Bz2Stream::is_bz2(p.string())) {
       bz_ = std::make_unique<detail::Bz2Stream>(p.string());
-    else
+    } else {
       other_ = io::InputStream::open(p);
+    }
   }
   size_t read(char* buf, size_t n) {
     if (!bz_) return other_->read(buf, n);
+    size_t got = read_bz(buf, n);
+    if (got == 0 && !tail_.empty()) {
+      got = std::min(n, tail_.size());
+      std::memcpy(buf, tail_.data(), got);
+      tail_.erase(0, got);
+    }
+    return got;
+  }
+  uint64_t compressed_read() const { return bz_ ? bz_->compressed_read() : other_->compressed_offset(); }
+  uint64_t compressed_offset() const { return bz_ ? bz_->compressed_offset() : other_->compressed_offset(); }
+  uint64_t offset() const { return bz_ ? bz_->offset() : other_->offset(); }
+  const std::string& path() const { return bz_ ? bz_->path() : other_->path(); }
+
+ private:
+  size_t read_bz(char* buf, size_t n) {
     // Hand out what was decoded before a failure; the failure comes with the next call.
     if (pending_) std::rethrow_exception(std::exchange(pending_, nullptr));
     size_t got = 0;
@@ -45,14 +69,10 @@ class Source {
     }
     return got;
   }
-  uint64_t compressed_offset() const { return bz_ ? bz_->compressed_offset() : other_->compressed_offset(); }
-  uint64_t offset() const { return bz_ ? bz_->offset() : other_->offset(); }
-  const std::string& path() const { return bz_ ? bz_->path() : other_->path(); }
-
- private:
   std::unique_ptr<detail::Bz2Stream> bz_;
   std::unique_ptr<io::InputStream> other_;
   std::exception_ptr pending_;
+  std::string tail_;
 };
 
 struct DumpReader::Impl {
@@ -77,7 +97,10 @@ struct DumpReader::Impl {
   std::deque<Document> ready;
   DropCounts drops;
 
-  Impl(const std::filesystem::path& p, DumpReaderOptions o) : in(std::make_unique<Source>(p)), opt(std::move(o)) {
+  Impl(const std::filesystem::path& p, DumpReaderOptions o)
+      : in(std::make_unique<Source>(p, o.slice)),
+        opt(std::move(o)),
+        page_index(opt.slice ? static_cast<uint64_t>(opt.slice->first_record) : 0) {
     XML_SetUserData(parser, this);
     XML_SetElementHandler(parser, &Impl::on_start, &Impl::on_end);
     XML_SetCharacterDataHandler(parser, &Impl::on_chars);
@@ -205,7 +228,23 @@ struct DumpReader::Impl {
         throw TruncatedInputError("XML dump ends too early: " + what + where, in->path(), at);
       throw InputError("malformed XML dump: " + what + where, in->path(), at);
     }
-    if (final) done = true;
+    if (final) {
+      done = true;
+      check_slice_pages();
+    }
+  }
+
+  // A slice holds exactly the pages the multistream index lists in its range (else the
+  // index does not describe this dump, and the ids would be wrong).
+  void check_slice_pages() const {
+    if (!opt.slice || opt.slice->records < 0) return;
+    auto found = static_cast<int64_t>(page_index) - opt.slice->first_record;
+    if (found != opt.slice->records)
+      throw InputError("the multistream index lists " + std::to_string(opt.slice->records) + " pages in bytes [" +
+                           std::to_string(opt.slice->begin) + ", " +
+                           (opt.slice->end ? std::to_string(opt.slice->end) : std::string("end")) +
+                           ") of the dump, which holds " + std::to_string(found) + " there",
+                       in->path(), opt.slice->begin);
   }
 };
 
@@ -215,7 +254,7 @@ DumpReader::DumpReader(const std::filesystem::path& path, DumpReaderOptions opti
 }
 DumpReader::~DumpReader() = default;
 
-uint64_t DumpReader::bytes_read() const { return impl_->in->compressed_offset(); }
+uint64_t DumpReader::bytes_read() const { return impl_->in->compressed_read(); }
 uint64_t DumpReader::raw_bytes_read() const { return impl_->in->offset(); }
 
 bool DumpReader::next(Batch& batch) {

@@ -54,5 +54,28 @@ TEST(PlanEstimate, MeasuredRunWinsOverTheRecipe) {
   EXPECT_THROW(estimate_plan(parse_recipe("source = \"toy\"\n", "t"), PlanRequest{}), ConfigError);
 }
 
+TEST(PlanEstimate, EveryProductionRecipeGivesItsLargestUnit) {
+  // A format that can cut its inputs keeps every unit well under 30 CPU-minutes; one that
+  // cannot says why, and its largest unit bounds the wall-clock.
+  for (const char* name : {"wikipedia", "wikipedia_archive_org", "stackexchange", "c4", "commoncrawl", "github",
+                           "arxiv", "books", "book"}) {
+    PlanEstimate p = estimate_plan(load_recipe(name), PlanRequest{{}, {}, 1024, false});
+    ASSERT_GT(p.largest_input_bytes, 0) << name;
+    EXPECT_GT(p.largest_unit_cpu_minutes, 0) << name;
+    EXPECT_GE(p.wall_hours, p.largest_unit_cpu_minutes / 60) << name;
+    if (p.splittable) EXPECT_LT(p.largest_unit_cpu_minutes, 30) << name;
+  }
+  PlanEstimate wiki = estimate_plan(load_recipe("wikipedia"), PlanRequest{});
+  EXPECT_TRUE(wiki.splittable);
+  EXPECT_NEAR(wiki.largest_input_bytes, 22e9, 1);
+  EXPECT_NEAR(wiki.largest_unit_bytes, 1073741824, 1);  // [read] unit_max_bytes
+  EXPECT_NEAR(wiki.largest_unit_cpu_minutes, 1073741824 / 2.24e6 / 60, 0.01);
+  PlanEstimate se = estimate_plan(load_recipe("stackexchange"), PlanRequest{{}, {}, 1024, false});
+  EXPECT_FALSE(se.splittable);
+  EXPECT_NE(se.largest_unit_how.find("cannot be cut: a site's .7z is one solid LZMA stream"), std::string::npos);
+  EXPECT_GT(se.largest_unit_cpu_minutes, 30);
+  EXPECT_NEAR(se.wall_hours, se.largest_unit_cpu_minutes / 60, 1e-9);  // longer than 24 CPU-hours / 1024
+}
+
 }  // namespace
 }  // namespace rpdata::exec

@@ -68,13 +68,17 @@ TEST(Recipe, BuiltinsParseAndValidate) {
 TEST(Recipe, LanguageListMakesOneUnitPerLanguage) {
   Recipe r = load_recipe("wikipedia");
   Settings s = resolve_settings(r);
-  Plan plan = build_plan(r, s, RunOptions{}, RunLayout{"/nonexistent", "x"});
+  // Planned offline: a downloading run also fetches each dump's multistream index to cut it
+  // into units; without one here, every dump is one unit.
+  RunOptions offline;
+  offline.download = false;
+  Plan plan = build_plan(r, s, offline, RunLayout{"/nonexistent", "x"});
   ASSERT_EQ(plan.units.size(), 20u);  // RedPajama's 20 Wikipedia languages
   EXPECT_EQ(plan.units[0].name, "bgwiki-20230320-pages-articles-multistream.xml.bz2");
   EXPECT_EQ(plan.units[0].url,
             "https://dumps.wikimedia.org/bgwiki/20230320/bgwiki-20230320-pages-articles-multistream.xml.bz2");
   EXPECT_EQ(plan.units[19].name, "ukwiki-20230320-pages-articles-multistream.xml.bz2");
-  RunOptions mirror;
+  RunOptions mirror = offline;
   mirror.mirror = "https://mirror.example/dumps/";
   mirror.limit = 2;
   Plan m = build_plan(r, s, mirror, RunLayout{"/nonexistent", "x"});

@@ -9,10 +9,13 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rpdata/core/params.h"
+#include "rpdata/core/registry.h"
 #include "rpdata/core/step.h"
 #include "rpdata/download/planner.h"
 #include "rpdata/sources/wikipedia/wikitext.h"
@@ -26,6 +29,10 @@ struct DumpReaderOptions {
   // A page whose wikitext is longer is a counted drop (read:page_too_large), not an error.
   uint64_t max_page_bytes = 64ull << 20;
   size_t batch_docs = 256;
+  // Set: read only the dump's header stream and this range of its streams (a unit cut by the
+  // multistream index); page numbers start at first_record, and a range holding another
+  // number of pages than `records` is an InputError.
+  std::optional<InputSlice> slice;
 };
 
 // Streams one MediaWiki XML export (bz2/gz/xz/zst/plain; single or multistream bz2; UTF-8
@@ -47,6 +54,52 @@ class DumpReader final : public Reader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// One bz2 stream of a multistream dump as its index (<dump>-index.txt.bz2) lists it: lines
+// "OFFSET:PAGEID:TITLE", OFFSET the byte offset in the dump of the stream holding the page.
+struct IndexStream {
+  uint64_t offset = 0;      // where the stream starts in the dump
+  int64_t pages = 0;        // its index lines
+  uint64_t index_at = 0;    // decompressed byte offset of its first line in the index (messages)
+};
+
+// Streams in dump order from an index's decompressed text; `text` may come in pieces (add)
+// and must end with finish(). InputError naming `index` and the decompressed byte offset on
+// a malformed line or an offset below the previous stream's.
+class IndexParser {
+ public:
+  explicit IndexParser(std::string index) : index_(std::move(index)) {}
+  void add(std::string_view text);
+  std::vector<IndexStream> finish();
+
+ private:
+  void line(std::string_view l, uint64_t at);
+  std::string index_, partial_;
+  uint64_t seen_ = 0, lines_ = 0;
+  std::vector<IndexStream> streams_;
+};
+
+// The streams of the index file (bz2, multistream or not, or plain text).
+std::vector<IndexStream> read_multistream_index(const std::filesystem::path& index);
+
+// The index's name for a dump "<prefix>-multistream.xml.bz2": "<prefix>-multistream-index.txt.bz2";
+// "" for any other name.
+std::string multistream_index_name(const std::string& dump_name);
+
+// Cuts dump `name` into slices of whole streams, each at most `max_bytes` of the dump unless
+// one stream alone is larger: the first from byte 0 (the header stream), the last to the end
+// of the file (the last page stream, whose size the index does not give, and the footer).
+// The cut depends on the index alone. `dump_size` > 0: the dump is here, and every offset
+// must lie before its end; `dump` (if not empty) is then checked to hold a bz2 stream at each slice's
+// start. InputError naming the index (or the dump) and the offset otherwise. An index whose
+// first stream starts at 0 (pages in the header stream) gives one slice.
+std::vector<InputSlice> plan_slices(const std::string& name, const std::vector<IndexStream>& streams,
+                                    uint64_t max_bytes, const std::string& index, uint64_t dump_size = 0,
+                                    const std::filesystem::path& dump = {});
+
+// The `wikipedia_xml` splitter: dumps with a multistream index, in units of at most
+// `max_bytes` of bz2.
+UnitSplitter dump_splitter(uint64_t max_bytes);
 
 // "bgwiki-20230320-pages-articles-multistream.xml.bz2" -> "bg"; "zh_yuewiki-..." -> "zh-yue";
 // "" when the name does not start with "<lang>wiki".
