@@ -1,8 +1,11 @@
-// Per-tokenizer memo of pre-token bytes -> BPE result (a token count, or the ids), so that a
-// repeated word costs one hash lookup. Bounded: emptied when it reaches its entry limit,
-// which changes speed only, never results. The hash (XXH3) never reaches any output.
+// Per-tokenizer memos of pre-token bytes -> BPE result (a token count, or the ids), so that a
+// repeated word costs one hash lookup: WordCache holds every word up to 255 bytes;
+// ShortWordCounts in front of it holds the counts of recent words up to 16 bytes inline, so a
+// frequent word is one memory access. Bounded; neither changes results.
+// The hashes never reach any output.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -98,6 +101,78 @@ class WordCache {
   size_t entries_ = 0;
   std::string keys_;
   std::vector<int32_t> ids_;
+};
+
+// Word -> token count table with the word's bytes inline (zero-padded to 16), for words of
+// 3..16 bytes: open addressing over 2^17 entries of 24 bytes, emptied when 3/4 full. A lookup
+// is one memory access (WordCache's are two: slot, then key bytes), and callers prefetch a
+// batch of words' first entries before resolving them, so the misses overlap.
+class ShortWordCounts {
+ public:
+  static constexpr size_t kMaxKeyBytes = 16;
+
+  struct Key {
+    uint64_t lo, hi;
+    uint32_t n;
+  };
+  // The word's padded key, 1 <= n <= kMaxKeyBytes; `end` bounds the readable bytes after w.
+  static Key key(const uint8_t* w, size_t n, const uint8_t* end) {
+    Key k{0, 0, static_cast<uint32_t>(n)};
+    if (end - w >= 16) {
+      std::memcpy(&k.lo, w, 8);
+      std::memcpy(&k.hi, w + 8, 8);
+      k.lo &= n >= 8 ? ~uint64_t{0} : ~uint64_t{0} >> (64 - 8 * n);
+      k.hi &= n <= 8 ? 0 : ~uint64_t{0} >> (128 - 8 * n);
+    } else {
+      unsigned char buf[16] = {};
+      std::memcpy(buf, w, n);
+      std::memcpy(&k.lo, buf, 8);
+      std::memcpy(&k.hi, buf + 8, 8);
+    }
+    return k;
+  }
+  // Where the key's probe starts; prefetch() it ahead of find() to overlap misses.
+  static size_t slot(uint64_t lo, uint64_t hi, uint32_t n) {
+    const uint64_t h = (lo ^ (hi * 0x9E3779B97F4A7C15ull) ^ n) * 0xBF58476D1CE4E5B9ull;
+    return static_cast<size_t>(h >> (64 - kLog2Entries));
+  }
+
+  ShortWordCounts() : entries_(size_t{1} << kLog2Entries) {}
+
+  void prefetch(size_t slot) const { __builtin_prefetch(&entries_[slot]); }
+
+  // The cached count of the word, or -1; `slot` is slot(k).
+  int32_t find(const Key& k, size_t slot) const {
+    for (size_t i = slot;; i = (i + 1) & kMask) {
+      const Entry& e = entries_[i];
+      if (e.n == 0) return -1;
+      if (e.lo == k.lo && e.hi == k.hi && e.n == k.n) return e.count;
+    }
+  }
+  // Stores the count of a word known to be absent.
+  void put(const Key& k, size_t slot, size_t count) {
+    if (count > 0xFFFF) return;
+    if (used_ >= kMaxUsed) {
+      std::fill(entries_.begin(), entries_.end(), Entry{});
+      used_ = 0;
+    }
+    ++used_;
+    size_t i = slot;
+    while (entries_[i].n != 0) i = (i + 1) & kMask;
+    entries_[i] = Entry{k.lo, k.hi, static_cast<uint16_t>(k.n), static_cast<uint16_t>(count)};
+  }
+
+ private:
+  static constexpr int kLog2Entries = 17;
+  static constexpr size_t kMask = (size_t{1} << kLog2Entries) - 1;
+  static constexpr size_t kMaxUsed = (size_t{1} << kLog2Entries) / 4 * 3;
+  struct Entry {
+    uint64_t lo = 0, hi = 0;
+    uint16_t n = 0;  // 0: empty (no word is empty)
+    uint16_t count = 0;
+  };
+  std::vector<Entry> entries_;
+  size_t used_ = 0;
 };
 
 }  // namespace rpdata::tokenize::detail
