@@ -123,7 +123,7 @@ class HfBpeTokenizer final : public Tokenizer {
 
   // Counting: the token count of every pre-token of the piece. One- and two-byte words need
   // no cache (every byte is a token, and a two-byte word is one token exactly when its pair
-  // has a merge); words up to 16 bytes are looked up in ShortWordCounts a batch at a time,
+  // has a merge); words up to 12 bytes are looked up in ShortWordCounts a batch at a time,
   // each entry prefetched when its word is found, resolved when the batch is full.
   void words(std::string_view piece, CountSink& sink) {
     const auto* p = reinterpret_cast<const uint8_t*>(piece.data());
