@@ -72,8 +72,12 @@ tb_neox() { run "$root/configs/github_tarball.toml" "$tarball" "$RPDATA_MODELS";
 names=(zcat_base ex_rules tar_base tb_rules)
 [ -n "${RPDATA_MODELS:-}" ] && [ -d "$RPDATA_MODELS" ] && names=(zcat_base ex_rules ex_neox tar_base tb_rules tb_neox)
 declare -A wall cpu
+# Interleaved rounds (every row once per round), so load drift on the shared machine hits
+# all rows alike.
+for _ in $(seq "$runs"); do
+  for name in "${names[@]}"; do time_cmd "$name" >> "$work/$name.times"; done
+done
 for name in "${names[@]}"; do
-  for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
   wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
   cpu[$name]=$(cut -d' ' -f2 "$work/$name.times" | median)
 done
