@@ -337,14 +337,15 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   auto vocab_el = j.field(*model, "vocab");
   simdjson::dom::object vocab_obj;
   if (!vocab_el || vocab_el->get(vocab_obj)) j.malformed("model.vocab is not an object");
-  std::unordered_map<std::string, int32_t> vocab;
+  // Keys are views into the parsed document, which outlives the map.
+  std::unordered_map<std::string_view, int32_t> vocab;
   vocab.reserve(vocab_obj.size());
   int64_t vocab_size = 0;
   for (auto [key, value] : vocab_obj) {
     const int64_t id = j.integer(value, "a vocab id");
     if (id < 0 || id > INT32_MAX) j.malformed("vocab id out of range: " + std::to_string(id));
     if (id > BpeMerges::kMaxId) j.unsupported("vocab ids above " + std::to_string(BpeMerges::kMaxId));
-    vocab[std::string(key)] = static_cast<int32_t>(id);
+    vocab[key] = static_cast<int32_t>(id);
     vocab_size = std::max(vocab_size, id + 1);
   }
 
@@ -362,15 +363,16 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   simdjson::dom::array merges_arr;
   if (!merges_el || merges_el->get(merges_arr)) j.malformed("model.merges is not an array");
   uint32_t rank = 0;
-  auto id_of = [&](const std::string& tok) {
+  auto id_of = [&](std::string_view tok) {
     auto it = vocab.find(tok);
     if (it == vocab.end()) {
-      j.malformed("merge " + std::to_string(rank + 1) + " uses a token not in the vocab: " + tok);
+      j.malformed("merge " + std::to_string(rank + 1) + " uses a token not in the vocab: " + std::string(tok));
     }
     return it->second;
   };
+  std::string ab;
   for (simdjson::dom::element m : merges_arr) {
-    std::string a, b;
+    std::string_view a, b;
     simdjson::dom::array pair;
     if (!m.get(pair)) {
       if (pair.size() != 2) j.malformed("merge " + std::to_string(rank + 1) + " is not a pair");
@@ -386,7 +388,8 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
       b = line.substr(sp + 1);
     }
     if (rank > BpeMerges::kMaxRank) j.unsupported("more than 16M merges");
-    merges.add(id_of(a), id_of(b), id_of(a + b), rank);
+    ab.assign(a).append(b);
+    merges.add(id_of(a), id_of(b), id_of(ab), rank);
     ++rank;
   }
   merges.finish();

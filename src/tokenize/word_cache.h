@@ -5,10 +5,13 @@
 // The hashes never reach any output.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <vector>
@@ -18,14 +21,27 @@
 
 namespace rpdata::tokenize::detail {
 
+struct Free {
+  void operator()(void* p) const { std::free(p); }
+};
+// n zeroed objects of a trivial type T (all-zero bytes must be a valid empty T).
+template <class T>
+std::unique_ptr<T[], Free> zeroed(size_t n) {
+  static_assert(std::is_trivially_copyable_v<T>);
+  void* p = std::calloc(n, sizeof(T));
+  if (!p) throw std::bad_alloc();
+  return std::unique_ptr<T[], Free>(static_cast<T*>(p));
+}
+
 class WordCache {
  public:
   static constexpr size_t kMaxKeyBytes = 255;  // longer words are not cached
 
   // `log2_slots`: table size; the cache is emptied when 3/4 of the slots are used.
+  // The table is allocated on first use (a tokenizer that only counts never fills its ids
+  // cache) and zeroed by calloc, whose fresh pages cost nothing until touched.
   explicit WordCache(int log2_slots = 16)
-      : slots_(size_t{1} << log2_slots), mask_((size_t{1} << log2_slots) - 1),
-        max_entries_(slots_.size() / 4 * 3) {}
+      : n_slots_(size_t{1} << log2_slots), mask_(n_slots_ - 1), max_entries_(n_slots_ / 4 * 3) {}
 
   static uint64_t hash(const uint8_t* w, size_t n) { return XXH3_64bits(w, n); }
 
@@ -64,6 +80,7 @@ class WordCache {
   };
 
   const Slot* find(const uint8_t* w, size_t n, uint64_t h) const {
+    if (!slots_) return nullptr;
     const auto tag = static_cast<uint32_t>(h >> 32);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
@@ -76,6 +93,7 @@ class WordCache {
 
   // A fresh slot for a word known to be absent.
   Slot* claim(const uint8_t* w, size_t n, uint64_t h) {
+    if (!slots_) slots_ = zeroed<Slot>(n_slots_);
     if (entries_ >= max_entries_) clear();
     ++entries_;
     size_t i = h & mask_;
@@ -89,13 +107,14 @@ class WordCache {
   }
 
   void clear() {
-    std::memset(slots_.data(), 0, slots_.size() * sizeof(Slot));
+    std::memset(slots_.get(), 0, n_slots_ * sizeof(Slot));
     keys_.clear();
     ids_.clear();
     entries_ = 0;
   }
 
-  std::vector<Slot> slots_;
+  std::unique_ptr<Slot[], Free> slots_;
+  size_t n_slots_;
   size_t mask_;
   size_t max_entries_;
   size_t entries_ = 0;
@@ -138,7 +157,7 @@ class ShortWordCounts {
     return static_cast<size_t>(h >> (64 - kLog2Entries));
   }
 
-  ShortWordCounts() : entries_(size_t{1} << kLog2Entries) {}
+  ShortWordCounts() : entries_(zeroed<Entry>(size_t{1} << kLog2Entries)) {}
 
   void prefetch(size_t slot) const { __builtin_prefetch(&entries_[slot]); }
 
@@ -154,7 +173,7 @@ class ShortWordCounts {
   void put(const Key& k, size_t slot, size_t count) {
     if (count > 0xFFFF) return;
     if (used_ >= kMaxUsed) {
-      std::fill(entries_.begin(), entries_.end(), Entry{});
+      std::memset(static_cast<void*>(entries_.get()), 0, (size_t{1} << kLog2Entries) * sizeof(Entry));
       used_ = 0;
     }
     ++used_;
@@ -169,12 +188,12 @@ class ShortWordCounts {
   static constexpr size_t kMask = (size_t{1} << kLog2Entries) - 1;
   static constexpr size_t kMaxUsed = (size_t{1} << kLog2Entries) / 4 * 3;
   struct Entry {
-    uint64_t lo = 0;
-    uint32_t hi = 0;
-    uint16_t n = 0;  // 0: empty (no word is empty)
-    uint16_t count = 0;
+    uint64_t lo;
+    uint32_t hi;
+    uint16_t n;  // 0: empty (no word is empty)
+    uint16_t count;
   };
-  std::vector<Entry> entries_;
+  std::unique_ptr<Entry[], Free> entries_;
   size_t used_ = 0;
 };
 
