@@ -5,7 +5,9 @@
 #   tarball (codeload-style tar.gz):      tar -xOzf FILE > /dev/null   vs  rpdata run github --recipe github_tarball
 # Each rpdata row is the full recipe (read, github_clean, github_filter, zstd shards); "+neox"
 # adds the GPT-NeoX alphabetic-chars-per-token rule (needs the model: $RPDATA_MODELS or realdata).
-# Reports medians of N runs: files/s (export rows or tar members) and MB/s of compressed input.
+# Reports medians of N runs of wall and CPU seconds (user+sys, the process and its children),
+# files/s (export rows or tar members) and MB/s of compressed input per CPU second, and the
+# ratio to the plain decoder per CPU second (what the pipeline achieves on one core's time).
 #
 # Usage: bench/github.sh [BUILD_DIR] [RUNS] [FILES_PER_TREE]
 # Input: real source trees of this machine (/usr/include, the Python standard library, this
@@ -47,10 +49,11 @@ tb_mb=$(python3 -c "import os;print(os.path.getsize('$tarball')/1e6)")
 sed -e '1i missing_models = "skip"' "$root/configs/github.toml" > "$work/gh_notok.toml"
 sed -e '1i missing_models = "skip"' "$root/configs/github_tarball.toml" > "$work/tb_notok.toml"
 
+# time_cmd CMD... -> "wall cpu" seconds (cpu = user+sys including children)
 time_cmd() {
   local out
-  out=$( { TIMEFORMAT='%R'; time "$@" > /dev/null 2>&1; } 2>&1 )
-  echo "$out"
+  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
+  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 one() { taskset -c 0 "$@"; }
@@ -68,20 +71,33 @@ tb_neox() { run "$root/configs/github_tarball.toml" "$tarball" "$RPDATA_MODELS";
 
 names=(zcat_base ex_rules tar_base tb_rules)
 [ -n "${RPDATA_MODELS:-}" ] && [ -d "$RPDATA_MODELS" ] && names=(zcat_base ex_rules ex_neox tar_base tb_rules tb_neox)
-declare -A wall
+declare -A wall cpu
+# Interleaved rounds (every row once per round), so load drift on the shared machine hits
+# all rows alike.
+for _ in $(seq "$runs"); do
+  for name in "${names[@]}"; do time_cmd "$name" >> "$work/$name.times"; done
+done
 for name in "${names[@]}"; do
-  for _ in $(seq "$runs"); do time_cmd "$name"; done > "$work/$name.times"
-  wall[$name]=$(median < "$work/$name.times")
+  wall[$name]=$(cut -d' ' -f1 "$work/$name.times" | median)
+  cpu[$name]=$(cut -d' ' -f2 "$work/$name.times" | median)
 done
 ex_run=$(ls "$work"/out 2> /dev/null || true)
 echo "export: $rows rows, $ex_mb MB gzip ($ex_raw MB JSONL); tarball: $members members, $tb_mb MB tar.gz;"
 echo "median of $runs runs, one core (taskset -c 0); $(nproc) cores shared with other jobs"
-printf "%-44s %9s %12s %12s\n" "command" "wall s" "files/s" "MB/s (gz)"
+printf "%-44s %9s %9s %14s %14s\n" "command" "wall s" "cpu s" "files/s (cpu)" "MB/s gz (cpu)"
 declare -A titles=([zcat_base]="zcat export (baseline)" [ex_rules]="rpdata run github (export, no NeoX rule)"
   [ex_neox]="rpdata run github (export, + NeoX rule)" [tar_base]="tar -xOzf tarball (baseline)"
   [tb_rules]="rpdata github_tarball (no NeoX rule)" [tb_neox]="rpdata github_tarball (+ NeoX rule)")
 for name in "${names[@]}"; do
   case $name in zcat_base|ex_*) n=$rows; mb=$ex_mb ;; *) n=$members; mb=$tb_mb ;; esac
-  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v n="$n" -v mb="$mb" \
-    'BEGIN {printf "%-44s %9.3f %12.0f %12.1f\n", t, w, n/w, mb/w}'
+  awk -v t="${titles[$name]}" -v w="${wall[$name]}" -v c="${cpu[$name]}" -v n="$n" -v mb="$mb" \
+    'BEGIN {printf "%-44s %9.3f %9.3f %14.0f %14.1f\n", t, w, c, n/c, mb/c}'
 done
+ratio() {  # ratio TITLE BASELINE ROW
+  [ -n "${cpu[$3]:-}" ] || return 0
+  awk -v t="$1" -v b="${cpu[$2]}" -v o="${cpu[$3]}" 'BEGIN {printf "%s: %.0f %%\n", t, 100*b/o}'
+}
+ratio "rpdata / zcat per CPU second (export, no NeoX rule)" zcat_base ex_rules
+ratio "rpdata / zcat per CPU second (export, + NeoX rule)" zcat_base ex_neox
+ratio "rpdata / tar per CPU second (tarball, no NeoX rule)" tar_base tb_rules
+ratio "rpdata / tar per CPU second (tarball, + NeoX rule)" tar_base tb_neox

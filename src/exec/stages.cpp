@@ -26,6 +26,8 @@ fs::path partition_file(const fs::path& dir, uint32_t p, const std::string& ext)
   return dir / (name + ext);
 }
 
+constexpr int kIntermediateZstdLevel = 1;
+
 bool is_reduce(const std::string& round) { return round == "reduce"; }
 // What a round's partitions count: the reduce's drops, else the round's own records.
 std::string counted(const std::string& round) { return is_reduce(round) ? "drops" : round; }
@@ -345,6 +347,10 @@ RunSummary run_dedup_recipe(const Recipe& recipe, const Settings& settings, Plan
     main.settings = settings;
     main.settings.style = io::JsonStyle::kCompact;
     main.settings.layout = io::RecordLayout::kTextMeta;
+    // The intermediate shards are read back once, by the apply stage: compressing them at
+    // zstd level 1 costs about a third less CPU than level 3 (the recipes' level) for ~10 %
+    // more disk. The final shards keep the recipe's level.
+    main.settings.zstd_level = kIntermediateZstdLevel;
     main.source = recipe.source;
     main.make_steps = [&recipe, models = settings.models](size_t) { return build_steps(recipe, *models); };
     main.envelope = true;

@@ -48,6 +48,8 @@ class AddedTokenMatcher {
   std::vector<Node> nodes_;
   std::array<bool, 256> first_{};  // bytes a token can start with
   int single_first_ = -1;          // the only first byte, if there is exactly one
+  int pair_prefix_ = -1;           // the two bytes every token starts with (a << 8 | b), if any
+  bool have_short_ = false;        // some token is one byte long
   size_t count_ = 0;
 };
 

@@ -34,6 +34,14 @@ void BpeMerges::finish() {
   }
   pending_.clear();
   pending_.shrink_to_fit();
+  pair_count_.assign(size_t{1} << 16, 0);
+  for (size_t a = 0; a < 256; ++a)
+    for (size_t b = 0; b < 256; ++b) {
+      const int32_t ia = byte_ids_[a], ib = byte_ids_[b];
+      uint8_t n = static_cast<uint8_t>((ia >= 0) + (ib >= 0));
+      if (n == 2 && rank(ia, ib) != kNoRank) n = 1;
+      pair_count_[a << 8 | b] = n;
+    }
 }
 
 void BpeMerges::encode_word(const uint8_t* w, size_t n, std::vector<int32_t>& ids) const {

@@ -48,6 +48,8 @@ class BpeMerges {
   void merge_heap(std::vector<int32_t>& ids) const;
 
   int32_t byte_id(uint8_t b) const { return byte_ids_[b]; }
+  // Token count of the two-byte word (a, b) (a table made by finish(): no probe).
+  size_t two_byte_count(uint8_t a, uint8_t b) const { return pair_count_[size_t{a} << 8 | b]; }
 
  private:
   static constexpr int kRankBits = 24;
@@ -61,6 +63,7 @@ class BpeMerges {
   }
 
   int32_t byte_ids_[256];
+  std::vector<uint8_t> pair_count_;  // [a << 8 | b]: tokens of the two-byte word (0, 1 or 2)
   std::vector<std::pair<uint64_t, uint32_t>> pending_;  // (key, rank) until finish()
   std::vector<int32_t> merged_;                         // by rank
   std::vector<uint64_t> table_;                         // key << 24 | rank

@@ -21,6 +21,7 @@ namespace {
 
 using detail::AddedTokenMatcher;
 using detail::BpeMerges;
+using detail::ShortWordCounts;
 using detail::WordCache;
 
 // ---------------------------------------------------------------------------------------
@@ -71,7 +72,7 @@ class HfBpeTokenizer final : public Tokenizer {
       : model_(std::move(model)), merges_(model_->merges()) {}
 
   int64_t count(std::string_view text) override {
-    CountSink sink{*this};
+    CountSink sink;
     run(text, sink);
     return sink.total;
   }
@@ -83,11 +84,15 @@ class HfBpeTokenizer final : public Tokenizer {
 
  private:
   struct CountSink {
-    HfBpeTokenizer& t;
     int64_t total = 0;
     void token(int32_t) { ++total; }
-    void word(const uint8_t* w, size_t n) { total += t.word_count(w, n); }
   };
+  struct PendingWord {
+    ShortWordCounts::Key key;
+    size_t slot;
+    const uint8_t* word;
+  };
+  static constexpr size_t kBatch = 16;
   struct IdSink {
     HfBpeTokenizer& t;
     std::vector<int32_t>& ids;
@@ -116,16 +121,52 @@ class HfBpeTokenizer final : public Tokenizer {
     detail::for_each_pretoken(piece, [&](size_t b, size_t e) { sink.word(p + b, e - b); });
   }
 
-  // Token count of one pre-token; short words skip the cache (every byte is a token, and a
-  // two-byte word is one token exactly when its pair has a merge).
-  size_t word_count(const uint8_t* w, size_t n) {
-    if (n <= 2) {
-      const int32_t a = merges_.byte_id(w[0]);
-      if (n == 1) return a >= 0;
-      const int32_t b = merges_.byte_id(w[1]);
-      if (a < 0 || b < 0) return static_cast<size_t>(a >= 0) + (b >= 0);
-      return merges_.rank(a, b) == BpeMerges::kNoRank ? 2 : 1;
+  // Counting: the token count of every pre-token of the piece. One- and two-byte words need
+  // no cache (every byte is a token, and a two-byte word is one token exactly when its pair
+  // has a merge); words up to 12 bytes are looked up in ShortWordCounts a batch at a time,
+  // each entry prefetched when its word is found, resolved when the batch is full.
+  void words(std::string_view piece, CountSink& sink) {
+    const auto* p = reinterpret_cast<const uint8_t*>(piece.data());
+    const uint8_t* end = p + piece.size();
+    size_t pending = 0;
+    int64_t total = 0;
+    detail::for_each_pretoken(piece, [&](size_t b, size_t e) {
+      const uint8_t* w = p + b;
+      const size_t n = e - b;
+      if (n <= 2) {
+        total += n == 1 ? merges_.byte_id(w[0]) >= 0 : static_cast<int64_t>(merges_.two_byte_count(w[0], w[1]));
+      } else if (n <= ShortWordCounts::kMaxKeyBytes) {
+        const ShortWordCounts::Key k = ShortWordCounts::key(w, n, end);
+        const size_t slot = ShortWordCounts::slot(k.lo, k.hi, k.n);
+        short_counts_.prefetch(slot);
+        batch_[pending++] = PendingWord{k, slot, w};
+        if (pending == kBatch) {
+          total += resolve(pending);
+          pending = 0;
+        }
+      } else {
+        total += static_cast<int64_t>(cached_word_count(w, n));
+      }
+    });
+    sink.total += total + resolve(pending);
+  }
+
+  int64_t resolve(size_t pending) {
+    int64_t total = 0;
+    for (size_t i = 0; i < pending; ++i) {
+      const PendingWord& q = batch_[i];
+      int32_t c = short_counts_.find(q.key, q.slot);
+      if (c < 0) {
+        c = static_cast<int32_t>(cached_word_count(q.word, q.key.n));
+        short_counts_.put(q.key, q.slot, static_cast<size_t>(c));
+      }
+      total += c;
     }
+    return total;
+  }
+
+  // Token count of a word of 3 or more bytes, through WordCache (up to 255 bytes).
+  size_t cached_word_count(const uint8_t* w, size_t n) {
     if (n > WordCache::kMaxKeyBytes) {
       merges_.encode_word(w, n, scratch_);
       return scratch_.size();
@@ -138,7 +179,7 @@ class HfBpeTokenizer final : public Tokenizer {
     return scratch_.size();
   }
 
-  // Ids of one pre-token; short words skip the cache as in word_count.
+  // Ids of one pre-token; one- and two-byte words skip the cache as in counting.
   void word_ids(const uint8_t* w, size_t n, std::vector<int32_t>& out) {
     if (n <= 2) {
       const int32_t a = merges_.byte_id(w[0]);
@@ -174,6 +215,8 @@ class HfBpeTokenizer final : public Tokenizer {
   const BpeMerges& merges_;
   std::string nfc_buf_;
   std::vector<int32_t> scratch_;
+  ShortWordCounts short_counts_;
+  PendingWord batch_[kBatch];
   WordCache count_cache_{17};
   WordCache id_cache_{17};
 };
@@ -294,14 +337,15 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   auto vocab_el = j.field(*model, "vocab");
   simdjson::dom::object vocab_obj;
   if (!vocab_el || vocab_el->get(vocab_obj)) j.malformed("model.vocab is not an object");
-  std::unordered_map<std::string, int32_t> vocab;
+  // Keys are views into the parsed document, which outlives the map.
+  std::unordered_map<std::string_view, int32_t> vocab;
   vocab.reserve(vocab_obj.size());
   int64_t vocab_size = 0;
   for (auto [key, value] : vocab_obj) {
     const int64_t id = j.integer(value, "a vocab id");
     if (id < 0 || id > INT32_MAX) j.malformed("vocab id out of range: " + std::to_string(id));
     if (id > BpeMerges::kMaxId) j.unsupported("vocab ids above " + std::to_string(BpeMerges::kMaxId));
-    vocab[std::string(key)] = static_cast<int32_t>(id);
+    vocab[key] = static_cast<int32_t>(id);
     vocab_size = std::max(vocab_size, id + 1);
   }
 
@@ -319,15 +363,16 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
   simdjson::dom::array merges_arr;
   if (!merges_el || merges_el->get(merges_arr)) j.malformed("model.merges is not an array");
   uint32_t rank = 0;
-  auto id_of = [&](const std::string& tok) {
+  auto id_of = [&](std::string_view tok) {
     auto it = vocab.find(tok);
     if (it == vocab.end()) {
-      j.malformed("merge " + std::to_string(rank + 1) + " uses a token not in the vocab: " + tok);
+      j.malformed("merge " + std::to_string(rank + 1) + " uses a token not in the vocab: " + std::string(tok));
     }
     return it->second;
   };
+  std::string ab;
   for (simdjson::dom::element m : merges_arr) {
-    std::string a, b;
+    std::string_view a, b;
     simdjson::dom::array pair;
     if (!m.get(pair)) {
       if (pair.size() != 2) j.malformed("merge " + std::to_string(rank + 1) + " is not a pair");
@@ -343,7 +388,8 @@ std::shared_ptr<const TokenizerModel> load_hf_bpe(const std::filesystem::path& t
       b = line.substr(sp + 1);
     }
     if (rank > BpeMerges::kMaxRank) j.unsupported("more than 16M merges");
-    merges.add(id_of(a), id_of(b), id_of(a + b), rank);
+    ab.assign(a).append(b);
+    merges.add(id_of(a), id_of(b), id_of(ab), rank);
     ++rank;
   }
   merges.finish();

@@ -1,7 +1,7 @@
 // Unicode NFC normalisation with ICU as the Hugging Face `tokenizers` "NFC" normalizer does it
 // (GPT-NeoX-20B's tokenizer.json applies it before pre-tokenisation): with Unicode 9.0 data,
-// the version of its Rust normalisation crate. Already-NFC text (pure ASCII, or ICU's quick
-// check says so) is returned as is, without copying.
+// the version of its Rust normalisation crate. Already-NFC text (ASCII and characters that
+// take no part in normalisation, or ICU's check says so) is returned as is, without copying.
 #pragma once
 
 #include <string>

@@ -59,8 +59,9 @@ void CleanStep::process(Batch& batch) {
       ++batch.drops[std::string("github_clean:") + reason];
       continue;
     }
-    std::string text = compat_copyright_ ? clean_copyright_rp_v1(doc.text) : clean_copyright_fixed(doc.text);
-    text::PythonTextStats st = text::python_text_stats(text);
+    const CopyrightCut cut = compat_copyright_ ? copyright_cut_rp_v1(doc.text) : copyright_cut_fixed(doc.text);
+    doc.text.erase(cut.begin, cut.end - cut.begin);  // in place: most files lose nothing or a header
+    text::PythonTextStats st = text::python_text_stats(doc.text);
     Meta meta;
     meta.set("content_hash", std::move(digest));
     meta.set("timestamp", std::string());
@@ -76,7 +77,6 @@ void CleanStep::process(Batch& batch) {
     }
     for (auto& [k, v] : doc.meta.entries()) meta.set(k, std::move(v));  // {**result without content}
     doc.meta = std::move(meta);
-    doc.text = std::move(text);
     if (out != i) batch.docs[out] = std::move(doc);
     ++out;
   }

@@ -50,15 +50,13 @@ bool contains_copyright(std::string_view s) {
   return false;
 }
 
-std::string clean_copyright_rp_v1(std::string_view content) {
+CopyrightCut copyright_cut_rp_v1(std::string_view content) {
   size_t s = content.find("/*");
   if (s != std::string_view::npos) {
     size_t e = content.find("*/", s + 2);
     if (e != std::string_view::npos) {
-      if (!contains_copyright(content.substr(s, e + 2 - s))) return std::string(content);
-      std::string out(content.substr(0, s));
-      out.append(content.substr(e + 2));
-      return out;
+      if (!contains_copyright(content.substr(s, e + 2 - s))) return {};
+      return {s, e + 2};
     }
   }
   // content.split('\n'); skip the leading lines starting with //, #, -- or empty (no lstrip);
@@ -69,21 +67,19 @@ std::string clean_copyright_rp_v1(std::string_view content) {
     std::string_view line = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     bool skip = line.empty() || line.substr(0, 2) == "//" || line[0] == '#' || line.substr(0, 2) == "--";
     if (!skip) break;
-    if (nl == std::string_view::npos) return {};  // every line skipped: '\n'.join([]) == ""
+    if (nl == std::string_view::npos) return {0, content.size()};  // every line skipped: ""
     pos = nl + 1;
   }
-  return std::string(content.substr(pos));
+  return {0, pos};
 }
 
-std::string clean_copyright_fixed(std::string_view content) {
+CopyrightCut copyright_cut_fixed(std::string_view content) {
   size_t p = 0;
   while (p < content.size() && is_ws(content[p])) ++p;
   if (content.substr(p, 2) == "/*") {
     size_t e = content.find("*/", p + 2);
-    if (e == std::string_view::npos || !contains_copyright(content.substr(p, e + 2 - p))) return std::string(content);
-    std::string out(content.substr(0, p));
-    out.append(content.substr(e + 2));
-    return out;
+    if (e == std::string_view::npos || !contains_copyright(content.substr(p, e + 2 - p))) return {};
+    return {p, e + 2};
   }
   size_t pos = 0;
   while (pos < content.size()) {
@@ -92,8 +88,24 @@ std::string clean_copyright_fixed(std::string_view content) {
     if (!is_header_line(line)) break;
     pos = nl == std::string_view::npos ? content.size() : nl + 1;
   }
-  if (pos == 0 || !contains_copyright(content.substr(0, pos))) return std::string(content);
-  return std::string(content.substr(pos));
+  if (pos == 0 || !contains_copyright(content.substr(0, pos))) return {};
+  return {0, pos};
+}
+
+namespace {
+std::string apply_cut(std::string_view content, CopyrightCut cut) {
+  std::string out(content.substr(0, cut.begin));
+  out.append(content.substr(cut.end));
+  return out;
+}
+}  // namespace
+
+std::string clean_copyright_rp_v1(std::string_view content) {
+  return apply_cut(content, copyright_cut_rp_v1(content));
+}
+
+std::string clean_copyright_fixed(std::string_view content) {
+  return apply_cut(content, copyright_cut_fixed(content));
 }
 
 const std::vector<std::string_view>& extension_whitelist() {

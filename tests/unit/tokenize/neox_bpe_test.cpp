@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 #include <string>
@@ -93,6 +94,38 @@ TEST(NeoxBpe, AddedTokensAndWhitespaceRuns) {
   EXPECT_EQ(encode(*t, "a<|endoftext|>b").size(), 3u);
   EXPECT_EQ(encode(*t, "<|endoftext|")[0], encode(*t, "<|")[0]);
   EXPECT_EQ(t->count(""), 0);
+}
+
+// The added-token scan looks for the runs' two-space prefix 16 bytes at a time: a run is
+// found wherever it falls relative to those blocks, and a lone space never matches.
+TEST(NeoxBpe, WhitespaceRunsAtEveryOffsetOfALongText) {
+  RPDATA_REQUIRE_REALDATA(real);
+  auto t = neox(real)->make_tokenizer();
+  for (size_t at = 0; at < 40; ++at) {
+    const std::string text = std::string(at, 'x') + "  y" + std::string(40 - at, 'z') + " w";
+    const auto ids = encode(*t, text);
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), 50276), 1) << at;
+    EXPECT_EQ(t->count(text), static_cast<int64_t>(ids.size())) << at;
+  }
+}
+
+// Text that is already NFC passes as is; text that is not is normalised before counting,
+// whether the character composes (e + U+0301), is a singleton (U+2000 -> U+2002) or needs
+// reordering, and wherever it falls among ASCII and other non-ASCII characters.
+TEST(NeoxBpe, NfcAppliedOnlyWhereTextIsNotNormalised) {
+  RPDATA_REQUIRE_REALDATA(real);
+  auto t = neox(real)->make_tokenizer();
+  const std::string pad = "caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d \xe4\xb8\xad\xe6\x96\x87 ";
+  const std::pair<std::string, std::string> same[] = {
+      {"e\xcc\x81", "\xc3\xa9"},                          // e + combining acute -> e acute
+      {"\xe2\x80\x80", "\xe2\x80\x82"},                 // EN QUAD -> EN SPACE
+      {"a\xcc\xa3\xcc\x81", "a\xcc\x81\xcc\xa3"},   // both orders -> one NFC form
+      {"\xe1\x84\x80\xe1\x85\xa1", "\xea\xb0\x80"}}; // Hangul jamo -> syllable
+  for (const auto& [raw, nfc] : same)
+    for (const std::string& prefix : {std::string(), pad, pad + pad + "0123456789abcdef"}) {
+      EXPECT_EQ(encode(*t, prefix + raw + " x"), encode(*t, prefix + nfc + " x")) << prefix + raw;
+      EXPECT_EQ(t->count(prefix + raw + " x"), t->count(prefix + nfc + " x")) << prefix + raw;
+    }
 }
 
 // Callers never pass ill-formed UTF-8, but it must not crash or break count == encode.

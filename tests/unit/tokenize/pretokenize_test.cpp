@@ -26,6 +26,20 @@ TEST(Pretokenize, WordsNumbersPunctuation) {
   EXPECT_EQ(split(" !?"), (Pieces{" !?"}));
 }
 
+// Letter runs are scanned 16 ASCII bytes at a time: a run ends at the right byte wherever it
+// falls in a block, goes on through non-ASCII letters, and stops at bytes just outside
+// [A-Za-z] ('@', '[', '`', '{') and at the text's end.
+TEST(Pretokenize, LongLetterRunsEndAtTheRightByte) {
+  const std::string az = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  for (size_t len = 1; len <= az.size(); ++len) {
+    const std::string w = az.substr(0, len);
+    EXPECT_EQ(split(w), Pieces{w}) << len;
+    for (const char* stop : {"@", "[", "`", "{", "1", " x", "\xc2\xa0"})
+      EXPECT_EQ(split(w + stop + std::string(20, 'q')).front(), w) << len << stop;
+    EXPECT_EQ(split(w + "\xc3\xa9" + w), Pieces{w + "\xc3\xa9" + w}) << len;  // é is a letter
+  }
+}
+
 TEST(Pretokenize, Contractions) {
   EXPECT_EQ(split("I'm can't they're we've he'd y'all"),
             (Pieces{"I", "'m", " can", "'t", " they", "'re", " we", "'ve", " he", "'d", " y",

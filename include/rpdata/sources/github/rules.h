@@ -25,6 +25,14 @@ std::string clean_copyright_rp_v1(std::string_view content);
 // `#include` or `#define` and Markdown text are never dropped.
 std::string clean_copyright_fixed(std::string_view content);
 
+// What either cleaner removes: the bytes [begin, end) of the content (begin == end: nothing),
+// so a caller can erase them in place instead of copying the rest.
+struct CopyrightCut {
+  size_t begin = 0, end = 0;
+};
+CopyrightCut copyright_cut_rp_v1(std::string_view content);
+CopyrightCut copyright_cut_fixed(std::string_view content);
+
 // path.endswith(extensions_whitelist) of github_run_filter.py (66 entries, case-sensitive).
 bool whitelisted_path(std::string_view path);
 // The 66 whitelist entries, in RedPajama's order.
