@@ -63,7 +63,9 @@ TEST(PlanEstimate, EveryProductionRecipeGivesItsLargestUnit) {
     ASSERT_GT(p.largest_input_bytes, 0) << name;
     EXPECT_GT(p.largest_unit_cpu_minutes, 0) << name;
     EXPECT_GE(p.wall_hours, p.largest_unit_cpu_minutes / 60) << name;
-    if (p.splittable) EXPECT_LT(p.largest_unit_cpu_minutes, 30) << name;
+    if (p.splittable) {
+      EXPECT_LT(p.largest_unit_cpu_minutes, 30) << name;
+    }
   }
   PlanEstimate wiki = estimate_plan(load_recipe("wikipedia"), PlanRequest{});
   EXPECT_TRUE(wiki.splittable);

@@ -440,7 +440,9 @@ TEST(CcnetPerplexity, PieceIdsScoreLikeTheJoinedLine) {
     const double pp = doc_lm.perplexity(t, &has);
     const double joined = doc_lm.perplexity_joined(t, &has_joined);
     EXPECT_EQ(has, has_joined) << t.substr(0, 60);
-    if (has) EXPECT_EQ(std::bit_cast<uint64_t>(pp), std::bit_cast<uint64_t>(joined)) << t.substr(0, 60);
+    if (has) {
+      EXPECT_EQ(std::bit_cast<uint64_t>(pp), std::bit_cast<uint64_t>(joined)) << t.substr(0, 60);
+    }
     scored += has;
   }
   EXPECT_GE(scored, 205);
