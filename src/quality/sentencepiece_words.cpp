@@ -121,6 +121,15 @@ struct CacheMap {
   static constexpr size_t kRecent = 512;
   Slot recent[kRecent] = {};
 
+  void prefetch_slot(uint64_t h) const {
+    if (!slots.empty()) __builtin_prefetch(&slots[h & mask]);
+  }
+  // The record of the word whose first probe is `h`'s slot (no-op when that slot holds another).
+  void prefetch_record(uint64_t h) const {
+    if (slots.empty()) return;
+    const Slot& s = slots[h & mask];
+    if (s.hash == h) __builtin_prefetch(arena.get() + s.offset);
+  }
   bool find(std::string_view w, uint64_t h, WordView& out) {
     if (slots.empty()) return false;
     Slot& r = recent[(h >> 32) % kRecent];
@@ -426,21 +435,36 @@ bool SentencePieceWords::encode_words(std::string_view text, Emit&& emit) const 
   Stats& stats = thread_stats();
   thread_local Replay r;
   thread_local Entry scratch;
-  float seed = 0.0f;
-  bool prev_unk = false;
-  size_t pos = 0;
-  while (pos <= text.size()) {
+  // The words and their hashes first, so the cache lines of the words ahead can be fetched
+  // while the current one is encoded: the slot two words ahead, the record one word ahead.
+  struct Word {
+    uint32_t begin, size;
+    uint64_t hash;
+  };
+  thread_local std::vector<Word> words;
+  words.clear();
+  for (size_t pos = 0; pos <= text.size();) {
     size_t sp = text.find(' ', pos);
     if (sp == std::string_view::npos) sp = text.size();
-    std::string_view word = text.substr(pos, sp - pos);
+    if (sp > pos) {
+      const std::string_view w = text.substr(pos, sp - pos);
+      words.push_back({static_cast<uint32_t>(pos), static_cast<uint32_t>(w.size()),
+                       w.size() > kMaxCachedWordBytes ? 0 : CacheMap::hash(w)});
+    }
     pos = sp + 1;
-    if (word.empty()) continue;
+  }
+  float seed = 0.0f;
+  bool prev_unk = false;
+  for (size_t k = 0; k < words.size(); ++k) {
+    if (k + 2 < words.size()) cache.prefetch_slot(words[k + 2].hash);
+    if (k + 1 < words.size()) cache.prefetch_record(words[k + 1].hash);
+    const std::string_view word = text.substr(words[k].begin, words[k].size);
     WordView e;
     if (word.size() > kMaxCachedWordBytes) {
       ++stats.misses;
       build_entry(word, scratch);
       e = view_of(scratch);
-    } else if (const uint64_t h = CacheMap::hash(word); cache.find(word, h, e)) {
+    } else if (const uint64_t h = words[k].hash; cache.find(word, h, e)) {
       ++stats.hits;
     } else {
       ++stats.misses;
