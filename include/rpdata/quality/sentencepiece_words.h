@@ -1,10 +1,12 @@
 // Exact, faster SentencePiece unigram encoding for cc_net's perplexity step: a whitespace-split
 // model's Viterbi segmentation decomposes at every '▁', so each distinct space-delimited word is
 // normalized once (printable ASCII as is when no rule can match it, else through
-// libsentencepiece's Encode(word), cross-checked), its lattice cached per thread, and each
-// occurrence replays libsentencepiece's optimized Viterbi (its float/double arithmetic,
-// tie-breaks, unknown-piece merging) seeded with the running best-path score: the pieces are
-// identical to SentencePieceProcessor::Encode(text). Models outside the proven-safe case
+// libsentencepiece's Encode(word), cross-checked), its lattice and seed-0 best path cached per
+// thread, and each occurrence replays libsentencepiece's optimized Viterbi (its float/double
+// arithmetic, tie-breaks, unknown-piece merging) seeded with the running best-path score, or
+// follows the cached path when the score is too small in magnitude for any of the replay's
+// comparisons to come out otherwise: the pieces are identical to
+// SentencePieceProcessor::Encode(text). Models outside the proven-safe case
 // (byte fallback, user-defined pieces, pieces with an inner '▁', normalization rules that span
 // a space or emit a double space, ...) use Encode(text) itself. See docs/commoncrawl.md.
 #pragma once
