@@ -2,6 +2,7 @@
 #   bench_setup NAME      work dir $work (removed on exit), `pin` (taskset -c 0 when present),
 #                         `median` (of numbers on stdin), `ft` (the fastText CLI or "")
 #   cpu_seconds CMD...    user + system CPU seconds of one run of CMD (output discarded)
+#   time_cmd CMD...       "wall cpu" seconds of one run of CMD (output discarded)
 #   median_cpu RUNS CMD.. median of RUNS such runs
 #   reference_tokenizer BUILD  sets $npm_dir: the Hugging Face tokenizers reference (npm
 #                         @anush008/tokenizers, installed once under BUILD and shared with the
@@ -25,6 +26,12 @@ cpu_seconds() {
   local TIMEFORMAT='%U %S' t
   t=$( { time "$@" > /dev/null; } 2>&1 )
   echo "$t" | awk '{print $1 + $2}'
+}
+
+time_cmd() {
+  local out
+  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
+  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
 }
 
 median_cpu() {

@@ -13,8 +13,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
 runs="${2:-3}"
 rpdata="$build/rpdata"
-work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source "$root/bench/lib.bash"
+bench_setup wikipedia
 realdata="${RPDATA_REALDATA:-$root/../shared/realdata}"
 src="$realdata/wikipedia/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 if [ -f "$src" ]; then
@@ -42,14 +42,6 @@ xml_mb=$(python3 -c "import os;print(os.path.getsize('$work/dump.xml')/1e6)")
 rm "$work/dump.xml"
 bz_mb=$(python3 -c "import os;print(os.path.getsize('$file')/1e6)")
 
-time_cmd() {
-  local out
-  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
-  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-pin=()
-command -v taskset > /dev/null && pin=(taskset -c 0)
 baseline() { "${pin[@]}" bzcat "$file" > /dev/null; }
 ours() {
   rm -rf "$work/out"

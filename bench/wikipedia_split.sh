@@ -15,8 +15,8 @@ build="${1:-$root/build}"
 runs="${2:-3}"
 max_bytes="${3:-2000000}"
 rpdata="$build/rpdata"
-work="$(mktemp -d "${TMPDIR:-/tmp}/rpdata-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+source "$root/bench/lib.bash"
+bench_setup wikipedia-split
 realdata="${RPDATA_REALDATA:-$root/../shared/realdata}"
 src="$realdata/wikipedia/enwiki-latest-pages-articles1.xml-p000000010p000030302-shortened.bz2"
 [ -f "$src" ] || { echo "needs $src" >&2; exit 1; }
@@ -42,14 +42,6 @@ PY
 rm "$work/one.xml"
 bz_mb=$(python3 -c "import os;print(os.path.getsize('$dump')/1e6)")
 
-time_cmd() {
-  local out
-  out=$( { TIMEFORMAT='%R %U %S'; time "$@" > /dev/null 2>&1; } 2>&1 )
-  awk '{printf "%.4f %.4f\n", $1, $2 + $3}' <<< "$out"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-pin=()
-command -v taskset > /dev/null && pin=(taskset -c 0)
 run() {  # out-dir, unit_max_bytes
   rm -rf "$1"
   "${pin[@]}" "$rpdata" run wikipedia --input "$dump" --out "$1" --set "read.unit_max_bytes=$2" --threads 1 \
